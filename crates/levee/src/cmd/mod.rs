@@ -1,0 +1,8 @@
+//! One module per subcommand. Each exposes `Args` (or `Command`) and `run`,
+//! returning the process exit code (see `main.rs`).
+
+pub mod crash;
+pub mod cvss;
+pub mod scan;
+pub mod serve;
+pub mod version;

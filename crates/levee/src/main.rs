@@ -1,0 +1,63 @@
+//! The `levee` command line: one binary for the server and every tool.
+//!
+//! Exit codes are the same for every subcommand:
+//! 0 ok / clean, 1 affected / invalid / broken, 2 error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser, Debug)]
+#[command(name = "levee", version, about = "Levee vulnerability clearinghouse")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the clearinghouse HTTP server.
+    Serve(cmd::serve::Args),
+    /// Compare, sort and check versions in an ecosystem's ordering.
+    #[command(subcommand)]
+    Version(cmd::version::Command),
+    /// Parse sanitizer and runtime crash reports.
+    #[command(subcommand)]
+    Crash(cmd::crash::Command),
+    /// Score a CVSS v2, v3.x or v4.0 vector.
+    Cvss(cmd::cvss::Args),
+    /// Scan lockfiles, SBOMs and directories for known vulnerabilities.
+    Scan(cmd::scan::Args),
+}
+
+/// The exit code scheme shared by every subcommand.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDING: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(a) => cmd::serve::run(a),
+        Command::Version(c) => cmd::version::run(c),
+        Command::Crash(c) => cmd::crash::run(c),
+        Command::Cvss(a) => cmd::cvss::run(a),
+        Command::Scan(a) => cmd::scan::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("levee: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
