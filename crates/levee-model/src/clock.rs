@@ -48,7 +48,10 @@ impl Timestamp {
     /// Parse RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`) or a plain
     /// date `YYYY-MM-DD` (midnight UTC).
     pub fn parse_rfc3339(s: &str) -> Result<Self, TimeParseError> {
-        let err = |why: &'static str| TimeParseError { input: truncate(s), why };
+        let err = |why: &'static str| TimeParseError {
+            input: truncate(s),
+            why,
+        };
         let b = s.as_bytes();
         let num = |r: std::ops::Range<usize>| -> Result<i64, TimeParseError> {
             let part = b.get(r).ok_or_else(|| err("too short"))?;
@@ -215,7 +218,8 @@ impl ManualClock {
         self.0.store(at.0, Ordering::SeqCst);
     }
     pub fn advance_secs(&self, s: i64) {
-        self.0.fetch_add(s.saturating_mul(1_000_000), Ordering::SeqCst);
+        self.0
+            .fetch_add(s.saturating_mul(1_000_000), Ordering::SeqCst);
     }
 }
 
@@ -248,14 +252,24 @@ mod tests {
         let b = Timestamp::parse_rfc3339("2024-01-01").unwrap();
         assert_eq!(a, b);
         assert_eq!(
-            Timestamp::parse_rfc3339("2024-01-01T00:00:00.5Z").unwrap().micros() - b.micros(),
+            Timestamp::parse_rfc3339("2024-01-01T00:00:00.5Z")
+                .unwrap()
+                .micros()
+                - b.micros(),
             500_000
         );
     }
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "2024-13-01", "2024-02-30", "2024-01-01T25:00:00Z", "2024-01-01T00:00:00", "x"] {
+        for s in [
+            "",
+            "2024-13-01",
+            "2024-02-30",
+            "2024-01-01T25:00:00Z",
+            "2024-01-01T00:00:00",
+            "x",
+        ] {
             assert!(Timestamp::parse_rfc3339(s).is_err(), "{s}");
         }
     }

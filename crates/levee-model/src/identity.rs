@@ -169,7 +169,10 @@ mod tests {
         use Capability::*;
         assert!(CapabilitySet::new([Finder, Vendor, ModelDeveloper]).is_ok());
         assert_eq!(CapabilitySet::new([]), Err(CapabilityError::Empty));
-        assert_eq!(CapabilitySet::new([Finder, Finder]), Err(CapabilityError::Duplicate(Finder)));
+        assert_eq!(
+            CapabilitySet::new([Finder, Finder]),
+            Err(CapabilityError::Duplicate(Finder))
+        );
         assert!(matches!(
             CapabilitySet::new([Evaluator, ModelDeveloper]),
             Err(CapabilityError::Conflict(..))

@@ -9,5 +9,7 @@ pub mod identity;
 pub mod tlp;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
-pub use identity::{Capability, CapabilityError, CapabilitySet, OrgRole, OrgSize, Sector, UnknownValue};
+pub use identity::{
+    Capability, CapabilityError, CapabilitySet, OrgRole, OrgSize, Sector, UnknownValue,
+};
 pub use tlp::Tlp;

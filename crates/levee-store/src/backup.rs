@@ -47,15 +47,23 @@ impl Store {
     pub async fn backup_to(&self, dest: &Path) -> Result<()> {
         if self.backend != Backend::Sqlite {
             return Err(StoreError::Conflict(
-                "online backup of PostgreSQL is done with pg_dump --format=custom (see README)".into(),
+                "online backup of PostgreSQL is done with pg_dump --format=custom (see README)"
+                    .into(),
             ));
         }
         if dest.exists() {
-            return Err(StoreError::Conflict(format!("{} already exists", dest.display())));
+            return Err(StoreError::Conflict(format!(
+                "{} already exists",
+                dest.display()
+            )));
         }
-        let path = dest.to_str().ok_or_else(|| StoreError::Conflict("backup path is not UTF-8".into()))?;
+        let path = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Conflict("backup path is not UTF-8".into()))?;
         let quoted = path.replace('\'', "''");
-        sqlx::query(&format!("VACUUM INTO '{quoted}'")).execute(&self.pool).await?;
+        sqlx::query(&format!("VACUUM INTO '{quoted}'"))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -63,7 +71,9 @@ impl Store {
     pub async fn row_counts(&self) -> Result<Vec<(String, i64)>> {
         let mut out = Vec::new();
         for t in TABLES {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}")).fetch_one(&self.pool).await?;
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}"))
+                .fetch_one(&self.pool)
+                .await?;
             out.push(((*t).to_string(), n));
         }
         Ok(out)
@@ -97,7 +107,9 @@ impl Store {
                 } else if t.contains("BLOB") || t.contains("BYTEA") {
                     Kind::Bytes
                 } else {
-                    return Err(StoreError::Corrupt(format!("column {table}.{name} has unsupported type {ty}")));
+                    return Err(StoreError::Corrupt(format!(
+                        "column {table}.{name} has unsupported type {ty}"
+                    )));
                 };
                 Ok((name, kind))
             })
@@ -110,11 +122,15 @@ impl Store {
 pub async fn copy_all(src: &Store, dst: &Store) -> Result<Vec<(String, i64)>> {
     let (sv, dv) = (src.schema_version().await?, dst.schema_version().await?);
     if sv != dv {
-        return Err(StoreError::Conflict(format!("schema versions differ: source {sv}, destination {dv}")));
+        return Err(StoreError::Conflict(format!(
+            "schema versions differ: source {sv}, destination {dv}"
+        )));
     }
     for (t, n) in dst.row_counts().await? {
         if n > 0 && t != "meta" {
-            return Err(StoreError::Conflict(format!("destination is not empty: table {t} has {n} rows")));
+            return Err(StoreError::Conflict(format!(
+                "destination is not empty: table {t} has {n} rows"
+            )));
         }
     }
     let mut tx = dst.write().await?;
@@ -124,7 +140,11 @@ pub async fn copy_all(src: &Store, dst: &Store) -> Result<Vec<(String, i64)>> {
         let cols = dst.columns(table).await?;
         let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
         let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-        let insert = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+        let insert = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            placeholders.join(", ")
+        );
         let select = format!("SELECT {} FROM {table}", names.join(", "));
         let rows = sqlx::query(&select).fetch_all(&src.pool).await?;
         for row in &rows {
@@ -156,9 +176,16 @@ pub async fn copy_all(src: &Store, dst: &Store) -> Result<Vec<(String, i64)>> {
 /// Check a backup file and put it in place as `data_dir`'s database. The
 /// server must be stopped. The previous database, if any, is kept beside it
 /// as `levee.db.before-restore`.
-pub async fn restore_sqlite(backup: &Path, data_dir: &Path, clock: std::sync::Arc<dyn levee_model::Clock>) -> Result<()> {
+pub async fn restore_sqlite(
+    backup: &Path,
+    data_dir: &Path,
+    clock: std::sync::Arc<dyn levee_model::Clock>,
+) -> Result<()> {
     if !backup.is_file() {
-        return Err(StoreError::Conflict(format!("{} is not a file", backup.display())));
+        return Err(StoreError::Conflict(format!(
+            "{} is not a file",
+            backup.display()
+        )));
     }
     std::fs::create_dir_all(data_dir)?;
     let db = data_dir.join("levee.db");
@@ -178,11 +205,18 @@ pub async fn restore_sqlite(backup: &Path, data_dir: &Path, clock: std::sync::Ar
         .await?;
         raw.close().await;
         if has == 0 {
-            return Err(StoreError::Conflict(format!("{} is not a Levee database", backup.display())));
+            return Err(StoreError::Conflict(format!(
+                "{} is not a Levee database",
+                backup.display()
+            )));
         }
         let store = Store::open(&StoreConfig::new(url), clock).await?;
-        let ok: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&store.pool).await?;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&store.pool).await?;
+        let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&store.pool)
+            .await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&store.pool)
+            .await?;
         store.close().await;
         if ok != "ok" {
             return Err(StoreError::Corrupt(format!("integrity check failed: {ok}")));

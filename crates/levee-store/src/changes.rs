@@ -39,7 +39,8 @@ impl Store {
                     kind: r.try_get("kind")?,
                     object_id: r.try_get("object_id")?,
                     op: r.try_get("op")?,
-                    data: serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    data: serde_json::from_str(&data)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 })
             })
             .collect()
@@ -47,7 +48,9 @@ impl Store {
 
     /// The highest change sequence committed so far.
     pub async fn last_change_seq(&self) -> Result<i64> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes").fetch_one(&self.pool).await?;
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(v.unwrap_or(0))
     }
 }

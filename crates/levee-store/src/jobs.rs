@@ -71,7 +71,13 @@ pub struct NewJob {
 
 impl NewJob {
     pub fn new(kind: impl Into<String>, payload: serde_json::Value) -> Self {
-        NewJob { kind: kind.into(), payload, dedup_key: None, run_at: None, max_attempts: 5 }
+        NewJob {
+            kind: kind.into(),
+            payload,
+            dedup_key: None,
+            run_at: None,
+            max_attempts: 5,
+        }
     }
     pub fn dedup(mut self, key: impl Into<String>) -> Self {
         self.dedup_key = Some(key.into());
@@ -108,7 +114,9 @@ fn job_from_row(r: &AnyRow) -> Result<Job> {
         attempts: r.try_get("attempts")?,
         max_attempts: r.try_get("max_attempts")?,
         lease_owner: r.try_get("lease_owner")?,
-        lease_until: r.try_get::<Option<i64>, _>("lease_until")?.map(Timestamp::from_micros),
+        lease_until: r
+            .try_get::<Option<i64>, _>("lease_until")?
+            .map(Timestamp::from_micros),
         last_error: r.try_get("last_error")?,
     })
 }
@@ -133,8 +141,13 @@ impl WriteTx {
         .fetch_optional(self.conn())
         .await?;
         if let Some(id) = id {
-            self.change("job", &id.to_string(), "enqueue", &serde_json::json!({ "kind": job.kind }))
-                .await?;
+            self.change(
+                "job",
+                &id.to_string(),
+                "enqueue",
+                &serde_json::json!({ "kind": job.kind }),
+            )
+            .await?;
         }
         Ok(id)
     }
@@ -147,6 +160,15 @@ impl Store {
         let id = tx.enqueue(job).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Does a job with this dedup key exist (in any state)?
+    pub async fn job_dedup_exists(&self, key: &str) -> Result<bool> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM jobs WHERE dedup_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(id.is_some())
     }
 
     pub async fn job(&self, id: i64) -> Result<Job> {
@@ -189,7 +211,10 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        let id: Option<i64> = sqlx::query_scalar(pick).bind(now.micros()).fetch_optional(&mut *tx).await?;
+        let id: Option<i64> = sqlx::query_scalar(pick)
+            .bind(now.micros())
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(id) = id else {
             tx.rollback().await?;
             return Ok(None);
@@ -243,7 +268,13 @@ impl Store {
         .await?
         .rows_affected();
         if n == 1 {
-            tx.change("job", &id.to_string(), "done", &serde_json::json!({ "owner": owner })).await?;
+            tx.change(
+                "job",
+                &id.to_string(),
+                "done",
+                &serde_json::json!({ "owner": owner }),
+            )
+            .await?;
         }
         Ok(n == 1)
     }
@@ -281,7 +312,13 @@ impl Store {
         .bind(id)
         .execute(tx.conn())
         .await?;
-        tx.change("job", &id.to_string(), state.as_str(), &serde_json::json!({ "error": err })).await?;
+        tx.change(
+            "job",
+            &id.to_string(),
+            state.as_str(),
+            &serde_json::json!({ "error": err }),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(state))
     }

@@ -25,21 +25,24 @@ use levee_model::{Clock, Timestamp};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 
+pub mod audit;
 pub mod backup;
 pub mod changes;
 pub mod cursor;
+pub mod identity;
 pub mod jobs;
-pub mod testing;
+pub mod keys;
 mod migrate;
+pub mod testing;
 
 pub use changes::Change;
 pub use cursor::Cursor;
 pub use migrate::{MigrationInfo, MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
 
 /// The advisory-lock key that serializes writers on PostgreSQL ("levee-w").
-const PG_WRITE_LOCK: i64 = 0x6c65_7665_652d_77;
+const PG_WRITE_LOCK: i64 = 0x006c_6576_6565_2d77;
 /// The advisory-lock key for migrations ("levee-m").
-const PG_MIGRATE_LOCK: i64 = 0x6c65_7665_652d_6d;
+const PG_MIGRATE_LOCK: i64 = 0x006c_6576_6565_2d6d;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -91,7 +94,10 @@ pub struct StoreConfig {
 
 impl StoreConfig {
     pub fn new(url: impl Into<String>) -> Self {
-        StoreConfig { url: url.into(), max_connections: 8 }
+        StoreConfig {
+            url: url.into(),
+            max_connections: 8,
+        }
     }
 
     /// The SQLite URL for a data directory (the embedded default).
@@ -106,12 +112,15 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Arc<dyn Clock>,
+    audit_key: Arc<std::sync::RwLock<Option<[u8; 32]>>>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the URL: it may hold a password.
-        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -147,7 +156,10 @@ impl Store {
         let backend = backend_of(&cfg.url)?;
         let mut url = cfg.url.clone();
         if backend == Backend::Sqlite {
-            if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if let Some(path) = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+            {
                 let path = path.split('?').next().unwrap_or(path);
                 if let Some(parent) = std::path::Path::new(path).parent() {
                     if !parent.as_os_str().is_empty() {
@@ -159,7 +171,8 @@ impl Store {
                 url.push_str("?mode=rwc");
             }
         }
-        let opts = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(redact_url(&cfg.url)))?;
+        let opts = AnyConnectOptions::from_str(&url)
+            .map_err(|_| StoreError::BadUrl(redact_url(&cfg.url)))?;
         let mut pool_opts = AnyPoolOptions::new()
             .max_connections(cfg.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30));
@@ -175,7 +188,12 @@ impl Store {
             });
         }
         let pool = pool_opts.connect_with(opts).await?;
-        let store = Store { pool, backend, clock };
+        let store = Store {
+            pool,
+            backend,
+            clock,
+            audit_key: Arc::default(),
+        };
         migrate::run(&store).await?;
         Ok(store)
     }
@@ -210,7 +228,24 @@ impl Store {
                 tx
             }
         };
-        Ok(WriteTx { tx, now: self.clock.now(), backend: self.backend })
+        let audit_key = *self
+            .audit_key
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(WriteTx {
+            tx,
+            now: self.clock.now(),
+            backend: self.backend,
+            audit_key,
+        })
+    }
+
+    /// Install the audit HMAC key (done by [`Store::load_keyring`]).
+    pub fn set_audit_key(&self, key: [u8; 32]) {
+        *self
+            .audit_key
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key);
     }
 
     /// Is the database reachable? (`/readyz`)
@@ -248,6 +283,7 @@ pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     now: Timestamp,
     backend: Backend,
+    audit_key: Option<[u8; 32]>,
 }
 
 impl WriteTx {
@@ -266,7 +302,13 @@ impl WriteTx {
     }
 
     /// Append to the change log (in this transaction). Returns its `seq`.
-    pub async fn change(&mut self, kind: &str, object_id: &str, op: &str, data: &serde_json::Value) -> Result<i64> {
+    pub async fn change(
+        &mut self,
+        kind: &str,
+        object_id: &str,
+        op: &str,
+        data: &serde_json::Value,
+    ) -> Result<i64> {
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO changes (at, kind, object_id, op, data) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
         )
@@ -324,7 +366,10 @@ mod tests {
         assert_eq!(backend_of("sqlite://x.db").unwrap(), Backend::Sqlite);
         assert_eq!(backend_of("postgres://u@h/db").unwrap(), Backend::Postgres);
         assert!(backend_of("mysql://x").is_err());
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

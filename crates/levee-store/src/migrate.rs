@@ -71,13 +71,19 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
             .fetch_all(&mut *tx)
             .await?;
     if let Some((found, _)) = applied.iter().rev().find(|(v, _)| *v > known) {
-        return Err(StoreError::SchemaTooNew { found: *found, known });
+        return Err(StoreError::SchemaTooNew {
+            found: *found,
+            known,
+        });
     }
     for m in list {
         match applied.iter().find(|(v, _)| *v == m.version) {
             Some((_, sum)) if *sum == checksum(m.sql) => continue,
             Some(_) => {
-                return Err(StoreError::MigrationChanged { version: m.version, name: m.name.to_string() })
+                return Err(StoreError::MigrationChanged {
+                    version: m.version,
+                    name: m.name.to_string(),
+                })
             }
             None => {}
         }

@@ -48,29 +48,46 @@ impl TestDb {
 
 /// The PostgreSQL URL for tests, if configured.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("LEVEE_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("LEVEE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// A fresh SQLite database in a temporary directory.
 pub fn sqlite() -> TestDb {
     let dir = TempDir::new().expect("temporary directory");
-    TestDb { name: "sqlite", config: StoreConfig::sqlite_in(dir.path()), _dir: Some(dir) }
+    TestDb {
+        name: "sqlite",
+        config: StoreConfig::sqlite_in(dir.path()),
+        _dir: Some(dir),
+    }
 }
 
 /// A fresh schema on the test PostgreSQL, or `None` (after a loud message).
 pub async fn postgres() -> Option<TestDb> {
     let Some(base) = postgres_url() else {
-        eprintln!("SKIPPED PostgreSQL: LEVEE_TEST_DATABASE_URL is not set; this story ran on SQLite only");
+        eprintln!(
+            "SKIPPED PostgreSQL: LEVEE_TEST_DATABASE_URL is not set; this story ran on SQLite only"
+        );
         return None;
     };
     sqlx::any::install_default_drivers();
     let schema = crate::new_id("levee_test_");
-    let pool = sqlx::AnyPool::connect(&base).await.expect("connect to LEVEE_TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.expect("create schema");
+    let pool = sqlx::AnyPool::connect(&base)
+        .await
+        .expect("connect to LEVEE_TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&pool)
+        .await
+        .expect("create schema");
     pool.close().await;
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    Some(TestDb { name: "postgres", config: StoreConfig::new(url), _dir: None })
+    Some(TestDb {
+        name: "postgres",
+        config: StoreConfig::new(url),
+        _dir: None,
+    })
 }
 
 /// SQLite, plus PostgreSQL when configured.

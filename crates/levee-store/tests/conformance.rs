@@ -15,7 +15,10 @@ fn clock() -> ManualClock {
 async fn each(f: impl AsyncFn(&testing::TestDb, Store, ManualClock)) {
     for db in testing::backends().await {
         let c = clock();
-        let store = db.open(Arc::new(c.clone())).await.unwrap_or_else(|e| panic!("{}: open: {e}", db.name));
+        let store = db
+            .open(Arc::new(c.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{}: open: {e}", db.name));
         eprintln!("story on {}", db.name);
         f(&db, store, c).await;
     }
@@ -49,9 +52,20 @@ async fn concurrent_opens_migrate_once() {
         let c = Arc::new(clock());
         let (a, b) = tokio::join!(db.open(c.clone()), db.open(c.clone()));
         let (a, b) = (a.unwrap(), b.unwrap());
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations").fetch_one(a.pool()).await.unwrap();
-        assert_eq!(n, levee_store::MIGRATIONS_SQLITE.len() as i64, "{}", db.name);
-        assert_eq!(a.schema_version().await.unwrap(), b.schema_version().await.unwrap());
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations")
+            .fetch_one(a.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            n,
+            levee_store::MIGRATIONS_SQLITE.len() as i64,
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            a.schema_version().await.unwrap(),
+            b.schema_version().await.unwrap()
+        );
     }
 }
 
@@ -60,8 +74,12 @@ async fn change_log_is_ordered_and_transactional() {
     each(async |db, store, c| {
         let before = store.last_change_seq().await.unwrap();
         let mut tx = store.write().await.unwrap();
-        tx.change("thing", "a", "create", &json!({"n": 1})).await.unwrap();
-        tx.change("thing", "b", "create", &json!({"n": 2})).await.unwrap();
+        tx.change("thing", "a", "create", &json!({"n": 1}))
+            .await
+            .unwrap();
+        tx.change("thing", "b", "create", &json!({"n": 2}))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         // A rolled-back write leaves nothing behind.
         let mut tx = store.write().await.unwrap();
@@ -69,10 +87,15 @@ async fn change_log_is_ordered_and_transactional() {
         tx.rollback().await.unwrap();
         c.advance_secs(1);
         let mut tx = store.write().await.unwrap();
-        tx.change("thing", "a", "update", &json!({"n": 3})).await.unwrap();
+        tx.change("thing", "a", "update", &json!({"n": 3}))
+            .await
+            .unwrap();
         drop(tx); // dropped without commit: rolled back too
         let all = store.changes_since(before, 100).await.unwrap();
-        let ids: Vec<_> = all.iter().map(|c| (c.object_id.as_str(), c.op.as_str())).collect();
+        let ids: Vec<_> = all
+            .iter()
+            .map(|c| (c.object_id.as_str(), c.op.as_str()))
+            .collect();
         assert_eq!(ids, [("a", "create"), ("b", "create")], "{}", db.name);
         assert!(all[0].seq < all[1].seq);
         assert_eq!(all[1].data, json!({"n": 2}));
@@ -84,26 +107,51 @@ async fn change_log_is_ordered_and_transactional() {
 #[tokio::test]
 async fn jobs_lease_retry_and_dead_letter() {
     each(async |db, store, c| {
-        let id = store.enqueue(&NewJob::new("probe", json!({"x": 1})).dedup("once").max_attempts(2)).await.unwrap();
+        let id = store
+            .enqueue(
+                &NewJob::new("probe", json!({"x": 1}))
+                    .dedup("once")
+                    .max_attempts(2),
+            )
+            .await
+            .unwrap();
         assert!(id.is_some());
         // The same dedup key enqueues nothing.
-        assert_eq!(store.enqueue(&NewJob::new("probe", json!({})).dedup("once")).await.unwrap(), None);
+        assert_eq!(
+            store
+                .enqueue(&NewJob::new("probe", json!({})).dedup("once"))
+                .await
+                .unwrap(),
+            None
+        );
         let id = id.unwrap();
 
         let job = store.claim_job("w1", 30).await.unwrap().expect("claim");
-        assert_eq!((job.id, job.attempts, job.state.clone()), (id, 1, JobState::Running), "{}", db.name);
+        assert_eq!(
+            (job.id, job.attempts, job.state.clone()),
+            (id, 1, JobState::Running),
+            "{}",
+            db.name
+        );
         // Leased: nobody else gets it.
         assert!(store.claim_job("w2", 30).await.unwrap().is_none());
         // Lease expires: w2 takes over, and w1 can no longer complete or fail it.
         c.advance_secs(31);
-        let job2 = store.claim_job("w2", 30).await.unwrap().expect("reclaim after lease");
+        let job2 = store
+            .claim_job("w2", 30)
+            .await
+            .unwrap()
+            .expect("reclaim after lease");
         assert_eq!((job2.id, job2.attempts), (id, 2));
         let mut tx = store.write().await.unwrap();
         assert!(!store.complete_job_in(&mut tx, id, "w1").await.unwrap());
         tx.rollback().await.unwrap();
         assert_eq!(store.fail_job(id, "w1", "stale").await.unwrap(), None);
         // w2 fails it on its last attempt: dead-lettered.
-        assert_eq!(store.fail_job(id, "w2", "boom").await.unwrap(), Some(JobState::Dead));
+        assert_eq!(
+            store.fail_job(id, "w2", "boom").await.unwrap(),
+            Some(JobState::Dead)
+        );
         let dead = store.job(id).await.unwrap();
         assert_eq!(dead.state, JobState::Dead);
         assert_eq!(dead.last_error.as_deref(), Some("boom"));
@@ -111,10 +159,20 @@ async fn jobs_lease_retry_and_dead_letter() {
         assert!(store.claim_job("w3", 30).await.unwrap().is_none());
 
         // A retried job waits for its backoff, then completes once.
-        let id = store.enqueue(&NewJob::new("probe", json!({}))).await.unwrap().unwrap();
+        let id = store
+            .enqueue(&NewJob::new("probe", json!({})))
+            .await
+            .unwrap()
+            .unwrap();
         store.claim_job("w1", 30).await.unwrap().unwrap();
-        assert_eq!(store.fail_job(id, "w1", "transient").await.unwrap(), Some(JobState::Ready));
-        assert!(store.claim_job("w1", 30).await.unwrap().is_none(), "backoff not respected");
+        assert_eq!(
+            store.fail_job(id, "w1", "transient").await.unwrap(),
+            Some(JobState::Ready)
+        );
+        assert!(
+            store.claim_job("w1", 30).await.unwrap().is_none(),
+            "backoff not respected"
+        );
         c.advance_secs(levee_store::jobs::backoff_secs(1) + 1);
         let j = store.claim_job("w1", 30).await.unwrap().unwrap();
         assert!(store.heartbeat_job(j.id, "w1", 30).await.unwrap());
@@ -135,7 +193,9 @@ async fn two_pools_claim_each_job_exactly_once() {
         let b = db.open(c.clone()).await.unwrap();
         let n = 40;
         for i in 0..n {
-            a.enqueue(&NewJob::new("probe", json!({"i": i}))).await.unwrap();
+            a.enqueue(&NewJob::new("probe", json!({"i": i})))
+                .await
+                .unwrap();
         }
         let worker = |s: Store, name: &'static str| async move {
             let mut got = Vec::new();
@@ -164,7 +224,9 @@ async fn copy_all_keeps_every_row() {
     let src = src_db.open(c.clone()).await.unwrap();
     let mut tx = src.write().await.unwrap();
     for i in 0..25 {
-        tx.change("thing", &format!("o{i}"), "create", &json!({"i": i})).await.unwrap();
+        tx.change("thing", &format!("o{i}"), "create", &json!({"i": i}))
+            .await
+            .unwrap();
     }
     tx.meta_set("k", "v").await.unwrap();
     tx.commit().await.unwrap();
@@ -174,12 +236,22 @@ async fn copy_all_keeps_every_row() {
         let dst = dst_db.open(c.clone()).await.unwrap();
         levee_store::backup::copy_all(&src, &dst).await.unwrap();
         assert_eq!(dst.row_counts().await.unwrap(), want, "{}", dst_db.name);
-        assert_eq!(dst.changes_since(0, 1000).await.unwrap(), src.changes_since(0, 1000).await.unwrap());
+        assert_eq!(
+            dst.changes_since(0, 1000).await.unwrap(),
+            src.changes_since(0, 1000).await.unwrap()
+        );
         // Sequences continue after the copied rows.
         let mut tx = dst.write().await.unwrap();
-        let seq = tx.change("thing", "new", "create", &json!({})).await.unwrap();
+        let seq = tx
+            .change("thing", "new", "create", &json!({}))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        assert!(seq > src.last_change_seq().await.unwrap(), "{}", dst_db.name);
+        assert!(
+            seq > src.last_change_seq().await.unwrap(),
+            "{}",
+            dst_db.name
+        );
         // A second copy into a non-empty store is refused.
         assert!(levee_store::backup::copy_all(&src, &dst).await.is_err());
     }
@@ -192,29 +264,44 @@ async fn sqlite_backup_and_restore_bring_back_every_row() {
     let store = db.open(c.clone()).await.unwrap();
     let mut tx = store.write().await.unwrap();
     for i in 0..50 {
-        tx.change("thing", &format!("o{i}"), "create", &json!({"i": i})).await.unwrap();
+        tx.change("thing", &format!("o{i}"), "create", &json!({"i": i}))
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let want = store.row_counts().await.unwrap();
     let dir = db.dir().unwrap();
     let backup = dir.join("backup.db");
     store.backup_to(&backup).await.unwrap();
-    assert!(store.backup_to(&backup).await.is_err(), "refuses to overwrite");
+    assert!(
+        store.backup_to(&backup).await.is_err(),
+        "refuses to overwrite"
+    );
     // Writes after the backup are not in it.
     let mut tx = store.write().await.unwrap();
-    tx.change("thing", "late", "create", &json!({})).await.unwrap();
+    tx.change("thing", "late", "create", &json!({}))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     store.close().await;
 
     let target = dir.join("restored");
-    levee_store::backup::restore_sqlite(&backup, &target, c.clone()).await.unwrap();
-    let restored = Store::open(&levee_store::StoreConfig::sqlite_in(&target), c.clone()).await.unwrap();
+    levee_store::backup::restore_sqlite(&backup, &target, c.clone())
+        .await
+        .unwrap();
+    let restored = Store::open(&levee_store::StoreConfig::sqlite_in(&target), c.clone())
+        .await
+        .unwrap();
     assert_eq!(restored.row_counts().await.unwrap(), want);
 
     // Not a Levee database: refused, nothing replaced.
     let junk = dir.join("junk.db");
     std::fs::write(&junk, b"not a database at all").unwrap();
-    assert!(levee_store::backup::restore_sqlite(&junk, &target, c.clone()).await.is_err());
+    assert!(
+        levee_store::backup::restore_sqlite(&junk, &target, c.clone())
+            .await
+            .is_err()
+    );
     assert_eq!(restored.row_counts().await.unwrap(), want);
 }
 
@@ -237,8 +324,15 @@ async fn table_list_matches_schema() {
             .unwrap(),
         };
         names.sort();
-        let mut want: Vec<String> = levee_store::backup::TABLES.iter().map(|s| s.to_string()).collect();
+        let mut want: Vec<String> = levee_store::backup::TABLES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         want.sort();
-        assert_eq!(names, want, "{}: backup::TABLES must list every table", db.name);
+        assert_eq!(
+            names, want,
+            "{}: backup::TABLES must list every table",
+            db.name
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod opts;
 
 #[derive(Parser, Debug)]
 #[command(name = "levee", version, about = "Levee vulnerability clearinghouse")]
@@ -30,6 +31,24 @@ enum Command {
     Cvss(cmd::cvss::Args),
     /// Scan lockfiles, SBOMs and directories for known vulnerabilities.
     Scan(cmd::scan::Args),
+    /// Check the configuration.
+    #[command(subcommand)]
+    Config(cmd::ops::ConfigCommand),
+    /// Consistent online backup of the embedded database.
+    Backup(cmd::ops::BackupArgs),
+    /// Restore a backup into a data directory (server stopped).
+    Restore(cmd::ops::RestoreArgs),
+    /// Copy an embedded installation into PostgreSQL.
+    Migrate(cmd::ops::MigrateArgs),
+    /// Verify or checkpoint the audit chain.
+    #[command(subcommand)]
+    Audit(cmd::audit::Command),
+    /// Administer organizations on local storage.
+    #[command(subcommand)]
+    Org(cmd::org::OrgCommand),
+    /// Administer API tokens on local storage.
+    #[command(subcommand)]
+    Token(cmd::org::TokenCommand),
 }
 
 /// The exit code scheme shared by every subcommand.
@@ -52,6 +71,13 @@ fn main() -> ExitCode {
         Command::Crash(c) => cmd::crash::run(c),
         Command::Cvss(a) => cmd::cvss::run(a),
         Command::Scan(a) => cmd::scan::run(a),
+        Command::Config(c) => cmd::ops::config(c),
+        Command::Backup(a) => cmd::ops::backup(a),
+        Command::Restore(a) => cmd::ops::restore(a),
+        Command::Migrate(a) => cmd::ops::migrate(a),
+        Command::Audit(c) => cmd::audit::run(c),
+        Command::Org(c) => cmd::org::org(c),
+        Command::Token(c) => cmd::org::token(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,8 +1,11 @@
 //! One module per subcommand. Each exposes `Args` (or `Command`) and `run`,
 //! returning the process exit code (see `main.rs`).
 
+pub mod audit;
 pub mod crash;
 pub mod cvss;
+pub mod ops;
+pub mod org;
 pub mod scan;
 pub mod serve;
 pub mod version;

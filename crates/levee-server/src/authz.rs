@@ -1,0 +1,470 @@
+//! The one authorization module. Every read and write in the API asks this
+//! module, and nothing else decides who may see or do what.
+//!
+//! Rules, in order:
+//! 1. **Visibility first.** An object the caller may not see answers 404
+//!    (`ApiError::not_found`) — never 403, which would confirm it exists.
+//! 2. **Then permission.** A forbidden action on a visible object answers
+//!    403.
+//! 3. A caller acts in an org through a **membership** (role admin, member
+//!    or read-only) or through **delegation**: a member of a manager org
+//!    acts for each org it manages with the same role (a managed-service
+//!    provider looking after rural hospitals).
+//! 4. A token may be bound to one org (it then acts only there and in the
+//!    orgs that org manages) and carries scopes: `read`, `write`. A
+//!    read-only role or a read-only token may not write.
+//! 5. Labelled content (TLP 2.0 and embargo) is decided by [`can_read`].
+//!    Platform administrators administer identity; they do **not** get
+//!    to read AMBER/RED content by virtue of being administrators.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use levee_model::{Capability, OrgRole, Timestamp, Tlp};
+use levee_store::identity::{Org, TokenInfo, User};
+
+use crate::error::ApiError;
+
+pub const SCOPE_READ: &str = "read";
+pub const SCOPE_WRITE: &str = "write";
+
+/// Everything the decision needs about the caller, loaded once per request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+    /// `None` for a web session.
+    pub token: Option<TokenInfo>,
+    /// Effective role per org id (direct membership or delegation),
+    /// already narrowed to the token's org if the token is bound to one.
+    pub roles: BTreeMap<String, Role>,
+    /// Capabilities of every org the caller acts in.
+    pub capabilities: BTreeSet<Capability>,
+    pub scopes: BTreeSet<String>,
+    /// The CSRF secret of a cookie session.
+    pub csrf: Option<String>,
+}
+
+/// A role and how it was obtained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    pub role: OrgRole,
+    /// `Some(manager org)` when held through delegation.
+    pub via: Option<String>,
+}
+
+impl Caller {
+    /// Build the caller's effective roles from its memberships, the
+    /// delegations (manager, managed), the orgs' capabilities, and the
+    /// token's binding.
+    pub fn build(
+        user: User,
+        token: Option<TokenInfo>,
+        memberships: &[(String, OrgRole)],
+        delegations: &[(String, String)],
+        org_caps: &BTreeMap<String, Vec<Capability>>,
+        csrf: Option<String>,
+    ) -> Caller {
+        let bound = token.as_ref().and_then(|t| t.org_id.clone());
+        let mut roles = BTreeMap::new();
+        for (org, role) in memberships {
+            if bound.as_ref().is_some_and(|b| b != org) {
+                continue;
+            }
+            roles.insert(
+                org.clone(),
+                Role {
+                    role: *role,
+                    via: None,
+                },
+            );
+            for (manager, managed) in delegations {
+                if manager == org {
+                    roles.entry(managed.clone()).or_insert(Role {
+                        role: *role,
+                        via: Some(org.clone()),
+                    });
+                }
+            }
+        }
+        let capabilities = roles
+            .iter()
+            .filter(|(_, r)| r.via.is_none())
+            .flat_map(|(o, _)| org_caps.get(o).into_iter().flatten().copied())
+            .collect();
+        let scopes = match &token {
+            Some(t) => t.scopes.iter().cloned().collect(),
+            None => [SCOPE_READ, SCOPE_WRITE]
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
+        };
+        Caller {
+            user,
+            token,
+            roles,
+            capabilities,
+            scopes,
+            csrf,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+    pub fn is_platform_admin(&self) -> bool {
+        self.user.platform_admin && self.token.as_ref().is_none_or(|t| t.org_id.is_none())
+    }
+    pub fn role_in(&self, org: &str) -> Option<OrgRole> {
+        self.roles.get(org).map(|r| r.role)
+    }
+    pub fn direct_member_of(&self, org: &str) -> bool {
+        self.roles.get(org).is_some_and(|r| r.via.is_none())
+    }
+    pub fn has_capability(&self, c: Capability) -> bool {
+        self.capabilities.contains(&c)
+    }
+    pub fn can_write_scope(&self) -> bool {
+        self.scopes.contains(SCOPE_WRITE)
+    }
+    /// Orgs the caller acts in (directly or by delegation).
+    pub fn org_ids(&self) -> Vec<String> {
+        self.roles.keys().cloned().collect()
+    }
+    /// The idempotency scope of this caller: its bound org, else itself.
+    pub fn idempotency_scope(&self) -> String {
+        match self.token.as_ref().and_then(|t| t.org_id.as_ref()) {
+            Some(o) => format!("org:{o}"),
+            None => format!("user:{}", self.user.id),
+        }
+    }
+    /// Coordinators and government see the directory of all orgs.
+    fn sees_directory(&self) -> bool {
+        self.is_platform_admin()
+            || self.has_capability(Capability::Coordinator)
+            || self.has_capability(Capability::Government)
+    }
+}
+
+/// What the caller wants to do.
+#[derive(Debug)]
+pub enum Action<'a> {
+    ReadMe,
+    ListOrgs,
+    CreateOrg,
+    ReadOrg(&'a Org),
+    UpdateOrg(&'a Org),
+    ListMembers(&'a Org),
+    ManageMembers(&'a Org),
+    /// The managed org's admins grant a delegation to a manager org.
+    ManageDelegation {
+        manager: &'a Org,
+        managed: &'a Org,
+    },
+    ListTokens(&'a Org),
+    CreateToken(&'a Org),
+    RevokeToken(&'a Org, &'a TokenInfo),
+    ReadAudit,
+    Admin,
+}
+
+fn deny_write_scope(c: &Caller) -> Result<(), ApiError> {
+    if c.can_write_scope() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("this token has no write scope"))
+    }
+}
+
+fn org_visible(c: &Caller, org: &Org) -> bool {
+    c.roles.contains_key(&org.id) || c.sees_directory()
+}
+
+fn is_admin_of(c: &Caller, org: &Org) -> bool {
+    c.is_platform_admin() || c.role_in(&org.id) == Some(OrgRole::Admin)
+}
+
+fn can_write_in(c: &Caller, org: &Org) -> bool {
+    c.is_platform_admin() || c.role_in(&org.id).is_some_and(OrgRole::can_write)
+}
+
+/// The decision. `Ok(())` allows; otherwise the error to return (404 for
+/// what the caller may not see, 403 for what it may see but not do).
+pub fn authorize(c: &Caller, action: Action<'_>) -> Result<(), ApiError> {
+    use Action::*;
+    match action {
+        ReadMe | ListOrgs => Ok(()),
+        ReadAudit => Ok(()), // filtered per entry by `audit_visibility`
+        CreateOrg => {
+            deny_write_scope(c)?;
+            let coordinator_admin = c
+                .roles
+                .iter()
+                .any(|(_, r)| r.via.is_none() && r.role == OrgRole::Admin)
+                && c.has_capability(Capability::Coordinator);
+            if c.is_platform_admin() || coordinator_admin {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "only platform administrators and coordinator admins create organizations",
+                ))
+            }
+        }
+        ReadOrg(o) | ListMembers(o) => visible(c, o),
+        UpdateOrg(o) | ManageMembers(o) => {
+            visible(c, o)?;
+            deny_write_scope(c)?;
+            if is_admin_of(c, o) {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "requires the admin role in this organization",
+                ))
+            }
+        }
+        ManageDelegation { manager, managed } => {
+            let _ = manager;
+            visible(c, managed)?;
+            deny_write_scope(c)?;
+            // Only the managed org itself (directly, not through another
+            // delegation) or a platform admin can hand over its management.
+            if c.is_platform_admin()
+                || (c.direct_member_of(&managed.id)
+                    && c.role_in(&managed.id) == Some(OrgRole::Admin))
+            {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "only the managed organization's admins grant or withdraw delegation",
+                ))
+            }
+        }
+        ListTokens(o) => visible(c, o),
+        CreateToken(o) => {
+            visible(c, o)?;
+            deny_write_scope(c)?;
+            if c.roles.contains_key(&o.id) || c.is_platform_admin() {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "only members create tokens for an organization",
+                ))
+            }
+        }
+        RevokeToken(o, t) => {
+            visible(c, o)?;
+            if t.org_id.as_deref() != Some(o.id.as_str()) {
+                return Err(ApiError::not_found());
+            }
+            if t.user_id != c.user.id && !is_admin_of(c, o) && !c.roles.contains_key(&o.id) {
+                return Err(ApiError::not_found());
+            }
+            deny_write_scope(c)?;
+            if t.user_id == c.user.id || is_admin_of(c, o) {
+                Ok(())
+            } else {
+                Err(ApiError::forbidden(
+                    "only the token's owner or an org admin revokes it",
+                ))
+            }
+        }
+        Admin => {
+            if c.is_platform_admin() {
+                Ok(())
+            } else {
+                Err(ApiError::not_found())
+            }
+        }
+    }
+}
+
+fn visible(c: &Caller, o: &Org) -> Result<(), ApiError> {
+    if org_visible(c, o) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// Which tokens of `org` the caller may list: admins all, members their own.
+pub fn token_visible(c: &Caller, org: &Org, t: &TokenInfo) -> bool {
+    is_admin_of(c, org) || t.user_id == c.user.id
+}
+
+/// Whether a caller may write in an org at all (used by later modules).
+pub fn may_write_in(c: &Caller, org: &Org) -> bool {
+    c.can_write_scope() && can_write_in(c, org)
+}
+
+/// Audit entries a caller may see: all for platform admins; otherwise the
+/// entries of orgs where it is an admin, and its own actions.
+pub fn audit_visibility(c: &Caller) -> Option<Vec<String>> {
+    if c.is_platform_admin() {
+        None
+    } else {
+        Some(
+            c.roles
+                .iter()
+                .filter(|(_, r)| r.role == OrgRole::Admin)
+                .map(|(o, _)| o.clone())
+                .collect(),
+        )
+    }
+}
+
+/// A piece of labelled content, as later modules (advisories, cases,
+/// findings) describe it to [`can_read`].
+#[derive(Clone, Debug)]
+pub struct Labelled<'a> {
+    pub tlp: Tlp,
+    /// The org that owns the content (always in its audience).
+    pub owner_org: Option<&'a str>,
+    /// Orgs the content is shared with (AMBER, AMBER+STRICT).
+    pub audience_orgs: &'a [String],
+    /// Named individual users (TLP:RED).
+    pub recipients: &'a [String],
+    /// Until this time, only the owner and audience see it, whatever the TLP.
+    pub embargo_until: Option<Timestamp>,
+}
+
+/// TLP 2.0 and embargo. `caller = None` is an anonymous reader.
+pub fn can_read(caller: Option<&Caller>, l: &Labelled<'_>, now: Timestamp) -> bool {
+    let in_orgs = |c: &Caller, strict: bool| {
+        l.owner_org
+            .into_iter()
+            .chain(l.audience_orgs.iter().map(String::as_str))
+            .any(|o| {
+                if strict {
+                    c.direct_member_of(o)
+                } else {
+                    c.roles.contains_key(o)
+                }
+            })
+    };
+    let embargoed = l.embargo_until.is_some_and(|t| now < t);
+    match (l.tlp, caller) {
+        (Tlp::Red, Some(c)) => l.recipients.contains(&c.user.id),
+        (Tlp::Red, None) => false,
+        (_, None) => l.tlp == Tlp::Clear && !embargoed,
+        (Tlp::AmberStrict, Some(c)) => in_orgs(c, true),
+        (Tlp::Amber, Some(c)) => in_orgs(c, false),
+        (Tlp::Clear | Tlp::Green, Some(c)) => !embargoed || in_orgs(c, false),
+    }
+}
+
+/// TLP:RED must name at least one recipient user.
+pub fn validate_label(tlp: Tlp, recipients: &[String]) -> Result<(), ApiError> {
+    if tlp == Tlp::Red && recipients.is_empty() {
+        return Err(ApiError::validation(
+            "TLP:RED requires named recipients (individual users)",
+        ));
+    }
+    if tlp != Tlp::Red && !recipients.is_empty() {
+        return Err(ApiError::validation(
+            "named recipients are only used with TLP:RED",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str) -> User {
+        User {
+            id: id.into(),
+            name: None,
+            email: None,
+            platform_admin: false,
+            mfa_enabled: false,
+            created_at: Timestamp::default(),
+            erased: false,
+        }
+    }
+
+    fn caller(id: &str, m: &[(&str, OrgRole)], d: &[(&str, &str)]) -> Caller {
+        let m: Vec<_> = m.iter().map(|(o, r)| ((*o).to_string(), *r)).collect();
+        let d: Vec<_> = d
+            .iter()
+            .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+            .collect();
+        Caller::build(user(id), None, &m, &d, &BTreeMap::new(), None)
+    }
+
+    #[test]
+    fn tlp_matrix() {
+        let now = Timestamp::from_secs(1000);
+        let audience = vec!["o2".to_string()];
+        let recipients = vec!["u-red".to_string()];
+        let owner = caller("u1", &[("o1", OrgRole::Member)], &[]);
+        let aud = caller("u2", &[("o2", OrgRole::ReadOnly)], &[]);
+        let msp = caller("u3", &[("msp", OrgRole::Admin)], &[("msp", "o2")]);
+        let other = caller("u4", &[("o9", OrgRole::Admin)], &[]);
+        let red = caller("u-red", &[("o9", OrgRole::Member)], &[]);
+        let l = |tlp, emb: Option<i64>| Labelled {
+            tlp,
+            owner_org: Some("o1"),
+            audience_orgs: &audience,
+            recipients: if tlp == Tlp::Red { &recipients } else { &[] },
+            embargo_until: emb.map(Timestamp::from_secs),
+        };
+        // (tlp, embargo, anon, owner, audience, msp-delegated, other, red-recipient)
+        let table = [
+            (Tlp::Clear, None, true, true, true, true, true, true),
+            (Tlp::Green, None, false, true, true, true, true, true),
+            (Tlp::Amber, None, false, true, true, true, false, false),
+            (
+                Tlp::AmberStrict,
+                None,
+                false,
+                true,
+                true,
+                false,
+                false,
+                false,
+            ),
+            (Tlp::Red, None, false, false, false, false, false, true),
+            (
+                Tlp::Clear,
+                Some(2000),
+                false,
+                true,
+                true,
+                true,
+                false,
+                false,
+            ),
+            (Tlp::Clear, Some(500), true, true, true, true, true, true),
+        ];
+        for (tlp, emb, a, o, au, m, x, r) in table {
+            let lab = l(tlp, emb);
+            let got = (
+                can_read(None, &lab, now),
+                can_read(Some(&owner), &lab, now),
+                can_read(Some(&aud), &lab, now),
+                can_read(Some(&msp), &lab, now),
+                can_read(Some(&other), &lab, now),
+                can_read(Some(&red), &lab, now),
+            );
+            assert_eq!(got, (a, o, au, m, x, r), "{tlp} embargo {emb:?}");
+        }
+    }
+
+    #[test]
+    fn red_needs_recipients() {
+        assert!(validate_label(Tlp::Red, &[]).is_err());
+        assert!(validate_label(Tlp::Red, &["u".into()]).is_ok());
+        assert!(validate_label(Tlp::Amber, &["u".into()]).is_err());
+    }
+
+    #[test]
+    fn delegation_gives_the_managers_role() {
+        let c = caller(
+            "u",
+            &[("msp", OrgRole::ReadOnly)],
+            &[("msp", "hospital"), ("other", "x")],
+        );
+        assert_eq!(c.role_in("hospital"), Some(OrgRole::ReadOnly));
+        assert!(!c.direct_member_of("hospital"));
+        assert_eq!(c.role_in("x"), None);
+    }
+}

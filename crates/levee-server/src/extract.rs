@@ -1,0 +1,187 @@
+//! Request extractors: JSON bodies with clear problems, and the caller.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Maximum JSON nesting accepted anywhere in the API.
+pub const MAX_DEPTH: usize = 64;
+
+/// A JSON request body: content type checked, size limited (per route, by
+/// `DefaultBodyLimit`), UTF-8 and nesting checked, then deserialized —
+/// every failure a specific 4xx problem. Keeps a hash of the raw body for
+/// idempotency.
+pub struct ApiJson<T> {
+    pub value: T,
+    pub body_hash: String,
+}
+
+/// Depth of `[`/`{` nesting outside strings.
+pub fn json_depth_exceeds(b: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for &c in b {
+        if in_str {
+            if esc {
+                esc = false;
+            } else if c == b'\\' {
+                esc = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(ApiError::new(
+            "invalid_utf8",
+            "the request body is not valid UTF-8",
+        ));
+    }
+    if json_depth_exceeds(bytes, MAX_DEPTH) {
+        return Err(ApiError::new(
+            "nesting_too_deep",
+            format!("JSON nesting deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        let at = format!("line {} column {}", e.line(), e.column());
+        match e.classify() {
+            Category::Data => {
+                let msg = e.to_string();
+                if msg.starts_with("unknown field") {
+                    ApiError::new("unknown_field", msg)
+                } else {
+                    ApiError::validation(msg)
+                }
+            }
+            Category::Syntax | Category::Eof | Category::Io => {
+                ApiError::new("malformed_json", format!("{at}: {e}"))
+            }
+        }
+    })
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if mime != "application/json"
+            && !(mime.starts_with("application/") && mime.ends_with("+json"))
+        {
+            return Err(ApiError::new(
+                "unsupported_media_type",
+                format!(
+                    "expected Content-Type: application/json, got {:?}",
+                    ct.chars().take(80).collect::<String>()
+                ),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    "payload_too_large",
+                    "the request body is larger than this route accepts",
+                )
+            } else {
+                ApiError::new("bad_request", format!("could not read the body: {e}"))
+            }
+        })?;
+        let value = parse_json(&bytes)?;
+        Ok(ApiJson {
+            value,
+            body_hash: hex::encode(Sha256::digest(&bytes)),
+        })
+    }
+}
+
+/// The authenticated caller, resolved once per request.
+pub use crate::authz::Caller;
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
+        let caller = crate::auth::authenticate(state, &parts.headers, &parts.method).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+/// Does this method change state (and so need CSRF protection for cookie
+/// sessions)?
+pub fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn depth() {
+        assert!(!json_depth_exceeds(br#"{"a":[1,2,{"b":"[[[["}]}"#, 3));
+        assert!(json_depth_exceeds(b"[[[[", 3));
+        assert!(!json_depth_exceeds(br#"["\"[[[[[["]"#, 2));
+    }
+    #[test]
+    fn classify() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct X {
+            #[allow(dead_code)]
+            a: u8,
+        }
+        assert_eq!(parse_json::<X>(b"{").unwrap_err().code, "malformed_json");
+        assert_eq!(
+            parse_json::<X>(br#"{"a":1,"b":2}"#).unwrap_err().code,
+            "unknown_field"
+        );
+        assert_eq!(
+            parse_json::<X>(br#"{"a":"x"}"#).unwrap_err().code,
+            "validation_failed"
+        );
+        assert_eq!(parse_json::<X>(b"\xff").unwrap_err().code, "invalid_utf8");
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert_eq!(
+            parse_json::<serde_json::Value>(deep.as_bytes())
+                .unwrap_err()
+                .code,
+            "nesting_too_deep"
+        );
+    }
+}

@@ -1,0 +1,371 @@
+//! Every route, listed once in [`ROUTES`], and the router built from it.
+
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub mod admin;
+pub mod identity;
+pub mod system;
+
+/// Default JSON body limit.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// A route's description, used for the OpenAPI document and for the
+/// authorization-table test's coverage check.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    /// Needs an authenticated caller.
+    pub auth: bool,
+    /// Creates something and honours `Idempotency-Key`.
+    pub idempotent: bool,
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    auth: bool,
+    summary: &'static str,
+) -> RouteInfo {
+    RouteInfo {
+        method,
+        path,
+        summary,
+        tag,
+        auth,
+        idempotent: false,
+    }
+}
+const fn ri(
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+) -> RouteInfo {
+    RouteInfo {
+        method,
+        path,
+        summary,
+        tag,
+        auth: true,
+        idempotent: true,
+    }
+}
+
+pub const ROUTES: &[RouteInfo] = &[
+    r(
+        "GET",
+        "/healthz",
+        "operations",
+        false,
+        "Liveness: the process answers",
+    ),
+    r(
+        "GET",
+        "/readyz",
+        "operations",
+        false,
+        "Readiness: the database answers",
+    ),
+    r("GET", "/metrics", "operations", false, "Prometheus metrics"),
+    r(
+        "GET",
+        "/api/v1/openapi.json",
+        "operations",
+        false,
+        "This API's OpenAPI 3.1 description",
+    ),
+    r(
+        "GET",
+        "/api/v1/docs",
+        "operations",
+        false,
+        "API documentation page (offline)",
+    ),
+    r(
+        "POST",
+        "/api/v1/login",
+        "identity",
+        false,
+        "Web login: password, then TOTP when enrolled",
+    ),
+    r(
+        "POST",
+        "/api/v1/logout",
+        "identity",
+        true,
+        "End the web session",
+    ),
+    r(
+        "GET",
+        "/api/v1/me",
+        "identity",
+        true,
+        "The caller: user, orgs, roles, capabilities",
+    ),
+    r(
+        "POST",
+        "/api/v1/me/password",
+        "identity",
+        true,
+        "Set the caller's password",
+    ),
+    r(
+        "POST",
+        "/api/v1/me/totp",
+        "identity",
+        true,
+        "Enrol a TOTP second factor (confirm with a code)",
+    ),
+    r(
+        "GET",
+        "/api/v1/orgs",
+        "identity",
+        true,
+        "Organizations the caller may see",
+    ),
+    ri("POST", "/api/v1/orgs", "identity", "Create an organization"),
+    r(
+        "GET",
+        "/api/v1/orgs/{id}",
+        "identity",
+        true,
+        "One organization",
+    ),
+    r(
+        "PATCH",
+        "/api/v1/orgs/{id}",
+        "identity",
+        true,
+        "Update an organization",
+    ),
+    r(
+        "GET",
+        "/api/v1/orgs/{id}/members",
+        "identity",
+        true,
+        "Members of an organization",
+    ),
+    ri(
+        "POST",
+        "/api/v1/orgs/{id}/members",
+        "identity",
+        "Add a member (creating the user if needed) or change a role",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/orgs/{id}/members/{user_id}",
+        "identity",
+        true,
+        "Remove a member",
+    ),
+    r(
+        "GET",
+        "/api/v1/orgs/{id}/delegations",
+        "identity",
+        true,
+        "Who manages this org, and whom it manages",
+    ),
+    ri(
+        "POST",
+        "/api/v1/orgs/{id}/delegations",
+        "identity",
+        "Let a manager org act for this org",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/orgs/{id}/delegations/{manager_id}",
+        "identity",
+        true,
+        "Withdraw a delegation",
+    ),
+    r(
+        "GET",
+        "/api/v1/orgs/{id}/tokens",
+        "identity",
+        true,
+        "API tokens of an organization (admins: all; members: their own)",
+    ),
+    ri(
+        "POST",
+        "/api/v1/orgs/{id}/tokens",
+        "identity",
+        "Create an API token bound to this org (shown once)",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/orgs/{id}/tokens/{token_id}",
+        "identity",
+        true,
+        "Revoke a token",
+    ),
+    r(
+        "GET",
+        "/api/v1/audit",
+        "identity",
+        true,
+        "Audit entries the caller may see",
+    ),
+    r(
+        "GET",
+        "/api/v1/audit/keys",
+        "identity",
+        true,
+        "Public keys that verify checkpoints and signed documents",
+    ),
+    r(
+        "GET",
+        "/api/v1/admin/jobs",
+        "operations",
+        true,
+        "Jobs (platform admins)",
+    ),
+    ri(
+        "POST",
+        "/api/v1/admin/jobs",
+        "operations",
+        "Enqueue a job (platform admins)",
+    ),
+];
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(system::openapi))
+        .route("/api/v1/docs", get(system::docs))
+        .route("/api/v1/login", post(identity::login))
+        .route("/api/v1/logout", post(identity::logout))
+        .route("/api/v1/me", get(identity::me))
+        .route("/api/v1/me/password", post(identity::set_password))
+        .route("/api/v1/me/totp", post(identity::enrol_totp))
+        .route(
+            "/api/v1/orgs",
+            get(identity::list_orgs).post(identity::create_org),
+        )
+        .route(
+            "/api/v1/orgs/{id}",
+            get(identity::get_org).patch(identity::update_org),
+        )
+        .route(
+            "/api/v1/orgs/{id}/members",
+            get(identity::list_members).post(identity::add_member),
+        )
+        .route(
+            "/api/v1/orgs/{id}/members/{user_id}",
+            delete(identity::remove_member),
+        )
+        .route(
+            "/api/v1/orgs/{id}/delegations",
+            get(identity::list_delegations).post(identity::add_delegation),
+        )
+        .route(
+            "/api/v1/orgs/{id}/delegations/{manager_id}",
+            delete(identity::remove_delegation),
+        )
+        .route(
+            "/api/v1/orgs/{id}/tokens",
+            get(identity::list_tokens).post(identity::create_token),
+        )
+        .route(
+            "/api/v1/orgs/{id}/tokens/{token_id}",
+            delete(identity::revoke_token),
+        )
+        .route("/api/v1/audit", get(identity::audit))
+        .route("/api/v1/audit/keys", get(identity::audit_keys))
+        .route(
+            "/api/v1/admin/jobs",
+            get(admin::list_jobs).post(admin::enqueue_job),
+        )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    Router::new()
+        .route("/", get(system::index))
+        .route("/healthz", get(system::healthz))
+        .route("/readyz", get(system::readyz))
+        .route("/metrics", get(system::metrics))
+        .merge(api)
+        .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+async fn fallback() -> ApiError {
+    ApiError::new("not_found", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        "method_not_allowed",
+        "this route does not accept that method",
+    )
+}
+
+/// Request ids, metrics and a log line per request.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    let rid = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map_or_else(|| levee_store::new_id("req_"), str::to_string);
+    let mut resp = next.run(req).await;
+    let status = resp.status().as_u16();
+    let secs = start.elapsed().as_secs_f64();
+    state
+        .metrics
+        .observe_http(method.as_str(), &route, status, secs);
+    tracing::info!(request_id = %rid, %method, %route, status, ms = secs * 1000.0, "request");
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+/// Per-token rate limit (clients without a token share a bucket per
+/// address).
+async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() == Method::GET
+        && matches!(req.uri().path(), "/healthz" | "/readyz" | "/metrics")
+    {
+        return next.run(req).await;
+    }
+    let key = match req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(v) => format!("tok:{}", &levee_store::identity::token_hash(v)[..16]),
+        None => {
+            let ip = req
+                .extensions()
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+            format!("ip:{ip}")
+        }
+    };
+    match state.limiter.check(&key) {
+        Ok(()) => next.run(req).await,
+        Err(secs) => ApiError::new("rate_limited", "slow down")
+            .with_retry_after(secs)
+            .into_response(),
+    }
+}
