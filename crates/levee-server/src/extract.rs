@@ -64,6 +64,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("JSON nesting deeper than {MAX_DEPTH} levels"),
         ));
     }
+    // Syntax first, so that malformed JSON is never reported as a missing
+    // field.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(ApiError::new(
+            "malformed_json",
+            format!("line {} column {}: {e}", e.line(), e.column()),
+        ));
+    }
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         let at = format!("line {} column {}", e.line(), e.column());

@@ -38,6 +38,8 @@ pub mod testing;
 pub use changes::Change;
 pub use cursor::Cursor;
 pub use migrate::{MigrationInfo, MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+/// Re-exported for tests and tools that need raw SQL.
+pub use sqlx;
 
 /// The advisory-lock key that serializes writers on PostgreSQL ("levee-w").
 const PG_WRITE_LOCK: i64 = 0x006c_6576_6565_2d77;

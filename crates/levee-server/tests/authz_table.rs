@@ -1,0 +1,492 @@
+//! The endpoint × role table: every route, every kind of caller, the exact
+//! outcome. Later issues add their rows here; a coverage check fails when a
+//! route in `ROUTES` has no row.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use common::Env;
+use serde_json::{json, Value};
+
+/// The callers in the table.
+const ROLES: &[&str] = &[
+    "anon",      // no credentials
+    "garbage",   // a token that never existed
+    "expired",   // hospital admin's expired token
+    "revoked",   // hospital admin's revoked token
+    "padmin",    // platform administrator (bootstrap token)
+    "h_admin",   // hospital admin
+    "h_member",  // hospital member
+    "h_ro",      // hospital read-only member
+    "h_rotoken", // hospital member with a read-scope-only token
+    "msp_admin", // admin of a managed-service provider that manages the hospital
+    "other",     // admin of an unrelated vendor org (cross-org)
+    "coord",     // member (not admin) of a coordinator org
+];
+
+struct World {
+    tokens: BTreeMap<&'static str, Option<String>>,
+    hospital: String,
+    spare: String,
+    h_member_id: String,
+}
+
+async fn world(env: &Env) -> World {
+    let hospital = env
+        .org(
+            "Rural Hospital",
+            &["operator"],
+            json!({"sector": "health_care", "rural": true}),
+        )
+        .await;
+    let msp = env.org("MSP", &["vendor"], json!({})).await;
+    let vendor = env.org("Vendor", &["vendor", "finder"], json!({})).await;
+    let coord = env.org("State ISAC", &["coordinator"], json!({})).await;
+    let spare = env.org("Spare", &["finder"], json!({})).await;
+    let h_admin = env
+        .member(&hospital, "admin@hospital.example", "admin")
+        .await;
+    let h_member = env
+        .member(&hospital, "nurse@hospital.example", "member")
+        .await;
+    let h_ro = env
+        .member(&hospital, "auditor@hospital.example", "read_only")
+        .await;
+    let msp_admin = env.member(&msp, "ops@msp.example", "admin").await;
+    let other = env.member(&vendor, "admin@vendor.example", "admin").await;
+    let coord_m = env.member(&coord, "analyst@isac.example", "member").await;
+    // The hospital's admin hands management to the MSP.
+    let (h_admin_tok, _) = env
+        .token(&h_admin, Some(&hospital), &["read", "write"], Some(86_400))
+        .await;
+    let r = env
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{hospital}/delegations"),
+            Some(&h_admin_tok),
+            Some(json!({"manager_org_id": msp})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let mut tokens = BTreeMap::new();
+    tokens.insert("anon", None);
+    tokens.insert("garbage", Some(format!("lvt_{}", "0".repeat(64))));
+    let (expired, _) = env
+        .token(&h_admin, Some(&hospital), &["read", "write"], Some(60))
+        .await;
+    let (revoked, revoked_id) = env
+        .token(&h_admin, Some(&hospital), &["read", "write"], Some(86_400))
+        .await;
+    let mut tx = env.store.write().await.unwrap();
+    tx.revoke_token(&revoked_id).await.unwrap();
+    tx.commit().await.unwrap();
+    tokens.insert("expired", Some(expired));
+    tokens.insert("revoked", Some(revoked));
+    tokens.insert("padmin", Some(env.admin.clone()));
+    tokens.insert("h_admin", Some(h_admin_tok));
+    for (role, user, org, scopes) in [
+        ("h_member", &h_member, &hospital, &["read", "write"][..]),
+        ("h_ro", &h_ro, &hospital, &["read", "write"][..]),
+        ("h_rotoken", &h_member, &hospital, &["read"][..]),
+        ("msp_admin", &msp_admin, &msp, &["read", "write"][..]),
+        ("other", &other, &vendor, &["read", "write"][..]),
+        ("coord", &coord_m, &coord, &["read", "write"][..]),
+    ] {
+        let (t, _) = env.token(user, Some(org), scopes, Some(30 * 86_400)).await;
+        tokens.insert(role, Some(t));
+    }
+    // Let the short token expire; the others live on.
+    env.clock.advance_secs(120);
+    World {
+        tokens,
+        hospital,
+        spare,
+        h_member_id: h_member,
+    }
+}
+
+/// Expected status per role, in ROLES order.
+type Row = (&'static str, &'static str, [u16; 12]);
+
+const U: u16 = 401;
+
+fn rows() -> Vec<Row> {
+    //                                                   anon garb exp rev padm hadm hmem hro hrot msp oth coord
+    vec![
+        (
+            "GET",
+            "/api/v1/me",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/orgs",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/orgs",
+            [U, U, U, U, 201, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/orgs/{id}",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+        (
+            "PATCH",
+            "/api/v1/orgs/{id}",
+            [U, U, U, U, 200, 200, 403, 403, 403, 200, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/orgs/{id}/members",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/orgs/{id}/members",
+            [U, U, U, U, 201, 201, 403, 403, 403, 201, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/orgs/{id}/members/{user_id}",
+            [U, U, U, U, 204, 204, 403, 403, 403, 204, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/orgs/{id}/delegations",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/orgs/{id}/delegations",
+            [U, U, U, U, 201, 201, 403, 403, 403, 403, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/orgs/{id}/delegations/{manager_id}",
+            [U, U, U, U, 204, 204, 403, 403, 403, 403, 404, 403],
+        ),
+        (
+            "GET",
+            "/api/v1/orgs/{id}/tokens",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 404, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/orgs/{id}/tokens",
+            [U, U, U, U, 201, 201, 201, 201, 403, 201, 404, 403],
+        ),
+        (
+            "DELETE",
+            "/api/v1/orgs/{id}/tokens/{token_id}",
+            [U, U, U, U, 204, 204, 204, 403, 403, 204, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/audit",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/audit/keys",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/admin/jobs",
+            [U, U, U, U, 200, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/admin/jobs",
+            [U, U, U, U, 201, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/me/password",
+            [U, U, U, U, 204, 204, 204, 204, 403, 204, 204, 204],
+        ),
+        (
+            "POST",
+            "/api/v1/me/totp",
+            [U, U, U, U, 200, 200, 200, 200, 403, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/logout",
+            [U, U, U, U, 204, 204, 204, 204, 204, 204, 204, 204],
+        ),
+        ("GET", "/healthz", [200; 12]),
+        ("GET", "/readyz", [200; 12]),
+        ("GET", "/metrics", [200; 12]),
+        ("GET", "/api/v1/openapi.json", [200; 12]),
+        ("GET", "/api/v1/docs", [200; 12]),
+    ]
+}
+
+/// Routes deliberately not in the table, with the test that covers them.
+const NOT_IN_TABLE: &[(&str, &str, &str)] = &[(
+    "POST",
+    "/api/v1/login",
+    "public: its outcome depends on credentials, not on the caller's token (tests/identity.rs::login_*)",
+)];
+
+/// Per call: the concrete path and body, after any setup the row needs.
+async fn prepare(
+    env: &Env,
+    w: &World,
+    method: &str,
+    template: &str,
+    n: usize,
+) -> (String, Option<Value>) {
+    let h = &w.hospital;
+    let path = template.replace("{id}", h);
+    match (method, template) {
+        ("POST", "/api/v1/orgs") => (
+            path,
+            Some(json!({"name": format!("New org {n}"), "capabilities": ["finder"]})),
+        ),
+        ("PATCH", _) => (
+            path,
+            Some(json!({"contacts": [{"name": "IT desk", "phone": "555-0100"}]})),
+        ),
+        ("POST", "/api/v1/orgs/{id}/members") => (
+            path,
+            Some(json!({"email": format!("new{n}@hospital.example"), "role": "member"})),
+        ),
+        ("DELETE", "/api/v1/orgs/{id}/members/{user_id}") => {
+            let u = env
+                .member(h, &format!("leaver{n}@hospital.example"), "member")
+                .await;
+            (path.replace("{user_id}", &u), None)
+        }
+        ("POST", "/api/v1/orgs/{id}/delegations") => {
+            (path, Some(json!({"manager_org_id": w.spare})))
+        }
+        ("DELETE", "/api/v1/orgs/{id}/delegations/{manager_id}") => {
+            let mut tx = env.store.write().await.unwrap();
+            tx.insert_delegation(&w.spare, h).await.unwrap();
+            tx.commit().await.unwrap();
+            (path.replace("{manager_id}", &w.spare), None)
+        }
+        ("POST", "/api/v1/orgs/{id}/tokens") => (
+            path,
+            Some(json!({"name": format!("t{n}"), "scopes": ["read"]})),
+        ),
+        ("DELETE", "/api/v1/orgs/{id}/tokens/{token_id}") => {
+            let (_, id) = env
+                .token(&w.h_member_id, Some(h), &["read"], Some(86_400))
+                .await;
+            (path.replace("{token_id}", &id), None)
+        }
+        ("POST", "/api/v1/admin/jobs") => (path, Some(json!({"kind": "probe", "payload": {}}))),
+        ("POST", "/api/v1/me/password") => (
+            path,
+            Some(json!({"new_password": "a long enough passphrase"})),
+        ),
+        ("POST", "/api/v1/me/totp") => (path, Some(json!({}))),
+        _ => (path, None),
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_for_every_role() {
+    for env in common::envs().await {
+        let w = world(&env).await;
+        let mut failures = Vec::new();
+        let mut n = 0;
+        for (method, template, expected) in rows() {
+            for (i, role) in ROLES.iter().enumerate() {
+                n += 1;
+                let (path, body) = prepare(&env, &w, method, template, n).await;
+                let token = w.tokens[role].clone();
+                let r = env.call(method, &path, token.as_deref(), body).await;
+                if r.status.as_u16() != expected[i] {
+                    failures.push(format!(
+                        "{method} {template} as {role}: expected {}, got {} {}",
+                        expected[i], r.status, r.body
+                    ));
+                }
+                // Every error is a problem document with a stable code.
+                if r.status.is_client_error() {
+                    let ct = r
+                        .headers
+                        .get("content-type")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    assert_eq!(
+                        ct, "application/problem+json",
+                        "{method} {template} as {role}"
+                    );
+                    assert!(
+                        r.body["code"].is_string(),
+                        "{method} {template} as {role}: {}",
+                        r.body
+                    );
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "[{}] authorization table mismatches:\n{}",
+            env.backend(),
+            failures.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_table_covers_every_route() {
+    let covered: Vec<(&str, &str)> = rows().iter().map(|(m, p, _)| (*m, *p)).collect();
+    for r in levee_server::routes::ROUTES {
+        let in_table = covered.contains(&(r.method, r.path));
+        let excused = NOT_IN_TABLE
+            .iter()
+            .any(|(m, p, _)| *m == r.method && *p == r.path);
+        assert!(
+            in_table || excused,
+            "route {} {} has no row in the authorization table",
+            r.method,
+            r.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn revoked_and_expired_attempts_are_audited() {
+    for env in common::envs().await {
+        let w = world(&env).await;
+        let before = env.count("audit_log").await;
+        for role in ["expired", "revoked", "garbage"] {
+            let r = env
+                .call("GET", "/api/v1/me", w.tokens[role].as_deref(), None)
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        }
+        let r = env
+            .call("GET", "/api/v1/me", w.tokens["expired"].as_deref(), None)
+            .await;
+        assert_eq!(r.body["code"], "token_expired");
+        let r = env
+            .call("GET", "/api/v1/me", w.tokens["revoked"].as_deref(), None)
+            .await;
+        assert_eq!(r.body["code"], "token_revoked");
+        assert_eq!(
+            env.count("audit_log").await,
+            before + 5,
+            "[{}] each denied attempt is audited",
+            env.backend()
+        );
+    }
+}
+
+#[tokio::test]
+async fn delegated_provider_acts_for_the_hospital() {
+    for env in common::envs().await {
+        let w = world(&env).await;
+        let msp = w.tokens["msp_admin"].clone();
+        // The MSP sees the hospital in its org list and in /me, marked as delegated.
+        let me = env.call("GET", "/api/v1/me", msp.as_deref(), None).await;
+        let via: Vec<_> = me.body["orgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["id"] == w.hospital.as_str())
+            .collect();
+        assert_eq!(via.len(), 1, "{}", me.body);
+        assert!(via[0]["via"].is_string());
+        // It updates the hospital's contacts, and the audit names the MSP's user.
+        let r = env
+            .call(
+                "PATCH",
+                &format!("/api/v1/orgs/{}", w.hospital),
+                msp.as_deref(),
+                Some(json!({"size": "small"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["size"], "small");
+        // After the hospital withdraws the delegation, the MSP no longer sees it.
+        let msp_org = via[0]["via"].as_str().unwrap().to_string();
+        let r = env
+            .call(
+                "DELETE",
+                &format!("/api/v1/orgs/{}/delegations/{msp_org}", w.hospital),
+                w.tokens["h_admin"].as_deref(),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let r = env
+            .call(
+                "GET",
+                &format!("/api/v1/orgs/{}", w.hospital),
+                msp.as_deref(),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn audit_shows_each_caller_only_its_own() {
+    for env in common::envs().await {
+        let w = world(&env).await;
+        let all = env
+            .call("GET", "/api/v1/audit?limit=1000", Some(&env.admin), None)
+            .await;
+        let all = all.body["items"].as_array().unwrap().len();
+        let other = env
+            .call(
+                "GET",
+                "/api/v1/audit?limit=1000",
+                w.tokens["other"].as_deref(),
+                None,
+            )
+            .await;
+        let items = other.body["items"].as_array().unwrap();
+        assert!(items.len() < all);
+        for e in items {
+            assert_ne!(
+                e["org_id"],
+                w.hospital.as_str(),
+                "a vendor sees no hospital audit entries"
+            );
+        }
+        let h = env
+            .call(
+                "GET",
+                "/api/v1/audit?limit=1000",
+                w.tokens["h_admin"].as_deref(),
+                None,
+            )
+            .await;
+        assert!(h.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["org_id"] == w.hospital.as_str()));
+        // Cursor pagination walks the same entries.
+        let mut seen = 0;
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("/api/v1/audit?limit=3&cursor={c}"),
+                None => "/api/v1/audit?limit=3".to_string(),
+            };
+            let r = env.call("GET", &url, Some(&env.admin), None).await;
+            seen += r.body["items"].as_array().unwrap().len();
+            match r.body["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
+        }
+        assert!(seen >= all, "pagination saw {seen} of {all}");
+    }
+}

@@ -1,0 +1,612 @@
+//! Identity stories: bad input, idempotency, web login with TOTP and CSRF,
+//! throttling, and the audit chain's tamper evidence.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn bad_input_is_a_clear_4xx_and_writes_nothing() {
+    for env in common::envs().await {
+        let orgs = env.count("orgs").await;
+        let audit = env.count("audit_log").await;
+        let long = "x".repeat(5000);
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let huge = format!(
+            "{{\"name\":\"{}\",\"capabilities\":[\"finder\"]}}",
+            "y".repeat(400 * 1024)
+        );
+        let cases: Vec<(&str, &str, Vec<u8>, u16, &str)> = vec![
+            (
+                "malformed",
+                "application/json",
+                b"{\"name\": ".to_vec(),
+                400,
+                "malformed_json",
+            ),
+            (
+                "trailing garbage",
+                "application/json",
+                b"{} x".to_vec(),
+                400,
+                "malformed_json",
+            ),
+            (
+                "not utf-8",
+                "application/json",
+                b"{\"name\":\"\xff\xfe\"}".to_vec(),
+                400,
+                "invalid_utf8",
+            ),
+            (
+                "deep nesting",
+                "application/json",
+                deep.into_bytes(),
+                400,
+                "nesting_too_deep",
+            ),
+            (
+                "wrong content type",
+                "text/plain",
+                b"{}".to_vec(),
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                "no content type",
+                "",
+                b"{}".to_vec(),
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                "oversized",
+                "application/json",
+                huge.into_bytes(),
+                413,
+                "payload_too_large",
+            ),
+            (
+                "absurdly long name",
+                "application/json",
+                json!({"name": long, "capabilities": ["finder"]})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "unknown field",
+                "application/json",
+                json!({"name": "A", "capabilities": ["finder"], "colour": "red"})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "unknown_field",
+            ),
+            (
+                "empty capabilities",
+                "application/json",
+                json!({"name": "A", "capabilities": []})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "unknown capability",
+                "application/json",
+                json!({"name": "A", "capabilities": ["wizard"]})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "evaluator and model developer",
+                "application/json",
+                json!({"name": "A", "capabilities": ["evaluator", "model_developer"]})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "operator without sector",
+                "application/json",
+                json!({"name": "A", "capabilities": ["operator"]})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "sector without operator",
+                "application/json",
+                json!({"name": "A", "capabilities": ["vendor"], "sector": "bank"})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "control characters",
+                "application/json",
+                json!({"name": "A\u{0007}B", "capabilities": ["finder"]})
+                    .to_string()
+                    .into_bytes(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "json array body",
+                "application/json",
+                b"[]".to_vec(),
+                422,
+                "validation_failed",
+            ),
+        ];
+        for (what, ct, body, status, code) in cases {
+            let mut b = Request::builder()
+                .method("POST")
+                .uri("/api/v1/orgs")
+                .header("authorization", format!("Bearer {}", env.admin));
+            if !ct.is_empty() {
+                b = b.header("content-type", ct);
+            }
+            let r = env.raw(b.body(Body::from(body)).unwrap()).await;
+            assert_eq!(
+                r.status.as_u16(),
+                status,
+                "[{}] {what}: {}",
+                env.backend(),
+                String::from_utf8_lossy(&r.raw)
+            );
+            assert_eq!(r.body["code"], code, "[{}] {what}", env.backend());
+            assert_eq!(
+                r.headers.get("content-type").unwrap(),
+                "application/problem+json",
+                "[{}] {what}",
+                env.backend()
+            );
+        }
+        assert_eq!(env.count("orgs").await, orgs, "nothing written");
+        assert_eq!(
+            env.count("audit_log").await,
+            audit,
+            "nothing audited for plain validation errors"
+        );
+
+        // Unknown routes and methods are problems too.
+        let r = env.call("GET", "/api/v1/nope", None, None).await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found"))
+        );
+        let r = env
+            .call("PUT", "/api/v1/orgs", Some(&env.admin), None)
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(r.body["code"], "method_not_allowed");
+        // Bad query parameters.
+        let r = env
+            .call("GET", "/api/v1/audit?cursor=!!!", Some(&env.admin), None)
+            .await;
+        assert_eq!(r.body["code"], "invalid_parameter");
+        let r = env
+            .call("GET", "/api/v1/audit?bogus=1", Some(&env.admin), None)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        // An over-long bearer token.
+        let r = env
+            .call("GET", "/api/v1/me", Some(&"a".repeat(5000)), None)
+            .await;
+        assert_eq!(r.body["code"], "token_invalid");
+        // Every response carries a request id.
+        assert!(r.headers.get("x-request-id").is_some());
+    }
+}
+
+#[tokio::test]
+async fn idempotent_retry_creates_one_org() {
+    for env in common::envs().await {
+        let before = env.count("orgs").await;
+        let send = |body: serde_json::Value, key: &'static str| {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/v1/orgs")
+                .header("authorization", format!("Bearer {}", env.admin))
+                .header("content-type", "application/json")
+                .header("idempotency-key", key)
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            env.raw(req)
+        };
+        let body =
+            json!({"name": "Community Bank", "capabilities": ["operator"], "sector": "bank"});
+        let first = send(body.clone(), "abc-1").await;
+        assert_eq!(first.status, StatusCode::CREATED);
+        let again = send(body.clone(), "abc-1").await;
+        assert_eq!(again.status, StatusCode::CREATED);
+        assert_eq!(
+            again.body, first.body,
+            "the retry returns the first response"
+        );
+        assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+        assert_eq!(
+            env.count("orgs").await,
+            before + 1,
+            "[{}] one org",
+            env.backend()
+        );
+        let other = send(
+            json!({"name": "Other Bank", "capabilities": ["operator"], "sector": "bank"}),
+            "abc-1",
+        )
+        .await;
+        assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(other.body["code"], "idempotency_key_reused");
+        assert_eq!(env.count("orgs").await, before + 1);
+        // A different key creates (and the name clash is a 409 conflict).
+        let clash = send(body, "abc-2").await;
+        assert_eq!(clash.status, StatusCode::CONFLICT);
+        // Concurrent retries with one key: still one org.
+        let b = json!({"name": "Water Utility", "capabilities": ["operator"], "sector": "water"});
+        let (x, y) = tokio::join!(
+            send(b.clone(), "k-concurrent"),
+            send(b.clone(), "k-concurrent")
+        );
+        assert_eq!(
+            (x.status, y.status),
+            (StatusCode::CREATED, StatusCode::CREATED)
+        );
+        assert_eq!(x.body["id"], y.body["id"]);
+        assert_eq!(env.count("orgs").await, before + 2);
+    }
+}
+
+#[tokio::test]
+async fn login_with_password_totp_csrf_and_throttling() {
+    let env = common::env_on(levee_store::testing::sqlite()).await;
+    let org = env
+        .org("Hospital", &["operator"], json!({"sector": "health_care"}))
+        .await;
+    let user = env.member(&org, "it@hospital.example", "admin").await;
+    let (tok, _) = env
+        .token(&user, Some(&org), &["read", "write"], Some(86_400))
+        .await;
+    let r = env
+        .call(
+            "POST",
+            "/api/v1/me/password",
+            Some(&tok),
+            Some(json!({"new_password": "short"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = env
+        .call(
+            "POST",
+            "/api/v1/me/password",
+            Some(&tok),
+            Some(json!({"new_password": "correct horse battery staple"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+
+    let login = |pw: &str, totp: Option<String>| {
+        let mut b = json!({"email": "IT@hospital.example", "password": pw});
+        if let Some(t) = totp {
+            b["totp"] = json!(t);
+        }
+        env.call("POST", "/api/v1/login", None, Some(b))
+    };
+    // Password only.
+    let r = login("correct horse battery staple", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let cookie = r
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let sid = cookie.split(';').next().unwrap().to_string();
+    let csrf = r.body["csrf_token"].as_str().unwrap().to_string();
+
+    // Cookie session: reads work, writes need the CSRF header.
+    let with_cookie =
+        |method: &str, path: &str, csrf: Option<&str>, body: Option<serde_json::Value>| {
+            let mut b = Request::builder()
+                .method(method)
+                .uri(path)
+                .header("cookie", sid.clone());
+            if let Some(c) = csrf {
+                b = b.header("x-csrf-token", c);
+            }
+            let req = match body {
+                Some(v) => b
+                    .header("content-type", "application/json")
+                    .body(Body::from(v.to_string())),
+                None => b.body(Body::empty()),
+            }
+            .unwrap();
+            env.raw(req)
+        };
+    assert_eq!(
+        with_cookie("GET", "/api/v1/me", None, None).await.status,
+        StatusCode::OK
+    );
+    let r = with_cookie("POST", "/api/v1/me/totp", None, Some(json!({}))).await;
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf_failed"))
+    );
+    let r = with_cookie("POST", "/api/v1/me/totp", Some("wrong"), Some(json!({}))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Enrol TOTP through the session.
+    let r = with_cookie("POST", "/api/v1/me/totp", Some(&csrf), Some(json!({}))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret_b32 = r.body["secret"].as_str().unwrap().to_string();
+    assert!(r.body["otpauth_uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
+    let raw = decode_b32(&secret_b32);
+    let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+    let r = with_cookie(
+        "POST",
+        "/api/v1/me/totp",
+        Some(&csrf),
+        Some(json!({"secret": secret_b32, "code": "000000"})),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a wrong code does not enrol"
+    );
+    let r = with_cookie(
+        "POST",
+        "/api/v1/me/totp",
+        Some(&csrf),
+        Some(json!({"secret": secret_b32, "code": code})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+    // Now the password alone is not enough.
+    let r = login("correct horse battery staple", None).await;
+    assert_eq!(r.body["code"], "mfa_required");
+    let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+    let r = login("correct horse battery staple", Some(code)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Logout ends the session.
+    let r = with_cookie("POST", "/api/v1/logout", Some(&csrf), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        with_cookie("GET", "/api/v1/me", None, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Throttling: after five failures the right password is refused too, until the window passes.
+    for _ in 0..5 {
+        assert_eq!(
+            login("wrong password!!", None).await.body["code"],
+            "login_failed"
+        );
+    }
+    let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+    let r = login("correct horse battery staple", Some(code)).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers.get("retry-after").is_some());
+    env.clock
+        .advance_secs(levee_server::auth::THROTTLE_WINDOW_SECS + 1);
+    let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+    assert_eq!(
+        login("correct horse battery staple", Some(code))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Unknown users get the same answer as wrong passwords.
+    let r = env
+        .call(
+            "POST",
+            "/api/v1/login",
+            None,
+            Some(json!({"email": "nobody@x.example", "password": "whatever pass"})),
+        )
+        .await;
+    assert_eq!(r.body["code"], "login_failed");
+}
+
+fn decode_b32(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut buf, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("bad base32"),
+        };
+        buf = (buf << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            out.push((buf >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn audit_chain_catches_edits_deletions_and_truncation() {
+    for env in common::envs().await {
+        for i in 0..5 {
+            env.org(&format!("Org {i}"), &["finder"], json!({})).await;
+        }
+        let keys = env.store.load_keyring(&env.master).await.unwrap();
+        let n = env.store.audit_verify(&[]).await.unwrap().expect("intact");
+        assert!(n >= 6);
+        let cp = env
+            .store
+            .audit_checkpoint(&keys.signer)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(cp.signature_ok());
+        assert_eq!(cp.seq, n);
+        let pool = env.store.pool();
+
+        // Edit a row: caught at that row.
+        sqlx_exec(
+            pool,
+            "UPDATE audit_log SET action = 'org.delete' WHERE seq = 3",
+        )
+        .await;
+        let b = env.store.audit_verify(&[]).await.unwrap().unwrap_err();
+        assert_eq!(b.seq, 3, "[{}] {b:?}", env.backend());
+        // Restore it by recomputing nothing: put the value back.
+        sqlx_exec(
+            pool,
+            "UPDATE audit_log SET action = 'org.create' WHERE seq = 3",
+        )
+        .await;
+        assert!(env.store.audit_verify(&[]).await.unwrap().is_ok());
+
+        // Delete a row in the middle: caught.
+        sqlx_exec(pool, "DELETE FROM audit_log WHERE seq = 4").await;
+        let b = env.store.audit_verify(&[]).await.unwrap().unwrap_err();
+        assert_eq!(b.seq, 4, "{b:?}");
+
+        // Truncation after a checkpoint, even with the stored checkpoints
+        // deleted too: the exported checkpoint catches it.
+        sqlx_exec(pool, "DELETE FROM audit_log WHERE seq >= 4").await;
+        sqlx_exec(pool, "DELETE FROM audit_checkpoints").await;
+        assert!(
+            env.store.audit_verify(&[]).await.unwrap().is_ok(),
+            "a clean prefix alone looks intact"
+        );
+        let b = env
+            .store
+            .audit_verify(std::slice::from_ref(&cp))
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(b.reason.contains("truncated"), "{b:?}");
+
+        // A tampered checkpoint is refused.
+        let mut bad = cp.clone();
+        bad.seq = 2;
+        let b = env.store.audit_verify(&[bad]).await.unwrap().unwrap_err();
+        assert!(b.reason.contains("signature"), "{b:?}");
+    }
+}
+
+async fn sqlx_exec(pool: &levee_store::sqlx::AnyPool, sql: &str) {
+    levee_store::sqlx::query(sql).execute(pool).await.unwrap();
+}
+
+#[tokio::test]
+async fn erasing_a_user_keeps_the_chain() {
+    for env in common::envs().await {
+        let org = env.org("Lab", &["finder"], json!({})).await;
+        let user = env.member(&org, "researcher@lab.example", "member").await;
+        let (tok, _) = env.token(&user, Some(&org), &["read"], Some(3600)).await;
+        assert_eq!(
+            env.call("GET", "/api/v1/me", Some(&tok), None).await.status,
+            StatusCode::OK
+        );
+        let mut tx = env.store.write().await.unwrap();
+        tx.erase_user(&user).await.unwrap();
+        tx.audit("cli", None, "user.erase", &user, &json!({}))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let u = env.store.user(&user).await.unwrap();
+        assert!(u.erased && u.email.is_none() && u.name.is_none());
+        assert_eq!(
+            env.call("GET", "/api/v1/me", Some(&tok), None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert!(env.store.audit_verify(&[]).await.unwrap().is_ok());
+    }
+}
+
+#[tokio::test]
+async fn read_only_cannot_mint_write_tokens_and_keys_rotate() {
+    let env = common::env_on(levee_store::testing::sqlite()).await;
+    let org = env
+        .org("Bank", &["operator"], json!({"sector": "bank"}))
+        .await;
+    let ro = env.member(&org, "teller@bank.example", "read_only").await;
+    let (tok, _) = env
+        .token(&ro, Some(&org), &["read", "write"], Some(3600))
+        .await;
+    let r = env
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/tokens"),
+            Some(&tok),
+            Some(json!({"name": "w", "scopes": ["write"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = env
+        .call(
+            "POST",
+            &format!("/api/v1/orgs/{org}/tokens"),
+            Some(&tok),
+            Some(json!({"name": "r", "scopes": ["read"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let secret = r.body["token"].as_str().unwrap();
+    assert!(
+        secret.starts_with("lvt_") && secret.len() >= 4 + 32,
+        "≥128 random bits"
+    );
+    // Only the hash is stored.
+    let stored: i64 =
+        levee_store::sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE hash = $1")
+            .bind(secret)
+            .fetch_one(env.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored, 0);
+
+    // Rotation: the new key signs, the old one still verifies old checkpoints.
+    let k1 = env.store.load_keyring(&env.master).await.unwrap();
+    let cp1 = env
+        .store
+        .audit_checkpoint(&k1.signer)
+        .await
+        .unwrap()
+        .unwrap();
+    let kid2 = env.store.rotate_signing_key(&env.master).await.unwrap();
+    let k2 = env.store.load_keyring(&env.master).await.unwrap();
+    assert_eq!(k2.signer.kid, kid2);
+    assert_ne!(k1.signer.kid, kid2);
+    let keys = env
+        .call("GET", "/api/v1/audit/keys", Some(&env.admin), None)
+        .await;
+    assert_eq!(keys.body["keys"].as_array().unwrap().len(), 2);
+    assert!(env.store.audit_verify(&[cp1]).await.unwrap().is_ok());
+    // A different master key is refused.
+    assert!(env
+        .store
+        .load_keyring(&levee_store::keys::MasterKey::generate())
+        .await
+        .is_err());
+}
