@@ -38,6 +38,15 @@ const CDP: [f64; 6] = [0.0, 0.0, 0.1, 0.3, 0.4, 0.5];
 const TD: [f64; 5] = [1.0, 0.0, 0.25, 0.75, 1.0];
 const REQ: [f64; 4] = [1.0, 0.5, 1.0, 1.51];
 
+/// Every metric of this version in specification order, with its allowed
+/// values (for optional metrics the first value is "not defined").
+pub fn metrics() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    DEFS.iter().map(|d| (d.name, d.values))
+}
+
+/// How many leading metrics of [`metrics`] are mandatory (the base group).
+pub const MANDATORY: usize = BASE;
+
 /// A validated CVSS v2 vector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CvssV2 {

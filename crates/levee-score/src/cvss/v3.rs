@@ -66,6 +66,15 @@ pub enum V3Minor {
     V1,
 }
 
+/// Every metric of this version in specification order, with its allowed
+/// values (for optional metrics the first value is "not defined").
+pub fn metrics() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    DEFS.iter().map(|d| (d.name, d.values))
+}
+
+/// How many leading metrics of [`metrics`] are mandatory (the base group).
+pub const MANDATORY: usize = BASE;
+
 /// A validated CVSS v3.0 or v3.1 vector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CvssV3 {

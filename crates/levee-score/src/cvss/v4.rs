@@ -56,6 +56,15 @@ const I_CR: usize = 12;
 const I_MAV: usize = 15;
 const I_S: usize = 26;
 
+/// Every metric of this version in specification order, with its allowed
+/// values (for optional metrics the first value is "not defined").
+pub fn metrics() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    DEFS.iter().map(|d| (d.name, d.values))
+}
+
+/// How many leading metrics of [`metrics`] are mandatory (the base group).
+pub const MANDATORY: usize = BASE;
+
 /// A validated CVSS v4.0 vector.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CvssV4 {
