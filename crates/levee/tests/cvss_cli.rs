@@ -184,7 +184,7 @@ fn invalid_vectors_exit_2_with_one_line_reason() {
         ("AV:N/AC:L/Au:N/C:C/I:C", "missing mandatory base metric A"),
         (
             "cvss:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
-            "unknown CVSS 2.0 metric",
+            "unknown CVSS version prefix `cvss:3.1`",
         ),
         ("CVSS:3.1/AV:N//AC:L", "expected METRIC:VALUE"),
         ("", "empty"),

@@ -419,7 +419,7 @@ pub fn parse(s: &str) -> Result<Cvss, CvssError> {
     if s.starts_with("CVSS:4.") {
         return CvssV4::from_str(s).map(Cvss::V4);
     }
-    if s.starts_with("CVSS:") {
+    if s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("CVSS:")) {
         let prefix = s.split('/').next().unwrap_or(s);
         return Err(CvssError::UnknownVersion(clip(prefix)));
     }
