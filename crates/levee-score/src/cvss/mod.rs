@@ -468,3 +468,102 @@ impl<'de> serde::Deserialize<'de> for Cvss {
 pub(crate) fn round1(x: f64) -> f64 {
     ((x * 10.0) + 0.5 + 1e-9).floor() / 10.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(s: &str) -> CvssError {
+        parse(s).expect_err(s)
+    }
+
+    #[test]
+    fn errors_name_the_component_and_reason() {
+        assert_eq!(
+            err("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:Z"),
+            CvssError::InvalidValue {
+                index: 8,
+                metric: "A",
+                value: "Z".into(),
+                allowed: "H, L, N".into()
+            }
+        );
+        assert_eq!(
+            err("CVSS:3.1/AV:N/AV:N"),
+            CvssError::Duplicate {
+                index: 2,
+                metric: "AV"
+            }
+        );
+        assert_eq!(
+            err("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/CR:H/E:A"),
+            CvssError::OutOfOrder {
+                index: 13,
+                metric: "E",
+                before: "CR"
+            }
+        );
+        assert_eq!(
+            err("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N"),
+            CvssError::Missing("SA")
+        );
+        assert_eq!(err("CVSS:3.1/"), CvssError::Empty);
+        assert_eq!(
+            err("CVSS:3.1/AV:N/"),
+            CvssError::Malformed {
+                index: 2,
+                component: String::new()
+            }
+        );
+        assert!(matches!(err("CVSS:3.2/AV:N"), CvssError::UnknownVersion(_)));
+        assert!(matches!(err("CVSS:4.1/AV:N"), CvssError::UnknownVersion(_)));
+        // v4 metric names are not v3 ones and vice versa
+        assert!(matches!(
+            err("CVSS:3.1/AV:N/AC:L/AT:N/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+            CvssError::UnknownMetric { index: 3, .. }
+        ));
+        // case-sensitive values; no surrounding whitespace
+        assert!(
+            parse("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:clear")
+                .is_err()
+        );
+        assert!(parse(" CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").is_err());
+        // long junk is clipped in the message
+        let long = format!("CVSS:3.1/{}:N", "Q".repeat(500));
+        assert!(err(&long).to_string().len() < 150);
+    }
+
+    #[test]
+    fn score_display_and_severity() {
+        assert_eq!(Score::from_tenths(100).unwrap().to_string(), "10.0");
+        assert_eq!(Score::ZERO.to_string(), "0.0");
+        assert_eq!(Score::from_tenths(101), None);
+        assert_eq!(
+            Severity::from_score(Score::from_tenths(1).unwrap()),
+            Severity::Low
+        );
+        assert_eq!(
+            Severity::from_score(Score::from_tenths(90).unwrap()),
+            Severity::Critical
+        );
+        assert_eq!(
+            Severity::from_v2_score(Score::from_tenths(100).unwrap()),
+            Severity::High
+        );
+    }
+
+    #[test]
+    fn canonical_form_drops_not_defined_and_orders() {
+        let v = parse("CVSS:3.1/A:H/I:H/C:H/S:U/UI:N/PR:N/AC:L/AV:N/E:X/MAV:L").unwrap();
+        assert_eq!(
+            v.to_string(),
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:L"
+        );
+        let v = parse("AV:N/AC:L/Au:N/C:C/I:C/A:C/E:ND/RL:OF").unwrap();
+        assert_eq!(v.to_string(), "AV:N/AC:L/Au:N/C:C/I:C/A:C/RL:OF");
+        let json = serde_json::to_string(&v).unwrap();
+        let back: Cvss = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, v);
+        assert!(serde_json::from_str::<Cvss>("\"AV:N\"").is_err());
+    }
+}
