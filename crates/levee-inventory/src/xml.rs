@@ -55,6 +55,18 @@ impl Lines<'_> {
     }
 }
 
+/// XML Name check (ASCII part of the production; non-ASCII allowed).
+fn valid_name(name: &[u8]) -> bool {
+    let ok = |b: u8, first: bool| {
+        b >= 0x80
+            || b.is_ascii_alphabetic()
+            || b == b'_'
+            || b == b':'
+            || (!first && (b.is_ascii_digit() || b == b'-' || b == b'.'))
+    };
+    name.first().is_some_and(|&b| ok(b, true)) && name.iter().skip(1).all(|&b| ok(b, false))
+}
+
 fn local(name: &[u8]) -> String {
     let n = match memchr::memrchr(b':', name) {
         Some(i) => name.get(i + 1..).unwrap_or(name),
@@ -121,6 +133,12 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<El> {
                     return Err(Fail::limit(
                         Location::line(lines.at(pos)),
                         format!("XML nesting deeper than {}", limits.max_depth),
+                    ));
+                }
+                if !valid_name(e.name().as_ref()) {
+                    return Err(Fail::malformed(
+                        Location::line(lines.at(pos)),
+                        format!("invalid XML element name `{}`", String::from_utf8_lossy(e.name().as_ref())),
                     ));
                 }
                 let mut el = El { name: local(e.name().as_ref()), line: lines.at(pos), ..El::default() };

@@ -8,6 +8,9 @@ use serde_json::Value;
 /// Commit id from a git-ish URL (`#sha`, `#commit=sha`, codeload tarballs,
 /// `?ref=sha`).
 pub(crate) fn commit_from_url(url: &str) -> Option<String> {
+    if url.contains("/-/") {
+        return None; // a registry tarball: `#...` is a checksum, not a commit
+    }
     let cands = [
         url.rsplit_once("#commit=").map(|x| x.1),
         url.rsplit_once("#commit:").map(|x| x.1),
@@ -72,17 +75,22 @@ pub(crate) fn package_lock(text: &str, out: &mut Out) -> R {
             }
             let key_name = key.get(pos + "node_modules/".len()..).unwrap_or_default();
             let name = e.get("name").and_then(Value::as_str).unwrap_or(key_name);
-            let Some(version) = e.get("version").and_then(Value::as_str) else {
-                out.problem(Location::path(path), "package entry has no `version`");
-                continue;
+            let resolved = e.get("resolved").and_then(Value::as_str);
+            let commit = resolved.and_then(commit_from_url);
+            let version = match (e.get("version").and_then(Value::as_str), &commit) {
+                (Some(v), _) => v,
+                (None, Some(_)) => "", // a git dependency pinned to a commit
+                (None, None) => {
+                    out.problem(Location::path(path), "package entry has no `version`");
+                    continue;
+                }
             };
             if name.is_empty() {
                 out.problem(Location::path(path), "package entry has no name");
                 continue;
             }
-            let resolved = e.get("resolved").and_then(Value::as_str);
             let mut c = component(Ecosystem::Npm, name, version, Location::path(path));
-            c.commit = resolved.and_then(commit_from_url);
+            c.commit = commit;
             c.origin = npm_origin(resolved);
             c.dev = e.get("dev").and_then(Value::as_bool) == Some(true)
                 || e.get("devOptional").and_then(Value::as_bool) == Some(true);
@@ -282,7 +290,11 @@ fn yarn_berry(text: &str, limits: &Limits, out: &mut Out) -> R {
             .iter()
             .any(|p| proto.starts_with(p))
         {
-            continue; // local sources
+            out.skip(
+                loc.clone(),
+                format!("`{name}` is a local package ({proto})"),
+            );
+            continue;
         }
         let Some(version) = e.get_str("version") else {
             out.problem(loc, format!("entry `{key}` has no version"));
@@ -357,7 +369,12 @@ pub(crate) fn pnpm(text: &str, limits: &Limits, out: &mut Out) -> R {
             );
             c.commit = Some(commit);
         } else if let Some(t) = resolution.and_then(|r| r.get_str("tarball")) {
-            c.origin = Origin::Url(t.to_string());
+            c.commit = commit_from_url(t);
+            c.origin = if c.commit.is_some() {
+                Origin::Git(t.to_string())
+            } else {
+                Origin::Url(t.to_string())
+            };
         }
         out.push(c);
     }
@@ -369,7 +386,7 @@ pub(crate) fn pnpm(text: &str, limits: &Limits, out: &mut Out) -> R {
 /// with an optional registry host prefix.
 fn pnpm_key(key: &str, major: u32) -> Option<(String, String)> {
     let k = key.split('(').next().unwrap_or(key);
-    if major >= 6 || (!k.starts_with('/') && k.contains('@') && !k.contains("/-/")) {
+    if major >= 6 {
         let k = k.trim_start_matches('/');
         let (n, v) = split_at_version(k);
         if v.is_empty() || n.is_empty() {
