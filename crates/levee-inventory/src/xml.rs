@@ -109,8 +109,10 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<El> {
     let mut stack: Vec<El> = Vec::new();
     let mut root: Option<El> = None;
     loop {
-        let ev = reader.read_event();
+        // Position before the event = where its markup starts (whitespace
+        // is reported as its own Text event since trimming is off).
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let ev = reader.read_event();
         let ev = match ev {
             Ok(ev) => ev,
             Err(e) => {

@@ -340,10 +340,7 @@ pub(crate) fn pnpm(text: &str, limits: &Limits, out: &mut Out) -> R {
     };
     for (key, e) in pkgs.map() {
         let loc = Location::line(e.line);
-        let (name, version) = match pnpm_key(key, major) {
-            Some(x) => x,
-            None => (String::new(), String::new()),
-        };
+        let (name, version) = pnpm_key(key, major).unwrap_or_default();
         let name = e.get_str("name").map(str::to_string).unwrap_or(name);
         let version = e.get_str("version").map(str::to_string).unwrap_or(version);
         let resolution = e.get("resolution");

@@ -11,13 +11,12 @@ fn enc(s: &str) -> String {
         .to_string()
 }
 
+/// A paragraph's first line and its `(key, value)` fields.
+type Paragraph<'a> = (usize, Vec<(&'a str, &'a str)>);
+
 /// Paragraphs of `Key: value` lines separated by blank lines (dpkg) or of
 /// `K:value` lines (apk). Continuation lines start with a space.
-fn paragraphs<'a>(
-    text: &'a str,
-    limits: &Limits,
-    sep: &str,
-) -> R<Vec<(usize, Vec<(&'a str, &'a str)>)>> {
+fn paragraphs<'a>(text: &'a str, limits: &Limits, sep: &str) -> R<Vec<Paragraph<'a>>> {
     let mut paras = Vec::new();
     let mut cur: Vec<(&str, &str)> = Vec::new();
     let mut start = 0;
