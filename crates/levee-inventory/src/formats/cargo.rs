@@ -85,7 +85,7 @@ fn scan<'a>(text: &'a str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
                 ),
             )));
         }
-        let t = line.trim_matches([' ', '\t', '\r']);
+        let t = line.trim_ascii();
         if in_array {
             if t == "]" {
                 in_array = false;
