@@ -309,3 +309,39 @@ proptest! {
         prop_assert_eq!(p.version.as_deref(), Some(ver.as_str()));
     }
 }
+
+#[test]
+fn npm_v1_aliases_and_git_versions() {
+    let lock = br#"{"lockfileVersion":1,"dependencies":{
+        "alias":{"version":"npm:@scope/real@2.0.0"},
+        "g":{"version":"github:a/b#0123456789abcdef0123456789abcdef01234567"},
+        "nocommit":{"version":"git+https://x/y.git"},
+        "n":{"version":"1.0.0","dependencies":{"m":{"version":"0.1.0","dev":true}}}}}"#;
+    let inv = parse_as(Format::NpmPackageLock, "package-lock.json", lock).unwrap();
+    let got: Vec<_> = inv
+        .components
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.version.as_str(),
+                c.commit.is_some(),
+                c.dev,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("@scope/real", "2.0.0", false, false),
+            ("g", "", true, false),
+            ("n", "1.0.0", false, false),
+            ("m", "0.1.0", false, true)
+        ]
+    );
+    assert_eq!(inv.skipped.len(), 1);
+    assert_eq!(
+        inv.components[3].location.path.as_deref(),
+        Some("$.dependencies.n.dependencies.m")
+    );
+}

@@ -131,20 +131,30 @@ fn v1_deps(deps: &Value, path: &str, depth: usize, out: &mut Out) -> R {
             continue;
         };
         let resolved = jstr(e, "resolved");
-        // Git dependencies in v1 carry the URL as "version".
-        let (version, commit) = if is_gitish(version) {
+        // Git dependencies in v1 carry the URL as "version"; aliases
+        // `npm:real-name@1.2.3`.
+        let (real_name, version, commit) = if is_gitish(version) {
             let commit = commit_from_url(version).or_else(|| resolved.and_then(commit_from_url));
-            ("", commit)
+            (name.as_str(), "", commit)
+        } else if let Some(alias) = version.strip_prefix("npm:") {
+            let (n, v) = split_at_version(alias);
+            (n, v, None)
         } else {
-            (
-                version
-                    .strip_prefix("npm:")
-                    .and_then(|v| v.rsplit_once('@').map(|x| x.1))
-                    .unwrap_or(version),
-                resolved.and_then(commit_from_url),
-            )
+            (name.as_str(), version, resolved.and_then(commit_from_url))
         };
-        let mut c = component(Ecosystem::Npm, name, version, Location::path(p.clone()));
+        if version.is_empty() && commit.is_none() {
+            out.skip(
+                Location::path(p),
+                format!("`{name}` has no version or commit"),
+            );
+            continue;
+        }
+        let mut c = component(
+            Ecosystem::Npm,
+            real_name,
+            version,
+            Location::path(p.clone()),
+        );
         c.commit = commit;
         c.origin = if c.commit.is_some() {
             Origin::Git(resolved.unwrap_or_default().to_string())
