@@ -12,6 +12,17 @@
 //! YAML alias expansion, huge lines) are refused with
 //! [`ErrorKind::LimitExceeded`].
 //!
+//! ```
+//! let lock = b"version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+//! let inv = levee_inventory::parse("app/Cargo.lock", lock).unwrap();
+//! assert_eq!(inv.format, levee_inventory::Format::CargoLock);
+//! let c = &inv.components[0];
+//! assert_eq!((c.osv_ecosystem().as_deref(), c.name.as_str(), c.version.as_str()), (Some("crates.io"), "smallvec", "1.6.0"));
+//! assert_eq!(c.purl, "pkg:cargo/smallvec@1.6.0");
+//! assert_eq!(c.location.line, Some(3));
+//! assert!(c.origin.is_registry() && inv.problems.is_empty());
+//! ```
+//!
 //! Dependency choices: `serde_json` (recursion limit 128 built in);
 //! `quick-xml` (pull parser: never expands custom entities, we refuse any
 //! DTD outright); `toml` (toml-rs, maintained, recursion-limited unless the
