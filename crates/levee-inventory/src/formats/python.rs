@@ -1,0 +1,325 @@
+//! poetry.lock, uv.lock, Pipfile.lock, requirements.txt.
+
+use crate::formats::js::commit_from_url;
+use crate::util::{self, component, is_commitish, jkey, jobject, Out, R};
+use crate::{Ecosystem, Limits, Location, Origin};
+use serde::Deserialize;
+use toml::{Spanned, Table, Value as TV};
+
+#[derive(Deserialize)]
+struct TomlLock {
+    #[serde(default)]
+    package: Vec<Spanned<Table>>,
+}
+
+fn tstr<'a>(t: &'a Table, k: &str) -> Option<&'a str> {
+    t.get(k).and_then(TV::as_str)
+}
+
+/// poetry.lock and uv.lock share `[[package]]` with name/version/source.
+pub(crate) fn poetry_or_uv(text: &str, uv: bool, out: &mut Out) -> R {
+    let lock: TomlLock = util::toml(text)?;
+    out.structure_seen = true;
+    for p in &lock.package {
+        let line = util::line_of(text, p.span().start);
+        let loc = Location::line(line);
+        let t = p.get_ref();
+        let Some(name) = tstr(t, "name") else {
+            out.problem(loc, "[[package]] without a `name`");
+            continue;
+        };
+        let source = t.get("source").and_then(TV::as_table);
+        let mut origin = Origin::Registry(None);
+        let mut commit = None;
+        if let Some(s) = source {
+            if uv {
+                if let Some(g) = tstr(s, "git") {
+                    commit = commit_from_url(g);
+                    origin = Origin::Git(g.split('#').next().unwrap_or(g).to_string());
+                } else if let Some(p) = tstr(s, "virtual")
+                    .or(tstr(s, "editable"))
+                    .or(tstr(s, "path"))
+                    .or(tstr(s, "directory"))
+                {
+                    out.skip(loc, format!("`{name}` is a local project ({p})"));
+                    continue;
+                } else if let Some(u) = tstr(s, "url") {
+                    origin = Origin::Url(u.to_string());
+                } else if let Some(r) = tstr(s, "registry") {
+                    origin =
+                        Origin::Registry((r != "https://pypi.org/simple").then(|| r.to_string()));
+                }
+            } else {
+                let ty = tstr(s, "type").unwrap_or_default();
+                let url = tstr(s, "url").unwrap_or_default().to_string();
+                match ty {
+                    "git" => {
+                        commit = tstr(s, "resolved_reference")
+                            .filter(|c| is_commitish(c))
+                            .map(str::to_string);
+                        origin = Origin::Git(url);
+                    }
+                    "directory" | "file" => origin = Origin::Path(url),
+                    "url" => origin = Origin::Url(url),
+                    "legacy" => origin = Origin::Registry(Some(url)),
+                    _ => {}
+                }
+            }
+        }
+        let Some(version) = tstr(t, "version") else {
+            if commit.is_none() {
+                out.problem(loc, format!("package `{name}` has no `version`"));
+                continue;
+            }
+            let mut c = component(Ecosystem::PyPI, name, "", loc);
+            c.commit = commit;
+            c.origin = origin;
+            out.push(c);
+            continue;
+        };
+        let mut c = component(Ecosystem::PyPI, name, version, loc);
+        c.commit = commit;
+        c.origin = origin;
+        c.dev = tstr(t, "category") == Some("dev");
+        out.push(c);
+    }
+    Ok(())
+}
+
+pub(crate) fn pipfile_lock(text: &str, out: &mut Out) -> R {
+    let v = util::json(text)?;
+    let top = jobject(&v)?;
+    out.structure_seen = true;
+    for (group, dev) in [("default", false), ("develop", true)] {
+        let Some(g) = top.get(group) else { continue };
+        let base = jkey("$", group);
+        let Some(g) = g.as_object() else {
+            out.problem(Location::path(base), format!("`{group}` is not an object"));
+            continue;
+        };
+        for (name, e) in g {
+            let path = jkey(&base, name);
+            let loc = Location::path(path);
+            let version = e.get("version").and_then(|v| v.as_str());
+            let git = e.get("git").and_then(|v| v.as_str());
+            let git_ref = e
+                .get("ref")
+                .and_then(|v| v.as_str())
+                .filter(|r| is_commitish(r));
+            match (version, git, git_ref) {
+                (Some(v), _, _) => {
+                    let Some(ver) = v.strip_prefix("===").or_else(|| v.strip_prefix("==")) else {
+                        out.problem(loc, format!("version `{v}` is not an exact `==` pin"));
+                        continue;
+                    };
+                    let mut c = component(Ecosystem::PyPI, name, ver.trim(), loc);
+                    c.dev = dev;
+                    c.origin = Origin::Registry(None);
+                    out.push(c);
+                }
+                (None, Some(g), Some(r)) => {
+                    let mut c = component(Ecosystem::PyPI, name, "", loc);
+                    c.commit = Some(r.to_string());
+                    c.origin = Origin::Git(g.to_string());
+                    c.dev = dev;
+                    out.push(c);
+                }
+                _ => out.skip(
+                    loc,
+                    format!("`{name}` has no version (path, URL or unpinned VCS dependency)"),
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn valid_pep508_name(n: &str) -> bool {
+    let b = n.as_bytes();
+    !b.is_empty()
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+const KNOWN_OPTIONS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--no-index",
+    "-f",
+    "--find-links",
+    "--trusted-host",
+    "--no-binary",
+    "--only-binary",
+    "--prefer-binary",
+    "--require-hashes",
+    "--pre",
+    "--use-feature",
+    "-Z",
+    "--always-unzip",
+    "--hash",
+    "--global-option",
+    "--config-settings",
+    "-C",
+];
+
+pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
+    // Join backslash continuations, remembering the first line number.
+    let mut logical: Vec<(usize, String)> = Vec::new();
+    let mut cont = false;
+    for l in util::lines(text, limits.max_line_bytes) {
+        let (n, line) = l?;
+        let (body, more) = match line.trim_end().strip_suffix('\\') {
+            Some(b) => (b, true),
+            None => (line, false),
+        };
+        match (cont, logical.last_mut()) {
+            (true, Some((_, acc))) => {
+                acc.push(' ');
+                acc.push_str(body);
+            }
+            _ => logical.push((n, body.to_string())),
+        }
+        if logical
+            .last()
+            .is_some_and(|(_, a)| a.len() > limits.max_line_bytes)
+        {
+            return Err(util::Fail::limit(
+                Location::line(n),
+                "continued line is too long",
+            ));
+        }
+        cont = more;
+    }
+    for (n, raw) in logical {
+        let loc = Location::line(n);
+        // Comments: `#` at start or after whitespace.
+        let mut line = raw.as_str();
+        if let Some(i) = line.find(" #").or_else(|| line.find("\t#")) {
+            line = line.get(..i).unwrap_or(line);
+        }
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('-') {
+            let opt = line.split([' ', '=', '\t']).next().unwrap_or(line);
+            if KNOWN_OPTIONS.contains(&opt) {
+                out.structure_seen = true;
+            } else {
+                out.problem(loc, format!("unknown option `{opt}`"));
+            }
+            continue;
+        }
+        if line.starts_with('.')
+            || line.starts_with('/')
+            || line.contains("://") && !line.contains(" @ ") && !line.contains('@')
+            || line.starts_with("git+")
+            || line.starts_with("file:")
+        {
+            out.skip(
+                loc,
+                format!("`{line}` is a path or URL requirement without a version"),
+            );
+            continue;
+        }
+        // Drop per-requirement options and environment markers.
+        let mut req = line.split(';').next().unwrap_or(line);
+        if let Some(i) = find_option(req) {
+            req = req.get(..i).unwrap_or(req);
+        }
+        let req = req.trim();
+        let name_end = req
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .unwrap_or(req.len());
+        let name = req.get(..name_end).unwrap_or_default();
+        let mut rest = req.get(name_end..).unwrap_or_default().trim_start();
+        if !valid_pep508_name(name) {
+            out.problem(
+                loc,
+                format!("`{line}` does not start with a valid package name"),
+            );
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix('[') {
+            let Some((_, after)) = r.split_once(']') else {
+                out.problem(loc, "unclosed `[` extras");
+                continue;
+            };
+            rest = after.trim_start();
+        }
+        if rest.is_empty() {
+            out.skip(loc, format!("`{name}` is not pinned to a version"));
+            continue;
+        }
+        if let Some(url) = rest.strip_prefix('@') {
+            out.skip(
+                loc,
+                format!(
+                    "`{name}` is a URL requirement ({}) without a version",
+                    url.trim()
+                ),
+            );
+            continue;
+        }
+        let mut pinned: Option<&str> = None;
+        let mut ok = true;
+        for spec in rest.split(',') {
+            let spec = spec.trim();
+            let Some(op_end) = spec.find(|c: char| !matches!(c, '=' | '<' | '>' | '!' | '~'))
+            else {
+                ok = false;
+                break;
+            };
+            let (op, ver) = spec.split_at(op_end);
+            let ver = ver.trim();
+            let ver = ver.split_whitespace().next().unwrap_or(ver);
+            if !matches!(op, "==" | "===" | ">=" | "<=" | ">" | "<" | "!=" | "~=") || ver.is_empty()
+            {
+                ok = false;
+                break;
+            }
+            if (op == "==" || op == "===") && !ver.contains('*') && !ver.contains('$') {
+                pinned = Some(ver);
+            }
+        }
+        if !ok {
+            out.problem(loc, format!("invalid version specifier in `{line}`"));
+            continue;
+        }
+        match pinned {
+            Some(v) => {
+                let mut c = component(Ecosystem::PyPI, name, v, loc);
+                c.origin = Origin::Unknown;
+                out.push(c);
+            }
+            None => out.skip(loc, format!("`{name}{rest}` is not pinned to one version")),
+        }
+    }
+    Ok(())
+}
+
+/// Byte index of the first ` -x`/` --x` option in a requirement line.
+fn find_option(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    (1..b.len())
+        .find(|&i| b.get(i) == Some(&b'-') && b.get(i - 1).is_some_and(|c| c.is_ascii_whitespace()))
+}
+
+/// `[[package]]` tables of a TOML lockfile with their 1-based lines.
+pub(crate) fn toml_packages(text: &str) -> R<Vec<(usize, Table)>> {
+    let lock: TomlLock = util::toml(text)?;
+    Ok(lock
+        .package
+        .into_iter()
+        .map(|p| (util::line_of(text, p.span().start), p.into_inner()))
+        .collect())
+}

@@ -1,0 +1,356 @@
+//! CycloneDX (JSON 1.2–1.7, XML 1.0–1.7) and SPDX (2.2/2.3 JSON and
+//! tag-value; 3.0 JSON-LD packages).
+
+use crate::util::{self, is_commitish, jidx, jobject, jstr, Fail, Out, R};
+use crate::{purl, xml, Component, Limits, Location, Origin};
+use serde_json::Value;
+
+/// A component from an SBOM entry: ecosystem/name from the purl when it has
+/// a known type, else unmatched (ecosystem `None`) with the SBOM's name.
+fn sbom_component(
+    name: &str,
+    version: Option<&str>,
+    purl_s: Option<&str>,
+    loc: Location,
+) -> Component {
+    let parsed = purl_s.and_then(purl::parse_purl);
+    let osv = parsed.as_ref().and_then(purl::Purl::osv);
+    let version = version
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .or_else(|| parsed.as_ref().and_then(|p| p.version.clone()))
+        .unwrap_or_default();
+    let (ecosystem, name, release) = match osv {
+        Some((e, n, r)) => (Some(e), n, r),
+        None => (None, name.to_string(), None),
+    };
+    let commit = parsed
+        .as_ref()
+        .and_then(|p| p.qualifier("vcs_url"))
+        .and_then(crate::formats::js::commit_from_url);
+    Component {
+        ecosystem,
+        release,
+        name,
+        version,
+        purl: purl_s.unwrap_or_default().to_string(),
+        commit,
+        origin: Origin::Unknown,
+        dev: false,
+        location: loc,
+    }
+}
+
+const MATCHABLE_TYPES: &[&str] = &[
+    "library",
+    "framework",
+    "application",
+    "container",
+    "platform",
+    "operating-system",
+    "firmware",
+    "device-driver",
+];
+
+pub(crate) fn cyclonedx_json(text: &str, out: &mut Out) -> R {
+    let v = util::json(text)?;
+    let top = jobject(&v)?;
+    match jstr(&v, "bomFormat") {
+        Some("CycloneDX") => {}
+        Some(other) => {
+            return Err(Fail::malformed(
+                Location::path("$.bomFormat"),
+                format!("bomFormat is `{other}`, expected `CycloneDX`"),
+            ))
+        }
+        None => {
+            return Err(Fail::malformed(
+                Location::path("$.bomFormat"),
+                "no `bomFormat`: not a CycloneDX document",
+            ))
+        }
+    }
+    if let Some(sv) = top.get("specVersion") {
+        let s = sv.as_str().unwrap_or_default();
+        if !matches!(
+            s,
+            "1.0" | "1.1" | "1.2" | "1.3" | "1.4" | "1.5" | "1.6" | "1.7"
+        ) {
+            return Err(Fail::unsupported(
+                Location::path("$.specVersion"),
+                format!("CycloneDX specVersion `{sv}` is not supported (1.2–1.7)"),
+            ));
+        }
+    }
+    out.structure_seen = true;
+    if let Some(list) = top.get("components") {
+        cdx_list(list, "$.components", out);
+    }
+    Ok(())
+}
+
+fn cdx_list(list: &Value, path: &str, out: &mut Out) {
+    let Some(list) = list.as_array() else {
+        out.problem(Location::path(path), "`components` is not an array");
+        return;
+    };
+    for (i, c) in list.iter().enumerate() {
+        let p = jidx(path, i);
+        let Some(name) = jstr(c, "name") else {
+            out.problem(Location::path(p.clone()), "component without `name`");
+            continue;
+        };
+        let purl_s = jstr(c, "purl");
+        let ty = jstr(c, "type").unwrap_or("library");
+        if purl_s.is_some() || MATCHABLE_TYPES.contains(&ty) {
+            let full = match jstr(c, "group").filter(|g| !g.is_empty()) {
+                Some(g) => format!("{g}/{name}"),
+                None => name.to_string(),
+            };
+            let mut comp =
+                sbom_component(&full, jstr(c, "version"), purl_s, Location::path(p.clone()));
+            if comp.commit.is_none() {
+                comp.commit = c
+                    .get("pedigree")
+                    .and_then(|pd| pd.get("commits"))
+                    .and_then(Value::as_array)
+                    .and_then(|cs| cs.first())
+                    .and_then(|c| jstr(c, "uid"))
+                    .filter(|u| is_commitish(u))
+                    .map(str::to_string);
+            }
+            comp.dev = jstr(c, "scope") == Some("excluded");
+            out.push(comp);
+        }
+        if let Some(sub) = c.get("components") {
+            cdx_list(sub, &format!("{p}.components"), out);
+        }
+    }
+}
+
+pub(crate) fn cyclonedx_xml(text: &str, limits: &Limits, out: &mut Out) -> R {
+    let root = xml::parse(text, limits)?;
+    if root.name != "bom" {
+        return Err(Fail::malformed(
+            Location::line(root.line),
+            format!("root element is <{}>, expected <bom>", root.name),
+        ));
+    }
+    if let Some(ns) = root.attr("xmlns") {
+        if !ns.starts_with("http://cyclonedx.org/schema/bom/") {
+            return Err(Fail::malformed(
+                Location::line(root.line),
+                format!("namespace `{ns}` is not CycloneDX"),
+            ));
+        }
+    }
+    out.structure_seen = true;
+    if let Some(cs) = root.child("components") {
+        cdx_xml_list(cs, "/bom/components", out);
+    }
+    Ok(())
+}
+
+fn cdx_xml_list(list: &xml::El, path: &str, out: &mut Out) {
+    for (i, c) in list.children("component").enumerate() {
+        let p = format!("{path}/component[{}]", i + 1);
+        let loc = Location {
+            line: Some(u32::try_from(c.line).unwrap_or(u32::MAX)),
+            path: Some(p.clone()),
+        };
+        let Some(name) = c.child_text("name") else {
+            out.problem(loc, "component without <name>");
+            continue;
+        };
+        let purl_s = c.child_text("purl");
+        let ty = c.attr("type").unwrap_or("library");
+        if purl_s.is_some() || MATCHABLE_TYPES.contains(&ty) {
+            let full = match c.child_text("group").filter(|g| !g.is_empty()) {
+                Some(g) => format!("{g}/{name}"),
+                None => name.to_string(),
+            };
+            let comp = sbom_component(&full, c.child_text("version"), purl_s, loc);
+            out.push(comp);
+        }
+        if let Some(sub) = c.child("components") {
+            cdx_xml_list(sub, &format!("{p}/components"), out);
+        }
+    }
+}
+
+fn spdx_purl(refs: Option<&Value>) -> Option<&str> {
+    refs?.as_array()?.iter().find_map(|r| {
+        let t = jstr(r, "referenceType")?;
+        (t == "purl" || t.ends_with("/purl"))
+            .then(|| jstr(r, "referenceLocator"))
+            .flatten()
+    })
+}
+
+pub(crate) fn spdx_json(text: &str, out: &mut Out) -> R {
+    let v = util::json(text)?;
+    let top = jobject(&v)?;
+    if let Some(graph) = top.get("@graph") {
+        return spdx3(graph, out);
+    }
+    let Some(ver) = jstr(&v, "spdxVersion") else {
+        return Err(Fail::malformed(
+            Location::path("$.spdxVersion"),
+            "no `spdxVersion`: not an SPDX 2.x JSON document",
+        ));
+    };
+    if !ver.starts_with("SPDX-2.") {
+        return Err(Fail::unsupported(
+            Location::path("$.spdxVersion"),
+            format!("`{ver}` is not supported (SPDX 2.2/2.3 JSON, 3.0 JSON-LD)"),
+        ));
+    }
+    out.structure_seen = true;
+    let Some(pkgs) = top.get("packages") else {
+        return Ok(());
+    };
+    let Some(pkgs) = pkgs.as_array() else {
+        return Err(Fail::malformed(
+            Location::path("$.packages"),
+            "`packages` is not an array",
+        ));
+    };
+    for (i, p) in pkgs.iter().enumerate() {
+        let loc = Location::path(jidx("$.packages", i));
+        let Some(name) = jstr(p, "name") else {
+            out.problem(loc, "package without `name`");
+            continue;
+        };
+        out.push(sbom_component(
+            name,
+            jstr(p, "versionInfo"),
+            spdx_purl(p.get("externalRefs")),
+            loc,
+        ));
+    }
+    Ok(())
+}
+
+fn spdx3(graph: &Value, out: &mut Out) -> R {
+    let Some(items) = graph.as_array() else {
+        return Err(Fail::malformed(
+            Location::path("$[\"@graph\"]"),
+            "`@graph` is not an array",
+        ));
+    };
+    out.structure_seen = true;
+    for (i, e) in items.iter().enumerate() {
+        let ty = jstr(e, "type")
+            .or_else(|| jstr(e, "@type"))
+            .unwrap_or_default();
+        if ty != "software_Package" && ty != "Package" {
+            continue;
+        }
+        let loc = Location::path(jidx("$[\"@graph\"]", i));
+        let Some(name) = jstr(e, "name") else {
+            out.problem(loc, "software_Package without `name`");
+            continue;
+        };
+        let purl_s = jstr(e, "software_packageUrl").or_else(|| {
+            e.get("externalIdentifier")?
+                .as_array()?
+                .iter()
+                .find_map(|x| {
+                    (jstr(x, "externalIdentifierType") == Some("packageUrl"))
+                        .then(|| jstr(x, "identifier"))
+                        .flatten()
+                })
+        });
+        out.push(sbom_component(
+            name,
+            jstr(e, "software_packageVersion"),
+            purl_s,
+            loc,
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn spdx_tag_value(text: &str, limits: &Limits, out: &mut Out) -> R {
+    struct P {
+        line: usize,
+        name: String,
+        version: Option<String>,
+        purl: Option<String>,
+    }
+    let mut pkgs: Vec<P> = Vec::new();
+    let mut in_text = false;
+    let mut version_seen = false;
+    for l in util::lines(text, limits.max_line_bytes) {
+        let (n, line) = l?;
+        if in_text {
+            if line.contains("</text>") {
+                in_text = false;
+            }
+            continue;
+        }
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let Some((tag, val)) = t.split_once(':') else {
+            out.problem(
+                Location::line(n),
+                format!(
+                    "expected `Tag: value`, got `{}`",
+                    t.chars().take(60).collect::<String>()
+                ),
+            );
+            continue;
+        };
+        let val = val.trim();
+        if val.starts_with("<text>") && !val.contains("</text>") {
+            in_text = true;
+        }
+        match tag {
+            "SPDXVersion" => {
+                if !val.starts_with("SPDX-2.") {
+                    return Err(Fail::unsupported(
+                        Location::line(n),
+                        format!("`{val}` is not supported in tag-value (SPDX 2.x)"),
+                    ));
+                }
+                version_seen = true;
+                out.structure_seen = true;
+            }
+            "PackageName" => pkgs.push(P {
+                line: n,
+                name: val.to_string(),
+                version: None,
+                purl: None,
+            }),
+            "PackageVersion" => {
+                if let Some(p) = pkgs.last_mut() {
+                    p.version = Some(val.to_string());
+                }
+            }
+            "ExternalRef" => {
+                let f: Vec<&str> = val.split_whitespace().collect();
+                if let ([_, "purl", loc], Some(p)) = (f.as_slice(), pkgs.last_mut()) {
+                    p.purl = Some(loc.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    if !version_seen {
+        return Err(Fail::malformed(
+            Location::line(1),
+            "no `SPDXVersion:` line: not an SPDX tag-value document",
+        ));
+    }
+    for p in pkgs {
+        out.push(sbom_component(
+            &p.name,
+            p.version.as_deref(),
+            p.purl.as_deref(),
+            Location::line(p.line),
+        ));
+    }
+    Ok(())
+}

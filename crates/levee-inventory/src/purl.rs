@@ -1,0 +1,332 @@
+//! Package URL building and parsing (https://github.com/package-url/purl-spec).
+
+use crate::Ecosystem;
+use std::fmt::Write;
+
+fn enc_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+fn purl_type(eco: Ecosystem) -> (&'static str, Option<&'static str>) {
+    use Ecosystem::*;
+    match eco {
+        Npm => ("npm", None),
+        PyPI => ("pypi", None),
+        CratesIo => ("cargo", None),
+        Go => ("golang", None),
+        Maven => ("maven", None),
+        NuGet => ("nuget", None),
+        Packagist => ("composer", None),
+        RubyGems => ("gem", None),
+        Hex => ("hex", None),
+        Pub => ("pub", None),
+        SwiftURL => ("swift", None),
+        CocoaPods => ("cocoapods", None),
+        Hackage => ("hackage", None),
+        Debian => ("deb", Some("debian")),
+        Ubuntu => ("deb", Some("ubuntu")),
+        Alpine => ("apk", Some("alpine")),
+        Wolfi => ("apk", Some("wolfi")),
+        Chainguard => ("apk", Some("chainguard")),
+        RedHat => ("rpm", Some("redhat")),
+        AlmaLinux => ("rpm", Some("almalinux")),
+        RockyLinux => ("rpm", Some("rocky")),
+        OpenSuse => ("rpm", Some("opensuse")),
+        Suse => ("rpm", Some("suse")),
+        Rpm => ("rpm", None),
+        GitHubActions => ("github", None),
+        Cran => ("cran", None),
+    }
+}
+
+/// Build `pkg:type/namespace/name@version` for an OSV-style name.
+pub(crate) fn build(eco: Ecosystem, name: &str, version: &str) -> String {
+    let (ty, fixed_ns) = purl_type(eco);
+    let mut out = String::with_capacity(8 + ty.len() + name.len() + version.len());
+    out.push_str("pkg:");
+    out.push_str(ty);
+    out.push('/');
+    if let Some(ns) = fixed_ns {
+        out.push_str(ns);
+        out.push('/');
+    }
+    match eco {
+        Ecosystem::PyPI => {
+            let n: String = name
+                .chars()
+                .map(|c| {
+                    if c == '_' {
+                        '-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            enc_into(&mut out, &n);
+        }
+        Ecosystem::Maven => {
+            let (g, a) = name.split_once(':').unwrap_or(("", name));
+            if !g.is_empty() {
+                enc_into(&mut out, g);
+                out.push('/');
+            }
+            enc_into(&mut out, a);
+        }
+        Ecosystem::Npm
+        | Ecosystem::Go
+        | Ecosystem::Packagist
+        | Ecosystem::SwiftURL
+        | Ecosystem::GitHubActions => {
+            let mut first = true;
+            for seg in name.split('/') {
+                if !first {
+                    out.push('/');
+                }
+                first = false;
+                enc_into(&mut out, seg);
+            }
+        }
+        _ => enc_into(&mut out, name),
+    }
+    if !version.is_empty() {
+        out.push('@');
+        enc_into(&mut out, version);
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            let hex = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A parsed package URL (percent-decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purl {
+    pub ty: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub version: Option<String>,
+    pub qualifiers: Vec<(String, String)>,
+    pub subpath: Option<String>,
+}
+
+/// Parse a package URL; `None` when it isn't one.
+pub fn parse_purl(s: &str) -> Option<Purl> {
+    let s = s.trim();
+    let rest = s
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("pkg:"))
+        .and(s.get(4..))?;
+    let rest = rest.trim_start_matches('/');
+    let (rest, subpath) = match rest.split_once('#') {
+        Some((a, b)) => (a, Some(decode(b.trim_matches('/')))),
+        None => (rest, None),
+    };
+    let (rest, quals) = match rest.split_once('?') {
+        Some((a, b)) => (a, Some(b)),
+        None => (rest, None),
+    };
+    let (ty, path) = rest.split_once('/')?;
+    if ty.is_empty()
+        || !ty
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-'))
+    {
+        return None;
+    }
+    // The version `@` is the last one that does not start a path segment.
+    let (path, version) = match path.rfind('@') {
+        Some(i) if i > 0 && path.as_bytes().get(i - 1) != Some(&b'/') => {
+            (path.get(..i)?, Some(decode(path.get(i + 1..)?)))
+        }
+        _ => (path, None),
+    };
+    let path = path.trim_end_matches('/');
+    let (ns, name) = match path.rsplit_once('/') {
+        Some((ns, n)) => (
+            Some(ns.split('/').map(decode).collect::<Vec<_>>().join("/")),
+            n,
+        ),
+        None => (None, path),
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let qualifiers = quals
+        .map(|q| {
+            q.split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_ascii_lowercase(), decode(v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Purl {
+        ty: ty.to_ascii_lowercase(),
+        namespace: ns.filter(|n| !n.is_empty()),
+        name: decode(name),
+        version: version.filter(|v| !v.is_empty()),
+        qualifiers,
+        subpath,
+    })
+}
+
+impl Purl {
+    pub fn qualifier(&self, key: &str) -> Option<&str> {
+        self.qualifiers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// OSV ecosystem, OSV package name and distro release for this purl,
+    /// when its type maps to an OSV ecosystem.
+    pub fn osv(&self) -> Option<(Ecosystem, String, Option<String>)> {
+        use Ecosystem::*;
+        let ns = self.namespace.as_deref();
+        let joined = || match ns {
+            Some(ns) => format!("{ns}/{}", self.name),
+            None => self.name.clone(),
+        };
+        let distro = self.qualifier("distro").map(str::to_string);
+        let release = |prefix: &str| {
+            distro.as_deref().map(|d| {
+                let d = d.strip_prefix(prefix).unwrap_or(d);
+                d.strip_prefix('-').unwrap_or(d).to_string()
+            })
+        };
+        let nsl = ns.map(str::to_ascii_lowercase);
+        Some(match self.ty.as_str() {
+            "npm" => (Npm, joined(), None),
+            "pypi" => (PyPI, self.name.clone(), None),
+            "cargo" => (CratesIo, self.name.clone(), None),
+            "golang" => (Go, joined(), None),
+            "maven" => (
+                Maven,
+                format!("{}:{}", ns.unwrap_or_default(), self.name),
+                None,
+            ),
+            "nuget" => (NuGet, self.name.clone(), None),
+            "composer" => (Packagist, joined(), None),
+            "gem" => (RubyGems, self.name.clone(), None),
+            "hex" => (Hex, self.name.clone(), None),
+            "pub" => (Pub, self.name.clone(), None),
+            "swift" => (SwiftURL, joined(), None),
+            "cocoapods" => (CocoaPods, self.name.clone(), None),
+            "hackage" => (Hackage, self.name.clone(), None),
+            "cran" => (Cran, self.name.clone(), None),
+            "github" => (GitHubActions, joined(), None),
+            "deb" => match nsl.as_deref() {
+                Some("ubuntu") => (Ubuntu, self.name.clone(), release("ubuntu")),
+                _ => (Debian, self.name.clone(), release("debian")),
+            },
+            "apk" => match nsl.as_deref() {
+                Some("wolfi") => (Wolfi, self.name.clone(), None),
+                Some("chainguard") => (Chainguard, self.name.clone(), None),
+                _ => (
+                    Alpine,
+                    self.name.clone(),
+                    release("alpine").map(|r| {
+                        if r.starts_with('v') {
+                            r
+                        } else {
+                            format!("v{r}")
+                        }
+                    }),
+                ),
+            },
+            "rpm" => match nsl.as_deref() {
+                Some("redhat") => (RedHat, self.name.clone(), None),
+                Some("almalinux") => (AlmaLinux, self.name.clone(), None),
+                Some("rocky") | Some("rockylinux") => (RockyLinux, self.name.clone(), None),
+                Some("opensuse") => (OpenSuse, self.name.clone(), None),
+                Some("suse") | Some("sles") => (Suse, self.name.clone(), None),
+                _ => (Rpm, self.name.clone(), None),
+            },
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_examples() {
+        assert_eq!(
+            build(Ecosystem::Npm, "@babel/core", "7.0.0"),
+            "pkg:npm/%40babel/core@7.0.0"
+        );
+        assert_eq!(
+            build(Ecosystem::Maven, "org.a:b", "1"),
+            "pkg:maven/org.a/b@1"
+        );
+        assert_eq!(
+            build(Ecosystem::PyPI, "Django_X", "1"),
+            "pkg:pypi/django-x@1"
+        );
+        assert_eq!(
+            build(Ecosystem::Debian, "libc6", "1:2.3"),
+            "pkg:deb/debian/libc6@1%3A2.3"
+        );
+        assert_eq!(
+            build(Ecosystem::Go, "github.com/a/b", "v1.0.0"),
+            "pkg:golang/github.com/a/b@v1.0.0"
+        );
+    }
+
+    #[test]
+    fn parse_roundtrip() {
+        for (eco, name, ver) in [
+            (Ecosystem::Npm, "@babel/core", "7.0.0"),
+            (Ecosystem::Maven, "org.a:b", "1.0"),
+            (Ecosystem::Go, "github.com/a/b", "v1.0.0"),
+            (Ecosystem::CratesIo, "serde", "1.0.0+x"),
+            (Ecosystem::Debian, "libc6", "1:2.3-1"),
+            (Ecosystem::Packagist, "a/b", "1.0"),
+        ] {
+            let p = parse_purl(&build(eco, name, ver)).expect("parses");
+            let (e, n, _) = p.osv().expect("maps");
+            assert_eq!(
+                (e, n.as_str(), p.version.as_deref()),
+                (eco, name, Some(ver))
+            );
+        }
+    }
+
+    #[test]
+    fn parse_unencoded_scope_and_distro() {
+        let p = parse_purl("pkg:npm/@angular/core@1.2.3").unwrap();
+        assert_eq!(p.osv().unwrap().1, "@angular/core");
+        let p = parse_purl("pkg:deb/debian/curl@7.50.3-1?arch=i386&distro=debian-11").unwrap();
+        assert_eq!(
+            p.osv().unwrap(),
+            (Ecosystem::Debian, "curl".into(), Some("11".into()))
+        );
+        assert!(parse_purl("not a purl").is_none());
+        assert!(parse_purl("pkg:").is_none());
+    }
+}

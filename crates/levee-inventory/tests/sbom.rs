@@ -1,0 +1,242 @@
+//! CycloneDX and SPDX examples parse; counts checked against a count made
+//! here by a different method (generic JSON walk / line counting).
+
+use levee_inventory::{parse, parse_as, Ecosystem, ErrorKind, Format};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn files(root: &Path, pred: &dyn Fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if pred(&p.to_string_lossy()) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Components carrying a purl anywhere below a `components` array (not in
+/// `metadata`).
+fn count_purls(v: &Value, in_components: bool) -> usize {
+    match v {
+        Value::Object(m) => {
+            let here =
+                usize::from(in_components && m.get("purl").and_then(Value::as_str).is_some());
+            here + m
+                .iter()
+                .filter(|(k, _)| *k != "metadata")
+                .map(|(k, v)| count_purls(v, k == "components"))
+                .sum::<usize>()
+        }
+        Value::Array(a) => a.iter().map(|x| count_purls(x, in_components)).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn cyclonedx_bom_examples_parse_with_every_purl() {
+    let Some(root) = levee_testdata::shared_data("cyclonedx/bom-examples") else {
+        return;
+    };
+    let all = files(&root, &|p| p.ends_with(".json"));
+    assert!(
+        all.len() >= 60,
+        "expected the bom-examples JSON files, found {}",
+        all.len()
+    );
+    let mut total = 0;
+    for p in all {
+        let bytes = std::fs::read(&p).unwrap();
+        let name = p.to_string_lossy().to_string();
+        let inv = parse(&name, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.format, Format::CycloneDxJson, "{name}");
+        assert!(inv.problems.is_empty(), "{name}: {:?}", inv.problems);
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        let with_purl = inv.components.iter().filter(|c| !c.purl.is_empty()).count();
+        assert_eq!(with_purl, count_purls(&v, false), "{name}");
+        total += inv.components.len();
+    }
+    assert!(total > 9000, "{total}");
+}
+
+#[test]
+fn cyclonedx_juice_shop_names_are_osv_names() {
+    let Some(p) = levee_testdata::shared_data(
+        "cyclonedx/bom-examples/SBOM/juice-shop/via_npm/flat/bom.1.4.json",
+    ) else {
+        return;
+    };
+    let inv = parse_as(
+        Format::CycloneDxJson,
+        "bom.json",
+        &std::fs::read(p).unwrap(),
+    )
+    .unwrap();
+    let scoped = inv
+        .components
+        .iter()
+        .find(|c| c.name.starts_with('@'))
+        .expect("a scoped npm package");
+    assert_eq!(scoped.ecosystem, Some(Ecosystem::Npm));
+    assert!(scoped.name.contains('/') && !scoped.version.is_empty());
+}
+
+#[test]
+fn cyclonedx_spec_documents_valid_parse_and_invalid_never_panic() {
+    let Some(root) = levee_testdata::shared_data("cyclonedx/spec-test-documents") else {
+        return;
+    };
+    let mut valid = 0;
+    for p in files(&root, &|p| p.ends_with(".json")) {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&p).unwrap();
+        let r = parse_as(Format::CycloneDxJson, &name, &bytes);
+        if name.starts_with("valid-") {
+            let inv = r.unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(
+                inv.problems.is_empty(),
+                "{}: {:?}",
+                p.display(),
+                inv.problems
+            );
+            valid += 1;
+        }
+    }
+    assert!(valid >= 200, "{valid}");
+}
+
+#[test]
+fn spdx_examples_parse_with_every_package() {
+    let Some(root) = levee_testdata::shared_data("spdx") else {
+        return;
+    };
+    let all = files(&root, &|p| {
+        (p.ends_with(".json") && !p.contains("schema")) || p.ends_with(".spdx")
+    });
+    let mut spdx3 = 0;
+    for p in &all {
+        let name = p.to_string_lossy().to_string();
+        let bytes = std::fs::read(p).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let inv = parse(&name, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert!(inv.problems.is_empty(), "{name}: {:?}", inv.problems);
+        let expected = if name.ends_with(".spdx") {
+            assert_eq!(inv.format, Format::SpdxTagValue);
+            text.lines()
+                .filter(|l| l.starts_with("PackageName:"))
+                .count()
+        } else {
+            assert_eq!(inv.format, Format::SpdxJson, "{name}");
+            let v: Value = serde_json::from_str(&text).unwrap();
+            match v.get("@graph") {
+                Some(g) => {
+                    spdx3 += 1;
+                    g.as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|e| e["type"] == "software_Package")
+                        .count()
+                }
+                None => v
+                    .get("packages")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len),
+            }
+        };
+        assert_eq!(inv.components.len(), expected, "{name}");
+    }
+    assert!(
+        all.len() >= 55 && spdx3 >= 20,
+        "{} files, {spdx3} SPDX 3",
+        all.len()
+    );
+}
+
+#[test]
+fn spdx_purls_map_to_ecosystems() {
+    let Some(p) =
+        levee_testdata::shared_data("spdx/spdx-examples/software/example11/spdx2.3/sbom.spdx.json")
+    else {
+        return;
+    };
+    let inv = parse_as(
+        Format::SpdxJson,
+        "sbom.spdx.json",
+        &std::fs::read(p).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        inv.components.iter().any(|c| c.ecosystem.is_some()),
+        "{:?}",
+        inv.components
+    );
+}
+
+#[test]
+fn spdx_other_versions_refused_clearly() {
+    let e = parse_as(
+        Format::SpdxJson,
+        "x.spdx.json",
+        br#"{"spdxVersion":"SPDX-1.2","packages":[]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert!(e.reason.contains("SPDX-1.2"), "{}", e.reason);
+    let e = parse_as(Format::SpdxTagValue, "x.spdx", b"SPDXVersion: SPDX-3.0\n").unwrap_err();
+    assert_eq!((e.kind, e.location.line), (ErrorKind::Unsupported, Some(1)));
+    let e = parse_as(Format::SpdxTagValue, "x.spdx", b"PackageName: a\n").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Malformed);
+}
+
+#[test]
+fn cyclonedx_xml_nested_components_and_entities() {
+    let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1">
+  <metadata><component type="application"><name>me</name></component></metadata>
+  <components>
+    <component type="library" bom-ref="a">
+      <group>org.apache</group>
+      <name>commons&amp;lang</name>
+      <version>3.0</version>
+      <purl>pkg:maven/org.apache/commons-lang3@3.0</purl>
+      <components>
+        <component type="library"><name>inner</name><version>&#49;.0</version><purl>pkg:npm/%40x/inner@1.0</purl></component>
+      </components>
+    </component>
+    <component type="file"><name>readme</name></component>
+    <component type="library"><name>nopurl</name><version>2</version></component>
+  </components>
+</bom>"#;
+    let inv = parse("bom.xml", xml).unwrap();
+    assert_eq!(inv.format, Format::CycloneDxXml);
+    let names: Vec<_> = inv
+        .components
+        .iter()
+        .map(|c| (c.name.as_str(), c.version.as_str(), c.ecosystem))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("org.apache:commons-lang3", "3.0", Some(Ecosystem::Maven)),
+            ("@x/inner", "1.0", Some(Ecosystem::Npm)),
+            ("nopurl", "2", None),
+        ]
+    );
+    assert_eq!(inv.components[0].location.line, Some(5));
+    assert_eq!(
+        inv.components[1].location.path.as_deref(),
+        Some("/bom/components/component[1]/components/component[1]")
+    );
+    // detected from content too
+    assert_eq!(
+        levee_inventory::detect("sbom", xml),
+        Some(Format::CycloneDxXml)
+    );
+}
