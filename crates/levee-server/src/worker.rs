@@ -117,12 +117,20 @@ async fn execute(state: &AppState, owner: &str, job: &Job) -> Result<WriteTx, St
         // A diagnostic job: sleeps, optionally fails, then records that it
         // ran. Used to prove exactly-once execution across processes.
         "probe" => {
-            let ms = job
-                .payload
-                .get("sleep_ms")
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0)
-                .min(600_000);
+            let num = |k: &str| {
+                job.payload
+                    .get(k)
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0)
+            };
+            // `first_attempt_sleep_ms` lets a test kill a worker mid-job and
+            // watch another finish it quickly on the retry.
+            let extra = if job.attempts == 1 {
+                num("first_attempt_sleep_ms")
+            } else {
+                0
+            };
+            let ms = (num("sleep_ms") + extra).min(600_000);
             tokio::time::sleep(Duration::from_millis(ms)).await;
             if job
                 .payload
