@@ -25,3 +25,11 @@ pub mod scheme;
 pub use ecosystem::{Ecosystem, EcosystemError, EcosystemName};
 pub use error::{RejectKind, VersionError};
 pub use scheme::{Version, VersionScheme};
+pub mod native;
+pub mod range;
+pub mod vers;
+
+pub use range::{
+    AffectedMatcher, Bound, CompiledRange, Event, Interval, OsvRange, RangeError, RangeKind,
+    RangeSet, Verdict,
+};
