@@ -33,3 +33,6 @@ pub use range::{
     AffectedMatcher, Bound, CompiledRange, Event, Interval, OsvRange, RangeError, RangeKind,
     RangeSet, Verdict,
 };
+pub mod purl;
+
+pub use purl::{PackageUrl, PurlError};
