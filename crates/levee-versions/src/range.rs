@@ -140,7 +140,7 @@ impl RangeSet {
     /// Build from any intervals: empties dropped, sorted, overlaps merged.
     pub fn from_intervals(mut v: Vec<Interval>) -> RangeSet {
         v.retain(|i| !i.is_empty());
-        v.sort_by(|a, b| cmp_lower(&a.lower, &b.lower));
+        crate::sort::sort_by(&mut v, |a, b| cmp_lower(&a.lower, &b.lower));
         let mut out: Vec<Interval> = Vec::with_capacity(v.len());
         for i in v {
             if let Some(last) = out.last_mut() {
@@ -346,7 +346,7 @@ impl CompiledRange {
                 };
             parsed.push((pv, e, i));
         }
-        parsed.sort_by(|a, b| {
+        crate::sort::sort_by(&mut parsed, |a, b| {
             let o = match (&a.0, &b.0) {
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => Ordering::Less,
@@ -521,7 +521,7 @@ impl AffectedMatcher {
                 .iter()
                 .filter_map(|v| Version::parse(s, v).ok())
                 .collect();
-            m.versions.sort();
+            crate::sort::sort_versions(&mut m.versions);
         }
         m.version_strings.sort();
         Ok(m)

@@ -135,7 +135,7 @@ pub fn parse_vers(s: &str) -> Result<(VersionScheme, RangeSet), RangeError> {
         let v = Version::parse(scheme, &v).map_err(|e| err(e.to_string()))?;
         items.push((op, v));
     }
-    items.sort_by(|a, b| a.1.cmp(&b.1));
+    crate::sort::sort_by(&mut items, |a, b| a.1.cmp(&b.1));
     // VERS algorithm: walk sorted constraints, pairing lower and upper bounds.
     let mut set = RangeSet::empty();
     let mut excluded = Vec::new();

@@ -4,6 +4,11 @@
 //! digit/letter transition, empty parts vanish); parts compare as numbers,
 //! or by the special-form order `dev < alpha = a < beta = b < RC = rc < #
 //! (number) < pl = p`, unknown words lowest (prefix match, as PHP does).
+//!
+//! One deliberate deviation keeps the order total: PHP compares a number
+//! equal to any word starting with `#`; here the number is greater. The
+//! result is the lexicographic order of the parts padded with `#`, with
+//! `words < dev < alpha < beta < RC < # < numbers < pl`.
 
 use std::cmp::Ordering;
 
@@ -41,8 +46,10 @@ fn cmp_part(a: &str, b: &str) -> Ordering {
     match (is_digits(a), is_digits(b)) {
         (true, true) => cmp_digits(a, b),
         (false, false) => weight(a).cmp(&weight(b)),
-        (true, false) => weight("#").cmp(&weight(b)),
-        (false, true) => weight(a).cmp(&weight("#")),
+        // PHP says a number equals any `#…` word, which is not transitive
+        // (`1.2.3.# = 1.2.3.1` and `= 1.2.3.2`); here numbers rank above it.
+        (true, false) => weight("#").cmp(&weight(b)).then(Ordering::Greater),
+        (false, true) => weight(a).cmp(&weight("#")).then(Ordering::Less),
     }
 }
 

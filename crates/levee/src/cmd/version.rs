@@ -76,7 +76,7 @@ pub fn run(c: Command) -> Result<u8> {
                     }
                 }
             }
-            ok.sort();
+            levee_versions::sort::sort_versions(&mut ok);
             let mut out = std::io::stdout().lock();
             for v in &ok {
                 writeln!(out, "{v}")?;
