@@ -206,6 +206,9 @@ impl PackageUrl {
             }
             _ => {}
         }
+        if self.name.is_empty() {
+            return Err("empty name after normalisation".into());
+        }
         if self.ty == "npm" {
             if let Some(ns) = &self.namespace {
                 if !ns.starts_with('@') {

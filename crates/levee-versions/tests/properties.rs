@@ -147,3 +147,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Canonical purls re-parse to the same value; `vers` output re-parses.
+    #[test]
+    fn purl_and_vers_round_trip(
+        ty in "(npm|pypi|maven|deb|apk|golang|cargo|generic)",
+        ns in "[A-Za-z0-9@._-]{0,8}",
+        name in "[A-Za-z0-9._%-]{1,10}",
+        ver in "[A-Za-z0-9.:+~-]{0,8}",
+        ops in proptest::collection::vec(("(<|<=|>|>=|=|!=)", "[0-9]{1,2}\\.[0-9]{1,2}"), 1..5),
+    ) {
+        let s = format!("pkg:{ty}/{ns}/{name}@{ver}?arch=x86_64");
+        if let Ok(p) = PackageUrl::parse(&s) {
+            let again = PackageUrl::parse(&p.to_string());
+            prop_assert_eq!(again.as_ref().ok(), Some(&p), "{} -> {}", s, p);
+        }
+        let v = format!("vers:pypi/{}", ops.iter().map(|(o, v)| format!("{o}{v}")).collect::<Vec<_>>().join("|"));
+        if let Ok((scheme, set)) = parse_vers(&v) {
+            let out = levee_versions::vers::to_vers(scheme, &set);
+            let back = parse_vers(&out);
+            prop_assert!(back.as_ref().is_ok_and(|(_, s2)| *s2 == set), "{} -> {} -> {:?}", v, out, back);
+        }
+    }
+}
