@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use levee_versions::{Version, VersionScheme};
+use levee_versions::{CompiledRange, Event, Version, VersionScheme};
 
 fn inputs(scheme: VersionScheme) -> Vec<String> {
     let file = match scheme {
@@ -87,6 +87,37 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
+        // range evaluation: each parsed version against k compiled ranges
+        let mut sorted = parsed.clone();
+        levee_versions::sort::sort_versions(&mut sorted);
+        for k in [1usize, 10, 100] {
+            let ranges: Vec<CompiledRange> = (0..k)
+                .filter_map(|i| {
+                    let lo = sorted.get(i * sorted.len() / (k + 1))?;
+                    let hi = sorted.get((i + 1) * sorted.len() / (k + 1))?;
+                    CompiledRange::compile(
+                        scheme,
+                        &[
+                            Event::Introduced(lo.to_string()),
+                            Event::Fixed(hi.to_string()),
+                        ],
+                    )
+                    .ok()
+                })
+                .collect();
+            g.throughput(Throughput::Elements(parsed.len() as u64 * k as u64));
+            g.bench_function(format!("range-eval-k{k}"), |b| {
+                b.iter(|| {
+                    let mut hits = 0usize;
+                    for v in &parsed {
+                        for r in &ranges {
+                            hits += usize::from(r.contains(black_box(v)));
+                        }
+                    }
+                    black_box(hits)
+                })
+            });
+        }
         g.finish();
     }
 }

@@ -61,6 +61,10 @@ pub(crate) fn check_basic(s: &str) -> PResult<()> {
     if s.is_empty() {
         return Err((0, RejectKind::Empty));
     }
+    // fast path: printable ASCII
+    if s.bytes().all(|b| b > b' ' && b < 0x7f) {
+        return Ok(());
+    }
     if let Some((i, _)) = s
         .char_indices()
         .find(|(_, c)| c.is_whitespace() || c.is_control())

@@ -21,6 +21,7 @@ pub mod ecosystem;
 pub mod error;
 pub mod num;
 pub mod scheme;
+pub mod smallstr;
 pub mod sort;
 
 pub use ecosystem::{Ecosystem, EcosystemError, EcosystemName};

@@ -14,7 +14,7 @@ use crate::num::{cmp_digits, is_digits, Num, NumList};
 
 #[derive(Clone, Debug)]
 pub struct Pep440 {
-    raw: Box<str>,
+    raw: crate::smallstr::SmallStr,
     epoch: Num,
     release: NumList,
     /// 0 = a, 1 = b, 2 = rc

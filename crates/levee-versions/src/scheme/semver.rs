@@ -29,7 +29,7 @@ pub enum SemVerFlavor {
 /// A parsed SemVer-family version.
 #[derive(Clone, Debug)]
 pub struct SemVer {
-    raw: Box<str>,
+    raw: crate::smallstr::SmallStr,
     nums: NumList,
     pre: Option<(usize, usize)>,
     build: Option<(usize, usize)>,
