@@ -1,0 +1,573 @@
+//! Native range syntaxes found in real feeds, parsed into [`RangeSet`]:
+//!
+//! - node-semver (`<3.11 || >=4 <4.5`, `^1.2`, `~1.2.3`, `1.x`, `1 - 2`)
+//!   for SemVer, Go, Pub, Julia;
+//! - Composer constraints (`>=4.0,<4.3 || ^5.1`, `~1.2`, `1.2.*`);
+//! - RubyGems requirements (`~> 4.2.5, >= 4.2.5.1`);
+//! - PEP 440 specifiers (`>=1.0,!=1.3.*,<2`, `~=1.4.5`, `===x`);
+//! - Maven / NuGet interval notation (`[2.0,2.3.1],[2.4.0,2.12.2)`,
+//!   `(,8.0.20]`; a bare NuGet version means `>=`, a bare Maven version
+//!   exact);
+//! - GitLab `affected_range` and GHSA-style comparator lists
+//!   (`>=1.0.0 <=1.6.3||>=2.0.0 <2.2.0`, `>= 1.2.0, < 1.10.2`);
+//! - Alpine / Debian / RPM "fixed in" versions: a bare version `V` means
+//!   `< V`.
+//!
+//! `||` separates alternatives everywhere. Ranges keep OSV semantics:
+//! pre-releases are ordinary members of the order (no node-semver
+//! "includePrerelease" filtering); partial upper bounds exclude the next
+//! version's pre-releases (`<2` means `<2.0.0-0`).
+
+use crate::range::{Bound, Interval, RangeError, RangeSet};
+use crate::scheme::{Version, VersionScheme};
+
+fn err(reason: impl Into<String>) -> RangeError {
+    RangeError {
+        path: "range".into(),
+        reason: reason.into(),
+    }
+}
+
+fn parse_v(scheme: VersionScheme, s: &str) -> Result<Version, RangeError> {
+    Version::parse(scheme, s).map_err(|e| err(e.to_string()))
+}
+
+/// Comparison operators shared by all syntaxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+/// The set of versions `op v`.
+pub fn op_set(op: Op, v: Version) -> RangeSet {
+    let iv = |lower, upper| RangeSet::from_intervals(vec![Interval { lower, upper }]);
+    match op {
+        Op::Lt => iv(Bound::Unbounded, Bound::Exclusive(v)),
+        Op::Le => iv(Bound::Unbounded, Bound::Inclusive(v)),
+        Op::Gt => iv(Bound::Exclusive(v), Bound::Unbounded),
+        Op::Ge => iv(Bound::Inclusive(v), Bound::Unbounded),
+        Op::Eq => RangeSet::from_intervals(vec![Interval::point(v)]),
+        Op::Ne => RangeSet::all().except_point(&v),
+    }
+}
+
+fn half_open(lo: Version, hi: Version) -> RangeSet {
+    RangeSet::from_intervals(vec![Interval {
+        lower: Bound::Inclusive(lo),
+        upper: Bound::Exclusive(hi),
+    }])
+}
+
+/// Split a leading operator off `s`.
+fn split_op(s: &str) -> (Option<&str>, &str) {
+    for op in [
+        "===", "~>", "~=", ">=", "<=", "==", "!=", "=>", "=<", ">", "<", "=", "^", "~",
+    ] {
+        if let Some(rest) = s.strip_prefix(op) {
+            return (Some(op), rest.trim_start());
+        }
+    }
+    (None, s)
+}
+
+fn simple_op(op: &str) -> Option<Op> {
+    Some(match op {
+        "<" => Op::Lt,
+        "<=" | "=<" => Op::Le,
+        ">" => Op::Gt,
+        ">=" | "=>" => Op::Ge,
+        "=" | "==" => Op::Eq,
+        "!=" => Op::Ne,
+        _ => return None,
+    })
+}
+
+/// Tokens of one comparator set: `>= 1.0` glued to `>=1.0`; commas and
+/// whitespace separate.
+fn comparator_tokens(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut pending_op: Option<String> = None;
+    for raw in s.split(|c: char| c.is_whitespace() || c == ',') {
+        if raw.is_empty() {
+            continue;
+        }
+        let is_op_only = raw.chars().all(|c| "<>=!~^".contains(c));
+        if is_op_only {
+            pending_op = Some(pending_op.unwrap_or_default() + raw);
+            continue;
+        }
+        match pending_op.take() {
+            Some(op) => out.push(op + raw),
+            None => out.push(raw.to_string()),
+        }
+    }
+    if let Some(op) = pending_op {
+        out.push(op);
+    }
+    out
+}
+
+/// A partial version `1`, `1.2`, `1.2.x`, `1.2.3-pre` (node-semver style).
+struct Partial {
+    nums: Vec<String>,
+    rest: String,
+}
+
+fn partial(s: &str) -> Partial {
+    let s = s
+        .strip_prefix('v')
+        .or_else(|| s.strip_prefix('V'))
+        .unwrap_or(s);
+    let s = s.strip_prefix('=').unwrap_or(s);
+    let (core, rest) = match s.find(['-', '+']) {
+        Some(k) => (s.get(..k).unwrap_or(""), s.get(k..).unwrap_or("")),
+        None => (s, ""),
+    };
+    let mut nums = Vec::new();
+    for c in core.split('.') {
+        if c.is_empty() || c == "x" || c == "X" || c == "*" {
+            break;
+        }
+        nums.push(c.to_string());
+    }
+    Partial {
+        nums,
+        rest: rest.to_string(),
+    }
+}
+
+fn bump(nums: &[String], idx: usize) -> Vec<String> {
+    let mut out: Vec<String> = nums.iter().take(idx + 1).cloned().collect();
+    if let Some(last) = out.last_mut() {
+        *last = inc_digits(last);
+    }
+    out
+}
+
+/// Increment a decimal digit string of any length.
+fn inc_digits(s: &str) -> String {
+    let mut d: Vec<u8> = s.bytes().collect();
+    let mut i = d.len();
+    loop {
+        if i == 0 {
+            d.insert(0, b'1');
+            break;
+        }
+        i -= 1;
+        match d.get_mut(i) {
+            Some(c) if *c == b'9' => *c = b'0',
+            Some(c) if c.is_ascii_digit() => {
+                *c += 1;
+                break;
+            }
+            _ => break,
+        }
+    }
+    String::from_utf8(d).unwrap_or_default()
+}
+
+/// Versions for partials in a SemVer-like scheme: `lowest_pre` is the
+/// suffix of the lowest version with a given release (`-0`, `-dev`).
+struct Builder {
+    scheme: VersionScheme,
+    width: usize,
+    lowest_pre: &'static str,
+}
+
+impl Builder {
+    fn full(&self, nums: &[String], rest: &str) -> Result<Version, RangeError> {
+        let mut parts: Vec<String> = nums.to_vec();
+        while parts.len() < self.width {
+            parts.push("0".into());
+        }
+        parse_v(self.scheme, &format!("{}{}", parts.join("."), rest))
+    }
+    fn floor(&self, nums: &[String]) -> Result<Version, RangeError> {
+        self.full(nums, self.lowest_pre)
+    }
+
+    /// One node-semver / Composer comparator token.
+    fn comparator(&self, tok: &str, composer: bool) -> Result<RangeSet, RangeError> {
+        if tok == "*" || tok == "x" || tok == "X" {
+            return Ok(RangeSet::all());
+        }
+        let (op, ver) = split_op(tok);
+        let p = partial(ver);
+        if p.nums.is_empty() {
+            return match op {
+                None | Some("=") | Some(">=") | Some("^") | Some("~") => Ok(RangeSet::all()),
+                _ => Err(err(format!("bad comparator {tok:?}"))),
+            };
+        }
+        let n = p.nums.len();
+        let exact = n >= self.width.min(3) && !ver.contains(['x', 'X', '*']);
+        match op {
+            Some("^") => {
+                let lo = self.full(&p.nums, &p.rest)?;
+                let idx = p
+                    .nums
+                    .iter()
+                    .position(|x| !x.trim_start_matches('0').is_empty())
+                    .unwrap_or(n - 1);
+                Ok(half_open(lo, self.floor(&bump(&p.nums, idx))?))
+            }
+            Some("~") | Some("~>") => {
+                let lo = self.full(&p.nums, &p.rest)?;
+                let idx = if composer {
+                    if n == 1 {
+                        0
+                    } else {
+                        n - 2
+                    }
+                } else if n >= 2 {
+                    1
+                } else {
+                    0
+                };
+                Ok(half_open(lo, self.floor(&bump(&p.nums, idx))?))
+            }
+            None | Some("=") | Some("==") if !exact => Ok(half_open(
+                self.full(&p.nums, "")?,
+                self.floor(&bump(&p.nums, n - 1))?,
+            )),
+            Some(o) if !exact => {
+                let o = simple_op(o).ok_or_else(|| err(format!("bad operator in {tok:?}")))?;
+                Ok(match o {
+                    Op::Lt => op_set(Op::Lt, self.floor(&p.nums)?),
+                    Op::Le => op_set(Op::Lt, self.floor(&bump(&p.nums, n - 1))?),
+                    Op::Gt => op_set(Op::Ge, self.floor(&bump(&p.nums, n - 1))?),
+                    Op::Ge => op_set(Op::Ge, self.floor(&p.nums)?),
+                    Op::Eq => half_open(self.floor(&p.nums)?, self.floor(&bump(&p.nums, n - 1))?),
+                    Op::Ne => {
+                        let inside =
+                            half_open(self.floor(&p.nums)?, self.floor(&bump(&p.nums, n - 1))?);
+                        complement(&inside)
+                    }
+                })
+            }
+            None => Ok(op_set(Op::Eq, parse_v(self.scheme, ver)?)),
+            Some(o) => {
+                let o = simple_op(o).ok_or_else(|| err(format!("bad operator in {tok:?}")))?;
+                Ok(op_set(o, parse_v(self.scheme, ver)?))
+            }
+        }
+    }
+
+    /// A space/comma separated AND of comparators, with hyphen ranges.
+    fn and_set(&self, s: &str, composer: bool) -> Result<RangeSet, RangeError> {
+        let toks = comparator_tokens(s);
+        let mut set = RangeSet::all();
+        let mut i = 0;
+        while let Some(t) = toks.get(i) {
+            if toks.get(i + 1).map(String::as_str) == Some("-") {
+                let (Some(a), Some(b)) = (Some(t), toks.get(i + 2)) else {
+                    return Err(err("incomplete hyphen range"));
+                };
+                let pa = partial(a);
+                let pb = partial(b);
+                let lo = op_set(Op::Ge, self.full(&pa.nums, &pa.rest)?);
+                let hi = if pb.nums.len() >= 3 {
+                    op_set(Op::Le, self.full(&pb.nums, &pb.rest)?)
+                } else if pb.nums.is_empty() {
+                    RangeSet::all()
+                } else {
+                    op_set(Op::Lt, self.floor(&bump(&pb.nums, pb.nums.len() - 1))?)
+                };
+                set = set.intersect(&lo).intersect(&hi);
+                i += 3;
+                continue;
+            }
+            set = set.intersect(&self.comparator(t, composer)?);
+            i += 1;
+        }
+        if toks.is_empty() {
+            return Err(err("empty constraint"));
+        }
+        Ok(set)
+    }
+}
+
+/// Complement of a range set.
+pub fn complement(s: &RangeSet) -> RangeSet {
+    let mut out = Vec::new();
+    let mut lower = Bound::Unbounded;
+    for iv in s.intervals() {
+        let upper = match &iv.lower {
+            Bound::Unbounded => None,
+            Bound::Inclusive(v) => Some(Bound::Exclusive(v.clone())),
+            Bound::Exclusive(v) => Some(Bound::Inclusive(v.clone())),
+        };
+        if let Some(u) = upper {
+            out.push(Interval {
+                lower: lower.clone(),
+                upper: u,
+            });
+        }
+        lower = match &iv.upper {
+            Bound::Unbounded => return RangeSet::from_intervals(out),
+            Bound::Inclusive(v) => Bound::Exclusive(v.clone()),
+            Bound::Exclusive(v) => Bound::Inclusive(v.clone()),
+        };
+    }
+    out.push(Interval {
+        lower,
+        upper: Bound::Unbounded,
+    });
+    RangeSet::from_intervals(out)
+}
+
+fn alternatives(s: &str, single_bar_too: bool) -> Vec<&str> {
+    if single_bar_too {
+        s.split('|').filter(|x| !x.trim().is_empty()).collect()
+    } else {
+        s.split("||").collect()
+    }
+}
+
+/// node-semver range (also GitLab npm/go/conan ranges).
+pub fn parse_node_semver(scheme: VersionScheme, s: &str) -> Result<RangeSet, RangeError> {
+    let b = Builder {
+        scheme,
+        width: 3,
+        lowest_pre: "-0",
+    };
+    let mut set = RangeSet::empty();
+    for alt in alternatives(s, false) {
+        let alt = alt.trim();
+        let part = if alt.is_empty() {
+            RangeSet::all()
+        } else {
+            b.and_set(alt, false)?
+        };
+        set = set.union(&part);
+    }
+    Ok(set)
+}
+
+/// Composer constraint.
+pub fn parse_composer(s: &str) -> Result<RangeSet, RangeError> {
+    let b = Builder {
+        scheme: VersionScheme::Composer,
+        width: 1,
+        lowest_pre: "-dev",
+    };
+    let mut set = RangeSet::empty();
+    for alt in alternatives(s, true) {
+        set = set.union(&b.and_set(alt.trim(), true)?);
+    }
+    Ok(set)
+}
+
+/// RubyGems requirement list (comma = AND), `||` alternatives for GitLab.
+pub fn parse_rubygems(s: &str) -> Result<RangeSet, RangeError> {
+    let mut set = RangeSet::empty();
+    for alt in alternatives(s, false) {
+        let mut and = RangeSet::all();
+        let toks = comparator_tokens(alt);
+        if toks.is_empty() {
+            return Err(err("empty requirement"));
+        }
+        for t in toks {
+            let (op, ver) = split_op(&t);
+            let v = parse_v(VersionScheme::RubyGems, ver)?;
+            let part = match op {
+                Some("~>") => {
+                    let Version::RubyGems(g) = &v else {
+                        return Err(err("internal: not a gem version"));
+                    };
+                    let segs: Vec<String> =
+                        g.release_segments().iter().map(|x| x.to_string()).collect();
+                    let idx = if segs.len() > 1 { segs.len() - 2 } else { 0 };
+                    let hi = if segs.is_empty() {
+                        return Err(err(format!("~> needs a numeric version: {t:?}")));
+                    } else {
+                        parse_v(VersionScheme::RubyGems, &bump(&segs, idx).join("."))?
+                    };
+                    half_open(v, hi)
+                }
+                None => op_set(Op::Eq, v),
+                Some(o) => op_set(
+                    simple_op(o).ok_or_else(|| err(format!("bad operator in {t:?}")))?,
+                    v,
+                ),
+            };
+            and = and.intersect(&part);
+        }
+        set = set.union(&and);
+    }
+    Ok(set)
+}
+
+/// PEP 440 specifier set (comma = AND), `||` alternatives for GitLab.
+pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
+    let sch = VersionScheme::Pep440;
+    let mut set = RangeSet::empty();
+    for alt in alternatives(s, false) {
+        let mut and = RangeSet::all();
+        let toks = comparator_tokens(alt);
+        if toks.is_empty() {
+            return Err(err("empty specifier"));
+        }
+        for t in toks {
+            let (op, ver) = split_op(&t);
+            let part = if let Some(prefix) = ver.strip_suffix(".*") {
+                let nums: Vec<String> = prefix.split('.').map(str::to_string).collect();
+                let lo = parse_v(sch, &format!("{prefix}.dev0"))?;
+                let hi = parse_v(
+                    sch,
+                    &format!("{}.dev0", bump(&nums, nums.len() - 1).join(".")),
+                )?;
+                let inside = half_open(lo, hi);
+                match op {
+                    Some("==") | None => inside,
+                    Some("!=") => complement(&inside),
+                    _ => return Err(err(format!("wildcard only with == or != : {t:?}"))),
+                }
+            } else {
+                let v = parse_v(sch, ver)?;
+                match op {
+                    Some("~=") => {
+                        let nums: Vec<String> = ver
+                            .split(|c: char| !c.is_ascii_digit() && c != '.')
+                            .next()
+                            .unwrap_or("")
+                            .split('.')
+                            .filter(|x| !x.is_empty())
+                            .map(str::to_string)
+                            .collect();
+                        if nums.len() < 2 {
+                            return Err(err(format!("~= needs two release parts: {t:?}")));
+                        }
+                        let hi = parse_v(
+                            sch,
+                            &format!("{}.dev0", bump(&nums, nums.len() - 2).join(".")),
+                        )?;
+                        half_open(v, hi)
+                    }
+                    Some("===") | Some("==") | None => op_set(Op::Eq, v),
+                    Some(o) => op_set(
+                        simple_op(o).ok_or_else(|| err(format!("bad operator in {t:?}")))?,
+                        v,
+                    ),
+                }
+            };
+            and = and.intersect(&part);
+        }
+        set = set.union(&and);
+    }
+    Ok(set)
+}
+
+/// Maven / NuGet interval notation: `[a,b)`, `(,b]`, `[a]`, unions by `,`.
+pub fn parse_intervals(scheme: VersionScheme, s: &str) -> Result<RangeSet, RangeError> {
+    let mut ivs = Vec::new();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        if rest.is_empty() {
+            break;
+        }
+        let open = rest.chars().next().unwrap_or(' ');
+        if open != '[' && open != '(' {
+            return Err(err(format!("expected '[' or '(' at {rest:?}")));
+        }
+        let Some(close_at) = rest.find([']', ')']) else {
+            return Err(err("unclosed interval"));
+        };
+        let inner = rest.get(1..close_at).unwrap_or("");
+        let close = rest
+            .get(close_at..)
+            .and_then(|r| r.chars().next())
+            .unwrap_or(')');
+        rest = rest.get(close_at + 1..).unwrap_or("");
+        let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
+        match parts.as_slice() {
+            [one] => {
+                if open != '[' || close != ']' || one.is_empty() {
+                    return Err(err(format!(
+                        "single-version interval must be [v]: {inner:?}"
+                    )));
+                }
+                ivs.push(Interval::point(parse_v(scheme, one)?));
+            }
+            [lo, hi] => {
+                let lower = if lo.is_empty() {
+                    Bound::Unbounded
+                } else if open == '[' {
+                    Bound::Inclusive(parse_v(scheme, lo)?)
+                } else {
+                    Bound::Exclusive(parse_v(scheme, lo)?)
+                };
+                let upper = if hi.is_empty() {
+                    Bound::Unbounded
+                } else if close == ']' {
+                    Bound::Inclusive(parse_v(scheme, hi)?)
+                } else {
+                    Bound::Exclusive(parse_v(scheme, hi)?)
+                };
+                ivs.push(Interval { lower, upper });
+            }
+            _ => return Err(err(format!("interval with more than two ends: {inner:?}"))),
+        }
+    }
+    if ivs.is_empty() {
+        return Err(err("empty interval list"));
+    }
+    Ok(RangeSet::from_intervals(ivs))
+}
+
+/// Plain comparator lists (`>=1.0 <2.0`, `>= 1.2.0, < 1.10.2`), `||`
+/// alternatives; a bare version means `bare` (exact, `>=`, or "fixed in" `<`).
+pub fn parse_comparators(scheme: VersionScheme, s: &str, bare: Op) -> Result<RangeSet, RangeError> {
+    let mut set = RangeSet::empty();
+    for alt in alternatives(s, false) {
+        let toks = comparator_tokens(alt);
+        if toks.is_empty() {
+            return Err(err("empty constraint"));
+        }
+        let mut and = RangeSet::all();
+        for t in toks {
+            let (op, ver) = split_op(&t);
+            let o = match op {
+                None => bare,
+                Some(o) => simple_op(o).ok_or_else(|| err(format!("bad operator in {t:?}")))?,
+            };
+            and = and.intersect(&op_set(o, parse_v(scheme, ver)?));
+        }
+        set = set.union(&and);
+    }
+    Ok(set)
+}
+
+/// Parse `s` in the native range syntax of `scheme` (see the module docs).
+pub fn parse_native(scheme: VersionScheme, s: &str) -> Result<RangeSet, RangeError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(err("empty range"));
+    }
+    use VersionScheme as S;
+    match scheme {
+        S::SemVer | S::Go | S::Pub | S::Julia => parse_node_semver(scheme, t),
+        S::NuGet | S::Maven => {
+            if t.starts_with('[') || t.starts_with('(') {
+                let mut set = RangeSet::empty();
+                for alt in alternatives(t, false) {
+                    set = set.union(&parse_intervals(scheme, alt)?);
+                }
+                Ok(set)
+            } else {
+                parse_comparators(scheme, t, if scheme == S::NuGet { Op::Ge } else { Op::Eq })
+            }
+        }
+        S::Pep440 => parse_pep440(t),
+        S::RubyGems => parse_rubygems(t),
+        S::Composer => parse_composer(t),
+        S::Dpkg | S::Rpm | S::Apk => parse_comparators(scheme, t, Op::Lt),
+        S::Cran | S::Hackage | S::Opam => parse_comparators(scheme, t, Op::Eq),
+    }
+}

@@ -1,0 +1,509 @@
+//! PyPI: PEP 440 versions (the "Version scheme" of the Python packaging
+//! specifications): epochs, release segments of any length, pre/post/dev
+//! releases with every normalisation the spec allows (case, `v` prefix,
+//! separators `-_.`, implicit numbers, `alpha/beta/c/pre/preview/rev/r`
+//! spellings, implicit post `1.0-1`), and local versions (`+ubuntu.1`).
+//!
+//! Non-PEP 440 ("legacy") strings are rejected, as `packaging` >= 22 does.
+//! Ordering follows `packaging.version.Version._cmpkey`.
+
+use std::cmp::Ordering;
+
+use crate::error::{PResult, RejectKind};
+use crate::num::{cmp_digits, is_digits, Num, NumList};
+
+#[derive(Clone, Debug)]
+pub struct Pep440 {
+    raw: crate::smallstr::SmallStr,
+    epoch: Num,
+    release: NumList,
+    /// 0 = a, 1 = b, 2 = rc
+    pre: Option<(u8, Num)>,
+    post: Option<Num>,
+    dev: Option<Num>,
+    local: Option<(usize, usize)>,
+    /// `Some` for a pre-PEP 440 "legacy" version (see [`Pep440::is_legacy`]).
+    legacy: Option<Vec<Box<str>>>,
+}
+
+/// `packaging.version.LegacyVersion`'s comparison key (packaging < 22):
+/// lower-cased, split into digit runs, letter runs, `.`, `-` and other runs;
+/// numbers zero-padded to 8, words prefixed `*`, `pre/preview/rc → c`,
+/// `dev → @`, `- → final-`, trailing `*final`, with its pruning rules.
+fn legacy_key(s: &str) -> Vec<Box<str>> {
+    let lower = s.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut raw: Vec<&str> = Vec::new();
+    let mut i = 0;
+    let mut other_start: Option<usize> = None;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(0);
+        let st = i;
+        let matched = if c.is_ascii_digit() {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            true
+        } else if c.is_ascii_lowercase() {
+            while b.get(i).is_some_and(u8::is_ascii_lowercase) {
+                i += 1;
+            }
+            true
+        } else if c == b'.' || c == b'-' {
+            i += 1;
+            true
+        } else {
+            false
+        };
+        if matched {
+            if let Some(o) = other_start.take() {
+                raw.push(lower.get(o..st).unwrap_or(""));
+            }
+            raw.push(lower.get(st..i).unwrap_or(""));
+        } else {
+            if other_start.is_none() {
+                other_start = Some(i);
+            }
+            // advance one whole char
+            i += lower
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
+        }
+    }
+    if let Some(o) = other_start {
+        raw.push(lower.get(o..).unwrap_or(""));
+    }
+    let mut parts: Vec<Box<str>> = Vec::new();
+    let mapped = raw.into_iter().map(|p| match p {
+        "pre" | "preview" | "rc" => "c".to_string(),
+        "-" => "final-".to_string(),
+        "dev" => "@".to_string(),
+        p => p.to_string(),
+    });
+    for part in mapped.chain(std::iter::once("final".to_string())) {
+        if part.is_empty() || part == "." {
+            continue;
+        }
+        let part: String = if part.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            format!("{part:0>8}")
+        } else {
+            format!("*{part}")
+        };
+        if part.starts_with('*') {
+            if part.as_str() < "*final" {
+                while parts.last().is_some_and(|p| &**p == "*final-") {
+                    parts.pop();
+                }
+            }
+            while parts.last().is_some_and(|p| &**p == "00000000") {
+                parts.pop();
+            }
+        }
+        parts.push(part.into());
+    }
+    parts
+}
+
+struct Cur<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cur<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).map(u8::to_ascii_lowercase)
+    }
+    fn peek_at(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i + k).map(u8::to_ascii_lowercase)
+    }
+    fn digits(&mut self) -> Option<Num> {
+        let st = self.i;
+        while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        if st == self.i {
+            None
+        } else {
+            Some(Num::from_digits(self.s.get(st..self.i).unwrap_or("")))
+        }
+    }
+    /// Case-insensitive keyword match at the cursor (without consuming).
+    fn kw(&self, k: &str) -> bool {
+        let n = k.len();
+        match self.b.get(self.i..self.i + n) {
+            Some(w) => w.eq_ignore_ascii_case(k.as_bytes()),
+            None => false,
+        }
+    }
+    fn is_sep(c: Option<u8>) -> bool {
+        matches!(c, Some(b'-' | b'_' | b'.'))
+    }
+    /// Try `[sep]?label[sep]?digits?` for one of `labels`; returns
+    /// (label index, number) on success and advances.
+    fn labelled(&mut self, labels: &[(&str, u8)]) -> Option<(u8, Num)> {
+        let save = self.i;
+        if Self::is_sep(self.peek()) {
+            self.i += 1;
+        }
+        for (lab, code) in labels {
+            if self.kw(lab) {
+                self.i += lab.len();
+                // optional separator + number
+                let before = self.i;
+                if Self::is_sep(self.peek()) && self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
+                {
+                    self.i += 1;
+                }
+                let n = match self.digits() {
+                    Some(n) => n,
+                    None => {
+                        self.i = before;
+                        Num::ZERO
+                    }
+                };
+                return Some((*code, n));
+            }
+        }
+        self.i = save;
+        None
+    }
+}
+
+const PRE: &[(&str, u8)] = &[
+    ("alpha", 0),
+    ("a", 0),
+    ("beta", 1),
+    ("b", 1),
+    ("preview", 2),
+    ("pre", 2),
+    ("rc", 2),
+    ("c", 2),
+];
+const POST: &[(&str, u8)] = &[("post", 0), ("rev", 0), ("r", 0)];
+const DEV: &[(&str, u8)] = &[("dev", 0)];
+
+impl Pep440 {
+    /// Parse a PEP 440 version, or failing that a legacy version (any
+    /// string without whitespace/control characters), which sorts below
+    /// every PEP 440 version as in `packaging` < 22.
+    pub fn parse(input: &str) -> PResult<Pep440> {
+        match Self::parse_strict(input) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                crate::error::check_basic(input)?;
+                let _ = e;
+                Ok(Pep440 {
+                    raw: input.into(),
+                    epoch: Num::ZERO,
+                    release: NumList::new(),
+                    pre: None,
+                    post: None,
+                    dev: None,
+                    local: None,
+                    legacy: Some(legacy_key(input)),
+                })
+            }
+        }
+    }
+
+    /// Parse a PEP 440 version only (no legacy versions).
+    pub fn parse_strict(input: &str) -> PResult<Pep440> {
+        if input.is_empty() {
+            return Err((0, RejectKind::Empty));
+        }
+        // PEP 440 allows (and normalises away) surrounding whitespace.
+        let s = input.trim();
+        let off = input.len() - input.trim_start().len();
+        if s.is_empty() {
+            return Err((0, RejectKind::Empty));
+        }
+        let err = |i: usize, k: RejectKind| Err((i + off, k));
+        let mut c = Cur {
+            s,
+            b: s.as_bytes(),
+            i: 0,
+        };
+        if c.peek() == Some(b'v') {
+            c.i += 1;
+        }
+        let Some(first) = c.digits() else {
+            return err(c.i, RejectKind::ExpectedDigit);
+        };
+        let mut epoch = Num::ZERO;
+        let mut release = NumList::new();
+        if c.peek() == Some(b'!') {
+            epoch = first;
+            c.i += 1;
+            match c.digits() {
+                Some(n) => release.push(n),
+                None => return err(c.i, RejectKind::ExpectedDigit),
+            }
+        } else {
+            release.push(first);
+        }
+        while c.peek() == Some(b'.') && c.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
+            c.i += 1;
+            if let Some(n) = c.digits() {
+                release.push(n);
+            }
+        }
+        let pre = c.labelled(PRE);
+        let mut post = None;
+        if c.peek() == Some(b'-') && c.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
+            c.i += 1;
+            post = c.digits();
+        } else if let Some((_, n)) = c.labelled(POST) {
+            post = Some(n);
+        }
+        let dev = c.labelled(DEV).map(|(_, n)| n);
+        let mut local = None;
+        if c.peek() == Some(b'+') {
+            c.i += 1;
+            let st = c.i;
+            loop {
+                let seg = c.i;
+                while c.b.get(c.i).is_some_and(u8::is_ascii_alphanumeric) {
+                    c.i += 1;
+                }
+                if seg == c.i {
+                    return err(c.i, RejectKind::EmptyComponent);
+                }
+                if Cur::is_sep(c.peek()) {
+                    c.i += 1;
+                    continue;
+                }
+                break;
+            }
+            local = Some((st + off, c.i + off));
+        }
+        if c.i < s.len() {
+            let ch = s.get(c.i..).and_then(|r| r.chars().next()).unwrap_or('?');
+            return err(
+                c.i,
+                if ch.is_whitespace() {
+                    RejectKind::Whitespace
+                } else {
+                    RejectKind::InvalidChar(ch)
+                },
+            );
+        }
+        Ok(Pep440 {
+            raw: input.into(),
+            epoch,
+            release,
+            pre,
+            post,
+            dev,
+            local,
+            legacy: None,
+        })
+    }
+
+    /// A pre-PEP 440 version (ordered by `LegacyVersion` rules, below all
+    /// PEP 440 versions).
+    pub fn is_legacy(&self) -> bool {
+        self.legacy.is_some()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    fn local_str(&self) -> Option<&str> {
+        self.local.and_then(|(a, b)| self.raw.get(a..b))
+    }
+
+    /// Whether this is a pre-release or dev release (PEP 440 sense).
+    pub fn is_prerelease(&self) -> bool {
+        self.pre.is_some() || self.dev.is_some()
+    }
+
+    /// The canonical normalised form (`1.0a1.post2.dev3+local.1`).
+    pub fn normalized(&self) -> String {
+        let mut s = String::new();
+        if !self.epoch.is_zero() {
+            s.push_str(&format!("{}!", self.epoch));
+        }
+        let rel: Vec<String> = self.release.iter().map(|n| num_ref_str(n)).collect();
+        s.push_str(&rel.join("."));
+        if let Some((k, n)) = &self.pre {
+            s.push_str(match k {
+                0 => "a",
+                1 => "b",
+                _ => "rc",
+            });
+            s.push_str(&n.to_string());
+        }
+        if let Some(n) = &self.post {
+            s.push_str(&format!(".post{n}"));
+        }
+        if let Some(n) = &self.dev {
+            s.push_str(&format!(".dev{n}"));
+        }
+        if let Some(l) = self.local_str() {
+            s.push('+');
+            s.push_str(&l.to_ascii_lowercase().replace(['-', '_'], "."));
+        }
+        s
+    }
+
+    pub fn compare(&self, o: &Pep440) -> Ordering {
+        match (&self.legacy, &o.legacy) {
+            (Some(a), Some(b)) => return a.cmp(b),
+            (Some(_), None) => return Ordering::Less,
+            (None, Some(_)) => return Ordering::Greater,
+            (None, None) => {}
+        }
+        self.epoch
+            .cmp(&o.epoch)
+            .then_with(|| self.release.cmp_padded(&o.release))
+            .then_with(|| self.pre_key().cmp(&o.pre_key()))
+            .then_with(|| cmp_opt_low(&self.post, &o.post))
+            .then_with(|| cmp_opt_high(&self.dev, &o.dev))
+            .then_with(|| cmp_local(self.local_str(), o.local_str()))
+    }
+
+    /// (rank, kind, number): dev-only releases before any pre-release,
+    /// final releases (and post-only) after.
+    fn pre_key(&self) -> (u8, u8, crate::num::NumRef<'_>) {
+        use crate::num::NumRef;
+        match &self.pre {
+            Some((k, n)) => (1, *k, n.as_ref()),
+            None if self.post.is_none() && self.dev.is_some() => (0, 0, NumRef::Small(0)),
+            None => (2, 0, NumRef::Small(0)),
+        }
+    }
+}
+
+fn num_ref_str(n: crate::num::NumRef<'_>) -> String {
+    match n {
+        crate::num::NumRef::Small(v) => v.to_string(),
+        crate::num::NumRef::Big(s) => s.to_string(),
+    }
+}
+
+/// Missing sorts lowest.
+fn cmp_opt_low(a: &Option<Num>, b: &Option<Num>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => x.cmp(y),
+    }
+}
+
+/// Missing sorts highest.
+fn cmp_opt_high(a: &Option<Num>, b: &Option<Num>) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) => x.cmp(y),
+    }
+}
+
+/// Local versions: absent lowest; segments split on `.-_`; numeric segments
+/// compare numerically and above alphanumeric ones, which compare
+/// case-insensitively; a longer list wins on a shared prefix.
+fn cmp_local(a: Option<&str>, b: Option<&str>) -> Ordering {
+    let (a, b) = match (a, b) {
+        (None, None) => return Ordering::Equal,
+        (None, Some(_)) => return Ordering::Less,
+        (Some(_), None) => return Ordering::Greater,
+        (Some(a), Some(b)) => (a, b),
+    };
+    let sep = |c: char| c == '.' || c == '-' || c == '_';
+    let mut ia = a.split(sep);
+    let mut ib = b.split(sep);
+    loop {
+        match (ia.next(), ib.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => {
+                let o = match (is_digits(x), is_digits(y)) {
+                    (true, true) => cmp_digits(x, y),
+                    (true, false) => Ordering::Greater,
+                    (false, true) => Ordering::Less,
+                    (false, false) => x
+                        .bytes()
+                        .map(|c| c.to_ascii_lowercase())
+                        .cmp(y.bytes().map(|c| c.to_ascii_lowercase())),
+                };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Pep440 {
+        Pep440::parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    #[test]
+    fn normalisation() {
+        for (a, b) in [
+            ("1.0ALPHA1", "1.0a1"),
+            ("v1.0", "1.0"),
+            ("1.0-1", "1.0.post1"),
+            ("1.0.rev", "1.0.post0"),
+            ("1.0-dev", "1.0.dev0"),
+            ("1.0c1", "1.0rc1"),
+            ("1.0_PREVIEW_2", "1.0rc2"),
+            (" 1.0 ", "1.0"),
+            ("1!1.0", "1!1.0.0"),
+            ("1.0+UBUNTU-1", "1.0+ubuntu.1"),
+        ] {
+            assert_eq!(p(a).compare(&p(b)), Ordering::Equal, "{a} vs {b}");
+        }
+        assert_eq!(p("1.0a1").normalized(), "1.0a1");
+        assert_eq!(p("1.0-1").normalized(), "1.0.post1");
+    }
+
+    #[test]
+    fn order() {
+        let chain = [
+            "1.0.dev456",
+            "1.0a1",
+            "1.0a2.dev456",
+            "1.0a12.dev456",
+            "1.0a12",
+            "1.0b1.dev456",
+            "1.0b2",
+            "1.0b2.post345.dev456",
+            "1.0b2.post345",
+            "1.0rc1.dev456",
+            "1.0rc1",
+            "1.0",
+            "1.0+abc.5",
+            "1.0+abc.7",
+            "1.0+5",
+            "1.0.post456.dev34",
+            "1.0.post456",
+            "1.1.dev1",
+        ];
+        for w in chain.windows(2) {
+            if let [a, b] = w {
+                assert_eq!(p(a).compare(&p(b)), Ordering::Less, "{a} < {b}");
+            }
+        }
+        for bad in ["", "1.0-bulbasaur", "foo", "1.0+", "1.0+a..b", "1.0 beta"] {
+            assert!(Pep440::parse_strict(bad).is_err(), "{bad}");
+        }
+        assert!(Pep440::parse("1.0 beta").is_err());
+        assert!(p("0.1-bulbasaur").is_legacy());
+        assert_eq!(p("0.9-doduo").compare(&p("0.1")), Ordering::Less);
+        assert_eq!(
+            p("0.1-bulbasaur").compare(&p("0.1-charmander")),
+            Ordering::Less
+        );
+    }
+}

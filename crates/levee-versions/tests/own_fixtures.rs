@@ -1,0 +1,53 @@
+//! Our own ordering fixtures for ecosystems the shared data does not cover
+//! (`tests/fixtures/ordering/*.txt`, each line citing its source in the
+//! file header). Format as the shared fixtures; the first line names the
+//! OSV ecosystem (`# ecosystem: Julia`). Both directions are checked.
+
+use std::cmp::Ordering;
+
+use levee_versions::Ecosystem;
+
+#[test]
+fn own_ordering_fixtures() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ordering");
+    let mut n = 0;
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let eco_name = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# ecosystem: "))
+            .unwrap_or_else(|| {
+                panic!("{}: first line must be '# ecosystem: NAME'", path.display())
+            });
+        let eco = Ecosystem::parse(eco_name).unwrap_or_else(|e| panic!("{e}"));
+        files += 1;
+        for line in text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let parts: Vec<&str> = line.split(' ').collect();
+            let [a, op, b] = parts.as_slice() else {
+                panic!("{}: bad line {line:?}", path.display());
+            };
+            let want = match *op {
+                "<" => Ordering::Less,
+                "=" => Ordering::Equal,
+                ">" => Ordering::Greater,
+                _ => panic!("bad op in {line:?}"),
+            };
+            let va = eco
+                .parse_version(a)
+                .unwrap_or_else(|e| panic!("{eco}: {e}"));
+            let vb = eco
+                .parse_version(b)
+                .unwrap_or_else(|e| panic!("{eco}: {e}"));
+            assert_eq!(va.cmp(&vb), want, "{eco}: {line}");
+            assert_eq!(vb.cmp(&va), want.reverse(), "{eco}: reverse of {line}");
+            n += 1;
+        }
+    }
+    assert!(files >= 10 && n >= 50, "only {files} files / {n} lines");
+}

@@ -1,0 +1,319 @@
+//! OSV range semantics, native range syntaxes and `vers:` URIs.
+
+use levee_versions::native::parse_native;
+use levee_versions::range::semver_range_scheme;
+use levee_versions::vers::{parse_vers, to_vers};
+use levee_versions::{
+    AffectedMatcher, CompiledRange, Event, OsvRange, RangeKind, Verdict, Version, VersionScheme,
+};
+
+use Event::*;
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+/// `check(scheme, events, version) == expected` for a table of cases.
+fn check(scheme: VersionScheme, events: &[Event], cases: &[(&str, bool)]) {
+    let r = CompiledRange::compile(scheme, events).unwrap_or_else(|e| panic!("{e}"));
+    for (v, want) in cases {
+        let pv = Version::parse(scheme, v).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.contains(&pv), *want, "{v} in {events:?}");
+    }
+}
+
+#[test]
+fn introduced_fixed_and_prereleases() {
+    check(
+        VersionScheme::SemVer,
+        &[Introduced(s("0")), Fixed(s("3.11.0"))],
+        &[
+            ("0.0.1", true),
+            ("3.10.0-beta", true),
+            ("3.10.9", true),
+            ("3.11.0-rc.1", true), // pre-releases are in the total order
+            ("3.11.0", false),
+            ("4.0.0", false),
+        ],
+    );
+}
+
+#[test]
+fn several_introduced_in_one_range() {
+    // as in osv-pypa: two intervals in one range, unsorted events
+    check(
+        VersionScheme::Pep440,
+        &[
+            Introduced(s("2.0")),
+            Fixed(s("2.2.1")),
+            Introduced(s("0")),
+            Fixed(s("1.4.5")),
+        ],
+        &[
+            ("1.0", true),
+            ("1.4.5", false),
+            ("1.9", false),
+            ("2.0", true),
+            ("2.2.1rc1", true),
+            ("2.2.1", false),
+        ],
+    );
+}
+
+#[test]
+fn last_affected_is_inclusive() {
+    check(
+        VersionScheme::Maven,
+        &[Introduced(s("1.0")), LastAffected(s("2.7.0"))],
+        &[
+            ("0.9", false),
+            ("1.0", true),
+            ("2.7.0", true),
+            ("2.7.1", false),
+        ],
+    );
+}
+
+#[test]
+fn limit_caps_the_range() {
+    // osv-schema: "limit: the upper limit of the range, exclusive; any
+    // versions >= limit are not affected".
+    check(
+        VersionScheme::SemVer,
+        &[Introduced(s("0")), Limit(s("1.0.0"))],
+        &[("0.5.0", true), ("1.0.0", false), ("2.0.0", false)],
+    );
+    check(
+        VersionScheme::SemVer,
+        &[
+            Introduced(s("1.0.0")),
+            Fixed(s("1.2.0")),
+            Introduced(s("2.0.0")),
+            Limit(s("2.5.0")),
+        ],
+        &[
+            ("1.1.0", true),
+            ("1.5.0", false),
+            ("2.4.9", true),
+            ("2.5.0", false),
+        ],
+    );
+}
+
+#[test]
+fn fixed_without_introduced_is_ignored_and_errors_name_event() {
+    check(
+        VersionScheme::SemVer,
+        &[Fixed(s("1.0.0"))],
+        &[("0.1.0", false)],
+    );
+    let e = CompiledRange::compile(
+        VersionScheme::SemVer,
+        &[Introduced(s("0")), Fixed(s("not a version"))],
+    );
+    let e = e.err().map(|e| e.path);
+    assert_eq!(e.as_deref(), Some("events[1].fixed"));
+}
+
+#[test]
+fn julia_build_metadata_is_ordered_in_semver_ranges() {
+    let sch = semver_range_scheme(Some(VersionScheme::Julia));
+    check(
+        sch,
+        &[Introduced(s("0")), Fixed(s("1.33.4+1"))],
+        &[("1.33.4+0", true), ("1.33.4+1", false), ("1.33.4", true)],
+    );
+    // plain SemVer ignores build metadata
+    check(
+        VersionScheme::SemVer,
+        &[Introduced(s("0")), Fixed(s("1.33.4+1"))],
+        &[("1.33.4+0", false)],
+    );
+}
+
+#[test]
+fn affected_matcher_versions_git_withdrawn() {
+    let ranges = vec![
+        OsvRange {
+            kind: RangeKind::Ecosystem,
+            repo: None,
+            events: vec![Introduced(s("1.0")), Fixed(s("1.2"))],
+        },
+        OsvRange {
+            kind: RangeKind::Git,
+            repo: Some(s("https://example.invalid/repo")),
+            events: vec![Introduced(s("aaaa")), Fixed(s("bbbb"))],
+        },
+    ];
+    let m = AffectedMatcher::compile(Some(VersionScheme::Pep440), &ranges, &[s("0.5")], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m.evaluate_str("1.1"), Verdict::Affected);
+    assert_eq!(m.evaluate_str("0.5"), Verdict::Affected);
+    assert_eq!(m.evaluate_str("0.6"), Verdict::NotAffected);
+    assert_eq!(m.evaluate_commit("AAAA"), Verdict::Affected);
+    assert_eq!(m.evaluate_commit("bbbb"), Verdict::NotAffected);
+    assert_eq!(m.evaluate_commit("cccc"), Verdict::Undecidable);
+    let w = AffectedMatcher::compile(Some(VersionScheme::Pep440), &ranges, &[s("0.5")], true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(w.evaluate_str("1.1"), Verdict::NotAffected);
+    // an ecosystem without ordering: unlisted versions are undecidable
+    let u = AffectedMatcher::compile(None, &ranges[..1], &[s("13")], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(u.evaluate_str("13"), Verdict::Affected);
+    assert_eq!(u.evaluate_str("12"), Verdict::Undecidable);
+}
+
+/// (scheme, native range, version, affected?)
+const NATIVE: &[(VersionScheme, &str, &str, bool)] = &[
+    (
+        VersionScheme::SemVer,
+        "<3.11 || >=4 <4.5",
+        "3.10.0-beta",
+        true,
+    ),
+    (VersionScheme::SemVer, "<3.11 || >=4 <4.5", "3.11.0", false),
+    (VersionScheme::SemVer, "<3.11 || >=4 <4.5", "4.4.9", true),
+    (VersionScheme::SemVer, "<3.11 || >=4 <4.5", "4.5.0", false),
+    (VersionScheme::SemVer, "^1.2.3", "1.9.0", true),
+    (VersionScheme::SemVer, "^1.2.3", "2.0.0", false),
+    (VersionScheme::SemVer, "^0.2.3", "0.3.0", false),
+    (VersionScheme::SemVer, "~1.2.3", "1.2.9", true),
+    (VersionScheme::SemVer, "~1.2.3", "1.3.0", false),
+    (VersionScheme::SemVer, "1.x", "1.5.0", true),
+    (VersionScheme::SemVer, "1.2 - 2.3", "2.3.9", true),
+    (VersionScheme::SemVer, "1.2 - 2.3", "2.4.0", false),
+    (
+        VersionScheme::SemVer,
+        ">=1.0.0 <=1.6.3||>=2.0.0 <2.2.0",
+        "1.6.3",
+        true,
+    ),
+    (VersionScheme::Go, "<=v1.8.1 || =v2.0.0", "2.0.0", true),
+    (VersionScheme::Go, "<=v1.8.1 || =v2.0.0", "1.9.0", false),
+    (VersionScheme::SemVer, ">= 1.2.0, < 1.10.2", "1.10.1", true),
+    (
+        VersionScheme::Composer,
+        ">=4.0,<4.3||>=5.0,<5.2",
+        "4.2.9",
+        true,
+    ),
+    (
+        VersionScheme::Composer,
+        ">=4.0,<4.3||>=5.0,<5.2",
+        "4.3",
+        false,
+    ),
+    (VersionScheme::Composer, "^5.1", "5.9.0", true),
+    (VersionScheme::Composer, "~1.2", "1.9", true),
+    (VersionScheme::Composer, "~1.2", "2.0", false),
+    (
+        VersionScheme::RubyGems,
+        "~> 4.2.5, >= 4.2.5.1",
+        "4.2.5",
+        false,
+    ),
+    (
+        VersionScheme::RubyGems,
+        "~> 4.2.5, >= 4.2.5.1",
+        "4.2.7",
+        true,
+    ),
+    (
+        VersionScheme::RubyGems,
+        "~> 4.2.5, >= 4.2.5.1",
+        "4.3.0",
+        false,
+    ),
+    (VersionScheme::RubyGems, ">0.0.0", "0.1", true),
+    (VersionScheme::Pep440, ">=1.0,!=1.3.*,<2", "1.3.4", false),
+    (VersionScheme::Pep440, ">=1.0,!=1.3.*,<2", "1.4", true),
+    (VersionScheme::Pep440, "~=1.4.5", "1.4.9", true),
+    (VersionScheme::Pep440, "~=1.4.5", "1.5.0", false),
+    (VersionScheme::Pep440, "==3.1", "3.1.0", true),
+    (
+        VersionScheme::Maven,
+        "[2.0,2.3.1],[2.4.0,2.12.2)",
+        "2.3.1",
+        true,
+    ),
+    (
+        VersionScheme::Maven,
+        "[2.0,2.3.1],[2.4.0,2.12.2)",
+        "2.3.2",
+        false,
+    ),
+    (
+        VersionScheme::Maven,
+        "[2.0,2.3.1],[2.4.0,2.12.2)",
+        "2.12.2",
+        false,
+    ),
+    (VersionScheme::Maven, "(,8.0.20]", "8.0.20", true),
+    (VersionScheme::Maven, "[1.0]", "1.0", true),
+    (VersionScheme::NuGet, "1.0.0", "2.0.0", true),
+    (VersionScheme::NuGet, "[1.0,2.0)", "2.0.0", false),
+    (
+        VersionScheme::Dpkg,
+        "2:1.20.11-1+deb11u6",
+        "2:1.20.11-1",
+        true,
+    ),
+    (
+        VersionScheme::Dpkg,
+        "2:1.20.11-1+deb11u6",
+        "2:1.20.11-1+deb11u6",
+        false,
+    ),
+    (VersionScheme::Apk, "1.2.3-r4", "1.2.3-r3", true),
+];
+
+#[test]
+fn native_syntaxes() {
+    for (scheme, range, v, want) in NATIVE {
+        let set = parse_native(*scheme, range).unwrap_or_else(|e| panic!("{range}: {e}"));
+        let pv = Version::parse(*scheme, v).unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(set.contains(&pv), *want, "{v} in {scheme} {range}");
+    }
+    for bad in ["", ">=", "[1.0", "(1.0)", ">=1.0 <"] {
+        assert!(parse_native(VersionScheme::Maven, bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn vers_both_ways() {
+    for (uri, inside, outside) in [
+        ("vers:npm/>=1.0.0|<2.0.0", "1.5.0", "2.0.0"),
+        ("vers:pypi/<1.0|>=2.0|!=2.5", "2.4", "2.5"),
+        ("vers:deb/1:1.0-1", "1:1.0-1", "1:1.0-2"),
+        ("vers:maven/>=1.0|<=1.5|>=2.0", "2.7", "1.7"),
+        ("vers:gem/*", "0.1", ""),
+    ] {
+        let (scheme, set) = parse_vers(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+        let inv = Version::parse(scheme, inside).unwrap_or_else(|e| panic!("{e}"));
+        assert!(set.contains(&inv), "{inside} in {uri}");
+        if !outside.is_empty() {
+            let out = Version::parse(scheme, outside).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!set.contains(&out), "{outside} not in {uri}");
+        }
+        // render and parse again: same set
+        let again = to_vers(scheme, &set);
+        let (_, set2) = parse_vers(&again).unwrap_or_else(|e| panic!("{again}: {e}"));
+        assert_eq!(set, set2, "{uri} -> {again}");
+    }
+    assert_eq!(
+        parse_vers("vers:npm/>=1.0.0|<2.0.0")
+            .map(|(s, set)| to_vers(s, &set))
+            .ok()
+            .as_deref(),
+        Some("vers:semver/>=1.0.0|<2.0.0")
+    );
+    for bad in [
+        "npm/1.0",
+        "vers:nope/1.0",
+        "vers:npm/",
+        "vers:npm/>=1.0.0||<2",
+        "vers:npm/%zz",
+    ] {
+        assert!(parse_vers(bad).is_err(), "{bad}");
+    }
+}
