@@ -31,6 +31,13 @@ pub const TABLES: &[&str] = &[
     "audit_checkpoints",
     "keys",
     "idempotency",
+    "kb_records",
+    "kb_ids",
+    "kb_affected",
+    "kb_conflicts",
+    "kb_kev",
+    "kb_epss",
+    "kb_cwe",
 ];
 
 /// The column kinds both backends share.

@@ -31,6 +31,7 @@ pub mod changes;
 pub mod cursor;
 pub mod identity;
 pub mod jobs;
+pub mod kb;
 pub mod keys;
 mod migrate;
 pub mod testing;

@@ -29,10 +29,12 @@ macro_rules! migrations {
 pub static MIGRATIONS_SQLITE: &[MigrationInfo] = migrations!("sqlite":
     1 "0001_platform",
     2 "0002_identity",
+    3 "0003_knowledge",
 );
 pub static MIGRATIONS_POSTGRES: &[MigrationInfo] = migrations!("postgres":
     1 "0001_platform",
     2 "0002_identity",
+    3 "0003_knowledge",
 );
 
 fn checksum(sql: &str) -> String {

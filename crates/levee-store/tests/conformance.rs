@@ -336,3 +336,99 @@ async fn table_list_matches_schema() {
         );
     }
 }
+
+fn kb_row(id: &str, modified: i64, aliases: &[&str], json: &str) -> levee_store::kb::KbRecordRow {
+    levee_store::kb::KbRecordRow {
+        id: id.into(),
+        source: "test".into(),
+        modified: Timestamp::from_secs(modified),
+        published: None,
+        withdrawn: None,
+        aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        related: vec![],
+        upstream: vec![],
+        summary: Some(format!("summary of {id}")),
+        search: format!("{id} summary").to_lowercase(),
+        json: json.into(),
+        label: levee_store::kb::Label::clear(),
+        affected: vec![
+            ("PyPI".into(), "django".into(), None),
+            ("PyPI".into(), "flask".into(), None),
+        ],
+    }
+}
+
+#[tokio::test]
+async fn kb_upsert_is_idempotent_and_newer_wins() {
+    use levee_store::kb::Upsert::*;
+    each(async |db, store, _c| {
+        let rows: Vec<_> = (0..250)
+            .map(|i| kb_row(&format!("PYSEC-{i}"), 100, &[], "{}"))
+            .collect();
+        let mut tx = store.write().await.unwrap();
+        let out = tx.kb_upsert(&rows).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(out.iter().all(|o| *o == Inserted), "{}", db.name);
+        assert_eq!(store.kb_count().await.unwrap(), 250);
+        // Re-import: unchanged; an older one: unchanged; a newer one: updated.
+        let mut tx = store.write().await.unwrap();
+        let again = tx.kb_upsert(&rows[..3]).await.unwrap();
+        let older = tx
+            .kb_upsert(&[kb_row("PYSEC-1", 50, &[], "{\"old\":1}")])
+            .await
+            .unwrap();
+        let newer = tx
+            .kb_upsert(&[kb_row("PYSEC-2", 200, &["CVE-2024-0001"], "{\"new\":1}")])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            (again, older, newer),
+            (vec![Unchanged; 3], vec![Unchanged], vec![Updated])
+        );
+        let r = store.kb_record("PYSEC-2").await.unwrap().unwrap();
+        assert_eq!(
+            (r.json.as_str(), r.aliases.clone()),
+            ("{\"new\":1}", vec!["CVE-2024-0001".to_string()])
+        );
+        assert_eq!(
+            store
+                .kb_records_for_package("PyPI", "flask")
+                .await
+                .unwrap()
+                .len(),
+            250,
+            "affected rows replaced, not doubled"
+        );
+        // Changed-since feed: the updated record comes last.
+        let feed = store.kb_changed_since(0, 10_000).await.unwrap();
+        assert_eq!(feed.len(), 250);
+        assert_eq!(feed.last().unwrap().id, "PYSEC-2");
+        // Groups and lookups by alias.
+        let mut tx = store.write().await.unwrap();
+        tx.kb_set_groups(
+            &[("PYSEC-2".into(), "CVE-2024-0001".into())],
+            &[(
+                "CVE-2024-0001".into(),
+                vec!["CVE-2024-0001".into(), "PYSEC-2".into()],
+            )],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.kb_resolve("PYSEC-2").await.unwrap().as_deref(),
+            Some("CVE-2024-0001")
+        );
+        assert_eq!(store.kb_records_of("CVE-2024-0001").await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .kb_search(&["pysec-249".into()], None, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    })
+    .await;
+}

@@ -1,0 +1,638 @@
+//! Knowledge-base storage: source records kept verbatim with provenance and
+//! visibility labels, their group (`vuln_id`: one vulnerability per
+//! real-world flaw), affected packages, and the enrichment tables (KEV,
+//! EPSS, CWE). Grouping rules live in `levee-formats`; what a caller may see
+//! is decided in the server's authorization module. Writes are batched
+//! (multi-row statements) because imports move hundreds of thousands of
+//! records.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{Result, Store, StoreError, WriteTx};
+use levee_model::{Timestamp, Tlp};
+
+/// A source record ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KbRecordRow {
+    pub id: String,
+    pub source: String,
+    pub modified: Timestamp,
+    pub published: Option<Timestamp>,
+    pub withdrawn: Option<Timestamp>,
+    pub aliases: Vec<String>,
+    pub related: Vec<String>,
+    pub upstream: Vec<String>,
+    pub summary: Option<String>,
+    /// Lower-cased text searched by full-text queries.
+    pub search: String,
+    /// The record verbatim (OSV JSON).
+    pub json: String,
+    pub label: Label,
+    /// (ecosystem, name, purl) per affected entry.
+    pub affected: Vec<(String, String, Option<String>)>,
+}
+
+/// Who may see a record (decided by `authz::can_read`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Label {
+    pub tlp: Tlp,
+    pub owner_org: Option<String>,
+    pub audience: Vec<String>,
+    pub recipients: Vec<String>,
+    pub embargo_until: Option<Timestamp>,
+}
+
+impl Label {
+    /// Public feeds are TLP:CLEAR.
+    pub fn clear() -> Label {
+        Label {
+            tlp: Tlp::Clear,
+            owner_org: None,
+            audience: vec![],
+            recipients: vec![],
+            embargo_until: None,
+        }
+    }
+}
+
+/// What happened to one record in an upsert.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    /// A newer `modified` (or the same time with different content) replaced it.
+    Updated,
+    /// Same record already stored, or the stored one is newer.
+    Unchanged,
+}
+
+/// A stored record.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct StoredRecord {
+    pub id: String,
+    pub source: String,
+    pub modified: Timestamp,
+    pub published: Option<Timestamp>,
+    pub withdrawn: Option<Timestamp>,
+    pub aliases: Vec<String>,
+    pub related: Vec<String>,
+    pub upstream: Vec<String>,
+    pub summary: Option<String>,
+    #[serde(skip)]
+    pub json: String,
+    pub vuln_id: String,
+    pub label: Label,
+    pub seq: i64,
+    pub first_seen: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// The grouping inputs of a stored record.
+#[derive(Clone, Debug)]
+pub struct GroupKeys {
+    pub id: String,
+    pub aliases: Vec<String>,
+    pub related: Vec<String>,
+    pub upstream: Vec<String>,
+    pub vuln_id: String,
+}
+
+const REC_COLS: &str = "id, source, modified, published, withdrawn, aliases, related, upstream, summary, json, vuln_id, \
+                        tlp, owner_org, audience, recipients, embargo_until, seq, first_seen, updated_at";
+
+fn list(s: &str) -> Result<Vec<String>> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("list column: {e}")))
+}
+
+fn to_list(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn record_from_row(r: &AnyRow) -> Result<StoredRecord> {
+    let tlp: String = r.try_get("tlp")?;
+    Ok(StoredRecord {
+        id: r.try_get("id")?,
+        source: r.try_get("source")?,
+        modified: Timestamp::from_micros(r.try_get("modified")?),
+        published: r
+            .try_get::<Option<i64>, _>("published")?
+            .map(Timestamp::from_micros),
+        withdrawn: r
+            .try_get::<Option<i64>, _>("withdrawn")?
+            .map(Timestamp::from_micros),
+        aliases: list(&r.try_get::<String, _>("aliases")?)?,
+        related: list(&r.try_get::<String, _>("related")?)?,
+        upstream: list(&r.try_get::<String, _>("upstream")?)?,
+        summary: r.try_get("summary")?,
+        json: r.try_get("json")?,
+        vuln_id: r.try_get("vuln_id")?,
+        label: Label {
+            tlp: tlp
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+            owner_org: r.try_get("owner_org")?,
+            audience: list(&r.try_get::<String, _>("audience")?)?,
+            recipients: list(&r.try_get::<String, _>("recipients")?)?,
+            embargo_until: r
+                .try_get::<Option<i64>, _>("embargo_until")?
+                .map(Timestamp::from_micros),
+        },
+        seq: r.try_get("seq")?,
+        first_seen: Timestamp::from_micros(r.try_get("first_seen")?),
+        updated_at: Timestamp::from_micros(r.try_get("updated_at")?),
+    })
+}
+
+/// `$a, $b, …` placeholders for `rows` rows of `cols` columns.
+fn values(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            s.push('$');
+            s.push_str(&(r * cols + c + 1).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+fn in_list(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Rows per multi-row statement (keeps parameters well under both
+/// databases' limits).
+const CHUNK: usize = 100;
+
+impl WriteTx {
+    /// Insert or replace source records (a newer `modified`, or the same
+    /// time with different content, replaces; otherwise unchanged). Appends
+    /// one change-log entry per stored record. New records start in a group
+    /// of their own (or keep their old group); call [`WriteTx::kb_set_groups`]
+    /// after grouping.
+    pub async fn kb_upsert(&mut self, rows: &[KbRecordRow]) -> Result<Vec<Upsert>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(CHUNK) {
+            out.extend(self.kb_upsert_chunk(chunk).await?);
+        }
+        Ok(out)
+    }
+
+    async fn kb_upsert_chunk(&mut self, rows: &[KbRecordRow]) -> Result<Vec<Upsert>> {
+        let now = self.now().micros();
+        // Existing versions of these ids (a batch may repeat an id: the
+        // later occurrence wins, as in a sequential import).
+        let sql = format!(
+            "SELECT id, modified, json, vuln_id, first_seen FROM kb_records WHERE id IN ({})",
+            in_list(1, rows.len())
+        );
+        let mut q = sqlx::query_as::<_, (String, i64, String, String, i64)>(&sql);
+        for r in rows {
+            q = q.bind(&r.id);
+        }
+        let mut existing: HashMap<String, (i64, String, String, i64)> = q
+            .fetch_all(self.conn())
+            .await?
+            .into_iter()
+            .map(|(id, m, j, v, f)| (id, (m, j, v, f)))
+            .collect();
+        let mut outcome = Vec::with_capacity(rows.len());
+        let mut write: Vec<(usize, String, i64)> = Vec::new(); // (row index, vuln_id, first_seen)
+        let mut replace: Vec<&str> = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let o = match existing.get(&r.id) {
+                None => Upsert::Inserted,
+                Some((m, j, _, _))
+                    if r.modified.micros() > *m || (r.modified.micros() == *m && *j != r.json) =>
+                {
+                    Upsert::Updated
+                }
+                Some(_) => Upsert::Unchanged,
+            };
+            if o != Upsert::Unchanged {
+                let (vuln, first) = match existing.get(&r.id) {
+                    Some((_, _, v, f)) => (v.clone(), *f),
+                    None => (r.id.clone(), now),
+                };
+                if existing.contains_key(&r.id) {
+                    replace.push(&r.id);
+                }
+                // A repeated id within the batch: drop the earlier write.
+                write.retain(|(j, _, _)| rows[*j].id != r.id);
+                write.push((i, vuln, first));
+                existing.insert(
+                    r.id.clone(),
+                    (r.modified.micros(), r.json.clone(), r.id.clone(), first),
+                );
+            }
+            outcome.push(o);
+        }
+        if write.is_empty() {
+            return Ok(outcome);
+        }
+        if !replace.is_empty() {
+            replace.sort_unstable();
+            replace.dedup();
+            for table_col in [("kb_records", "id"), ("kb_affected", "record_id")] {
+                let sql = format!(
+                    "DELETE FROM {} WHERE {} IN ({})",
+                    table_col.0,
+                    table_col.1,
+                    in_list(1, replace.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for id in &replace {
+                    q = q.bind(*id);
+                }
+                q.execute(self.conn()).await?;
+            }
+        }
+        // Change-log entries, one per written record; writers are
+        // serialized, so the new sequence numbers follow `before` in order.
+        let before: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
+            .fetch_one(self.conn())
+            .await?
+            .unwrap_or(0);
+        let sql = format!(
+            "INSERT INTO changes (at, kind, object_id, op, data) VALUES {}",
+            values(write.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, _, _) in &write {
+            q = q
+                .bind(now)
+                .bind("kb_record")
+                .bind(&rows[*i].id)
+                .bind("upsert")
+                .bind("{}");
+        }
+        q.execute(self.conn()).await?;
+        let seqs: HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
+            "SELECT seq, object_id FROM changes WHERE seq > $1 AND kind = 'kb_record' ORDER BY seq",
+        )
+        .bind(before)
+        .fetch_all(self.conn())
+        .await?
+        .into_iter()
+        .map(|(s, id)| (id, s))
+        .collect();
+
+        let sql = format!(
+            "INSERT INTO kb_records ({REC_COLS}, search) VALUES {}",
+            values(write.len(), 20)
+        );
+        let mut q = sqlx::query(&sql);
+        for (i, vuln, first) in &write {
+            let r = &rows[*i];
+            q = q
+                .bind(&r.id)
+                .bind(&r.source)
+                .bind(r.modified.micros())
+                .bind(r.published.map(Timestamp::micros))
+                .bind(r.withdrawn.map(Timestamp::micros))
+                .bind(to_list(&r.aliases))
+                .bind(to_list(&r.related))
+                .bind(to_list(&r.upstream))
+                .bind(r.summary.as_deref())
+                .bind(&r.json)
+                .bind(vuln)
+                .bind(r.label.tlp.as_str())
+                .bind(r.label.owner_org.as_deref())
+                .bind(to_list(&r.label.audience))
+                .bind(to_list(&r.label.recipients))
+                .bind(r.label.embargo_until.map(Timestamp::micros))
+                .bind(seqs.get(&r.id).copied().unwrap_or(before))
+                .bind(*first)
+                .bind(now)
+                .bind(&r.search);
+        }
+        q.execute(self.conn()).await?;
+        let affected: Vec<(&str, usize, &(String, String, Option<String>))> = write
+            .iter()
+            .flat_map(|(i, _, _)| {
+                rows[*i]
+                    .affected
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, a)| (rows[*i].id.as_str(), k, a))
+            })
+            .collect();
+        for chunk in affected.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO kb_affected (record_id, idx, ecosystem, name, purl) VALUES {}",
+                values(chunk.len(), 5)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, k, (eco, name, purl)) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(*k as i64)
+                    .bind(eco)
+                    .bind(name)
+                    .bind(purl.as_deref());
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Set the group of records whose group changed, and rebuild the id →
+    /// group index for the touched groups.
+    pub async fn kb_set_groups(
+        &mut self,
+        changes: &[(String, String)],
+        group_ids: &[(String, Vec<String>)],
+    ) -> Result<()> {
+        for (record, vuln) in changes {
+            sqlx::query("UPDATE kb_records SET vuln_id = $1 WHERE id = $2")
+                .bind(vuln)
+                .bind(record)
+                .execute(self.conn())
+                .await?;
+        }
+        for (vuln, ids) in group_ids {
+            sqlx::query("DELETE FROM kb_ids WHERE vuln_id = $1")
+                .bind(vuln)
+                .execute(self.conn())
+                .await?;
+            for chunk in ids.chunks(CHUNK) {
+                let sql = match self.backend() {
+                    crate::Backend::Sqlite => {
+                        format!("INSERT OR REPLACE INTO kb_ids (id, vuln_id) VALUES {}", values(chunk.len(), 2))
+                    }
+                    crate::Backend::Postgres => format!(
+                        "INSERT INTO kb_ids (id, vuln_id) VALUES {} ON CONFLICT (id) DO UPDATE SET vuln_id = excluded.vuln_id",
+                        values(chunk.len(), 2)
+                    ),
+                };
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(id).bind(vuln);
+                }
+                q.execute(self.conn()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replace the list of refused merges.
+    pub async fn kb_set_conflicts(&mut self, conflicts: &[(String, String, String)]) -> Result<()> {
+        sqlx::query("DELETE FROM kb_conflicts")
+            .execute(self.conn())
+            .await?;
+        for (rec, alias, detail) in conflicts {
+            sqlx::query(
+                "INSERT INTO kb_conflicts (record_id, alias, detail) VALUES ($1, $2, $3) ON CONFLICT (record_id, alias) DO NOTHING",
+            )
+            .bind(rec)
+            .bind(alias)
+            .bind(detail)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// KEV entries: (cve, date added, the entry as JSON).
+    pub async fn kb_upsert_kev(&mut self, rows: &[(String, String, String)]) -> Result<usize> {
+        let now = self.now().micros();
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO kb_kev (cve, date_added, data, updated_at) VALUES {} ON CONFLICT (cve) DO UPDATE SET \
+                 date_added = excluded.date_added, data = excluded.data, updated_at = excluded.updated_at",
+                values(chunk.len(), 4)
+            );
+            let mut q = sqlx::query(&sql);
+            for (cve, date, data) in chunk {
+                q = q.bind(cve).bind(date).bind(data).bind(now);
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(rows.len())
+    }
+
+    /// EPSS scores: (cve, epss, percentile, score date).
+    pub async fn kb_upsert_epss(
+        &mut self,
+        rows: &[(String, String, String, Option<String>)],
+    ) -> Result<usize> {
+        let now = self.now().micros();
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO kb_epss (cve, epss, percentile, score_date, updated_at) VALUES {} ON CONFLICT (cve) DO UPDATE SET \
+                 epss = excluded.epss, percentile = excluded.percentile, score_date = excluded.score_date, updated_at = excluded.updated_at",
+                values(chunk.len(), 5)
+            );
+            let mut q = sqlx::query(&sql);
+            for (cve, e, p, d) in chunk {
+                q = q.bind(cve).bind(e).bind(p).bind(d.as_deref()).bind(now);
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(rows.len())
+    }
+
+    /// CWE names: (numeric id, name).
+    pub async fn kb_upsert_cwe(&mut self, rows: &[(i64, String)]) -> Result<usize> {
+        for chunk in rows.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO kb_cwe (id, name) VALUES {} ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+                values(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, name) in chunk {
+                q = q.bind(*id).bind(name);
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(rows.len())
+    }
+}
+
+impl Store {
+    /// The grouping inputs of every stored record (to rebuild the grouper).
+    pub async fn kb_group_keys(&self) -> Result<Vec<GroupKeys>> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT id, aliases, related, upstream, vuln_id FROM kb_records ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, a, r, u, v)| {
+                Ok(GroupKeys {
+                    id,
+                    aliases: list(&a)?,
+                    related: list(&r)?,
+                    upstream: list(&u)?,
+                    vuln_id: v,
+                })
+            })
+            .collect()
+    }
+
+    /// The group key for any id or alias.
+    pub async fn kb_resolve(&self, id: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT vuln_id FROM kb_ids WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Every id (record ids and aliases) of a group.
+    pub async fn kb_group_ids(&self, vuln_id: &str) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM kb_ids WHERE vuln_id = $1 ORDER BY id")
+                .bind(vuln_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn kb_records_of(&self, vuln_id: &str) -> Result<Vec<StoredRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REC_COLS} FROM kb_records WHERE vuln_id = $1 ORDER BY id"
+        ))
+        .bind(vuln_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    pub async fn kb_record(&self, id: &str) -> Result<Option<StoredRecord>> {
+        let r = sqlx::query(&format!("SELECT {REC_COLS} FROM kb_records WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        r.as_ref().map(record_from_row).transpose()
+    }
+
+    /// Records with an affected entry for (ecosystem, name). `ecosystem`
+    /// matches with or without a `:release` suffix.
+    pub async fn kb_records_for_package(
+        &self,
+        ecosystem: &str,
+        name: &str,
+    ) -> Result<Vec<StoredRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REC_COLS} FROM kb_records WHERE id IN (
+                SELECT record_id FROM kb_affected WHERE name = $1 AND (ecosystem = $2 OR ecosystem LIKE $3)
+             ) ORDER BY id"
+        ))
+        .bind(name)
+        .bind(ecosystem)
+        .bind(format!("{}:%", ecosystem.replace('%', "")))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// Records changed after `after_seq` (the mirror feed), oldest first.
+    pub async fn kb_changed_since(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REC_COLS} FROM kb_records WHERE seq > $1 ORDER BY seq, id LIMIT $2"
+        ))
+        .bind(after_seq)
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// Full-text search: every term must occur in the record's id, aliases,
+    /// summary or details (case-insensitive). Ordered by most recent change.
+    pub async fn kb_search(
+        &self,
+        terms: &[String],
+        after_seq: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<StoredRecord>> {
+        let mut sql = format!("SELECT {REC_COLS} FROM kb_records WHERE 1 = 1");
+        let mut n = 0;
+        for _ in terms {
+            n += 1;
+            sql.push_str(&format!(" AND search LIKE ${n}"));
+        }
+        n += 1;
+        sql.push_str(&format!(
+            " AND seq < ${n} ORDER BY seq DESC, id LIMIT ${}",
+            n + 1
+        ));
+        let mut q = sqlx::query(&sql);
+        for t in terms {
+            let esc = t.to_lowercase().replace(['%', '_'], "");
+            q = q.bind(format!("%{esc}%"));
+        }
+        q = q
+            .bind(after_seq.unwrap_or(i64::MAX))
+            .bind(limit.clamp(1, 1000));
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// All records, in id order, from `after_id` (for dumps), at most `limit`.
+    pub async fn kb_records_page(&self, after_id: &str, limit: i64) -> Result<Vec<StoredRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REC_COLS} FROM kb_records WHERE id > $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(after_id)
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    pub async fn kb_kev(&self, cve: &str) -> Result<Option<serde_json::Value>> {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM kb_kev WHERE cve = $1")
+            .bind(cve)
+            .fetch_optional(&self.pool)
+            .await?;
+        data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// (epss, percentile, score date).
+    pub async fn kb_epss(&self, cve: &str) -> Result<Option<(String, String, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT epss, percentile, score_date FROM kb_epss WHERE cve = $1")
+                .bind(cve)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn kb_cwe_name(&self, id: i64) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT name FROM kb_cwe WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Refused merges: (record, alias, detail).
+    pub async fn kb_conflicts(&self) -> Result<Vec<(String, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT record_id, alias, detail FROM kb_conflicts ORDER BY record_id, alias",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn kb_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM kb_records")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
