@@ -14,6 +14,9 @@ use sqlx::Row;
 use crate::{Result, Store, StoreError, WriteTx};
 use levee_model::{Timestamp, Tlp};
 
+/// (ecosystem, package name, purl) of one affected entry.
+pub type AffectedPkg = (String, String, Option<String>);
+
 /// A source record ready to store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KbRecordRow {
@@ -32,7 +35,7 @@ pub struct KbRecordRow {
     pub json: String,
     pub label: Label,
     /// (ecosystem, name, purl) per affected entry.
-    pub affected: Vec<(String, String, Option<String>)>,
+    pub affected: Vec<AffectedPkg>,
 }
 
 /// Who may see a record (decided by `authz::can_read`).
@@ -319,7 +322,7 @@ impl WriteTx {
                 .bind(&r.search);
         }
         q.execute(self.conn()).await?;
-        let affected: Vec<(&str, usize, &(String, String, Option<String>))> = write
+        let affected: Vec<(&str, usize, &AffectedPkg)> = write
             .iter()
             .flat_map(|(i, _, _)| {
                 rows[*i]
