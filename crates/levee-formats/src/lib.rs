@@ -1,2 +1,27 @@
-//! Parsers and writers for advisory formats (OSV, CSAF, CVE JSON 5, native feeds) into the model. No IO.
+//! Parsers and writers for advisory formats. Pure: takes `&[u8]` / `&str` /
+//! a caller-supplied `std::io::Read`, does no filesystem or network IO, and
+//! never panics on input.
+//!
+//! * [`Record`]: the OSV record model (typed fields + verbatim source JSON).
+//! * [`read_bytes`], [`read_stream`], [`read_zip`]: readers yielding
+//!   `Result<Record, Rejection>` per record, with content-based format
+//!   detection and bomb limits ([`Limits`]).
+//! * [`rustsec`]: RustSec advisory markdown -> OSV record.
+//! * [`group`]: one vulnerability per real-world flaw (alias merging).
+//! * [`export`]: lossless per-record JSON and osv.dev-style zip dumps.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod limits;
+pub mod record;
+mod scan;
+pub mod time;
+
+pub use error::{Location, RecordError, Rejection, RejectionClass, Warning};
+pub use limits::Limits;
+pub use record::{
+    parse_record_json, Affected, Credit, Event, Package, Range, RangeKind, Record, Reference,
+    Severity,
+};
+pub use time::Timestamp;
