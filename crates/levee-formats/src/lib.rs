@@ -14,14 +14,21 @@
 
 pub mod error;
 pub mod limits;
+pub mod read;
 pub mod record;
+pub mod rustsec;
 mod scan;
 pub mod time;
+mod yaml;
 
 pub use error::{Location, RecordError, Rejection, RejectionClass, Warning};
 pub use limits::Limits;
+pub use read::{
+    detect_format, read_bytes, read_stream, read_zip, InputFormat, ReadOptions, Records,
+};
 pub use record::{
     parse_record_json, Affected, Credit, Event, Package, Range, RangeKind, Record, Reference,
     Severity,
 };
+pub use rustsec::{parse_rustsec_md, RustsecAdvisory};
 pub use time::Timestamp;
