@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod group;
 pub mod limits;
 pub mod read;
 pub mod record;
@@ -22,6 +23,7 @@ pub mod time;
 mod yaml;
 
 pub use error::{Location, RecordError, Rejection, RejectionClass, Warning};
+pub use group::{Conflict, Group, Grouper, Link, LinkKind};
 pub use limits::Limits;
 pub use read::{
     detect_format, read_bytes, read_stream, read_zip, InputFormat, ReadOptions, Records,

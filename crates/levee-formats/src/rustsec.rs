@@ -203,7 +203,7 @@ fn split_body(body: &str) -> (Option<String>, String) {
     let body = body.trim_start();
     if let Some(rest) = body.strip_prefix("# ") {
         let (title, desc) = rest.split_once('\n').unwrap_or((rest, ""));
-        (Some(title.trim().to_string()), desc.trim().to_string())
+        (Some(title.trim_end().to_string()), desc.trim().to_string())
     } else {
         (None, body.trim().to_string())
     }
