@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod export;
 pub mod group;
 pub mod limits;
 pub mod read;

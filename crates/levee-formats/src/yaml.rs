@@ -54,10 +54,16 @@ pub(crate) fn yaml_documents(text: &str, limits: &Limits) -> Vec<YamlDoc> {
             Ok(x) => x,
             Err(e) => {
                 let m = e.marker();
+                // saphyr's own nesting guard fires while scanning ahead.
+                let class = if e.info().contains("recursion limit") {
+                    RejectionClass::TooDeep
+                } else {
+                    RejectionClass::Syntax
+                };
                 docs.push(YamlDoc {
                     line: m.line() as u64,
                     value: Err(RecordError::plain(
-                        RejectionClass::Syntax,
+                        class,
                         format!("line {} column {}: {}", m.line(), m.col() + 1, e.info()),
                     )),
                 });
