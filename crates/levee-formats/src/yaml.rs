@@ -46,10 +46,7 @@ pub(crate) fn yaml_documents(text: &str, limits: &Limits) -> Vec<YamlDoc> {
     let mut aliases: usize = 0;
     let mut failed: Option<RecordError> = None;
 
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(x) => x,
             Err(e) => {
