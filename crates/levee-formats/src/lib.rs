@@ -33,8 +33,8 @@ pub use read::{
     detect_format, read_bytes, read_stream, read_zip, InputFormat, ReadOptions, Records,
 };
 pub use record::{
-    parse_record_json, Affected, Credit, Event, Package, Range, RangeKind, Record, Reference,
-    Severity,
+    parse_record_json, Affected, Credit, Event, Package, Range, RangeKind, RawJson, Record,
+    Reference, Severity,
 };
 pub use rustsec::{parse_rustsec_md, RustsecAdvisory};
 pub use time::Timestamp;

@@ -48,10 +48,50 @@ pub struct Record {
     /// `credits`.
     pub credits: Vec<Credit>,
     /// Top-level `database_specific`.
-    pub database_specific: Option<Value>,
+    pub database_specific: Option<RawJson>,
     /// Non-fatal problems found while validating.
     pub warnings: Vec<Warning>,
     source: Box<str>,
+}
+
+/// A JSON value kept as its verbatim text (no tree is built while
+/// importing; call [`RawJson::to_value`] when needed).
+#[derive(Debug, Clone)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Parse into a `serde_json::Value`.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+    }
+
+    /// Is it JSON `null`?
+    pub fn is_null(&self) -> bool {
+        self.0.get() == "null"
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(RawJson(Box::<serde_json::value::RawValue>::deserialize(d)?))
+    }
 }
 
 /// `severity[]` entry.
@@ -80,10 +120,10 @@ pub struct Affected {
     pub versions: Vec<String>,
     /// `ecosystem_specific`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ecosystem_specific: Option<Value>,
+    pub ecosystem_specific: Option<RawJson>,
     /// `database_specific`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub database_specific: Option<Value>,
+    pub database_specific: Option<RawJson>,
 }
 
 /// `affected[].package`.
@@ -119,7 +159,7 @@ pub struct Range {
     pub events: Vec<Event>,
     /// `database_specific`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub database_specific: Option<Value>,
+    pub database_specific: Option<RawJson>,
 }
 
 /// Range `type`.
@@ -244,7 +284,7 @@ struct WireRecord {
     #[serde(default, deserialize_with = "de_vec")]
     credits: Vec<Credit>,
     #[serde(default)]
-    database_specific: Option<Value>,
+    database_specific: Option<RawJson>,
 }
 
 #[derive(Deserialize)]
@@ -258,9 +298,9 @@ struct WireAffected {
     #[serde(default, deserialize_with = "de_vec_lstr")]
     versions: Vec<String>,
     #[serde(default)]
-    ecosystem_specific: Option<Value>,
+    ecosystem_specific: Option<RawJson>,
     #[serde(default)]
-    database_specific: Option<Value>,
+    database_specific: Option<RawJson>,
 }
 
 #[derive(Deserialize)]
@@ -282,7 +322,7 @@ struct WireRange {
     #[serde(default, deserialize_with = "de_vec")]
     events: Vec<WireEvent>,
     #[serde(default)]
-    database_specific: Option<Value>,
+    database_specific: Option<RawJson>,
 }
 
 #[derive(Deserialize)]

@@ -109,19 +109,19 @@ fn markdown_agrees_with_osv_branch() {
             );
             diff(
                 "ecosystem_specific",
-                format!("{:?}", g.ecosystem_specific),
-                format!("{:?}", e.ecosystem_specific),
+                format!("{:?}", g.ecosystem_specific.as_ref().map(|r| r.to_value())),
+                format!("{:?}", e.ecosystem_specific.as_ref().map(|r| r.to_value())),
             );
             diff(
                 "database_specific",
-                format!("{:?}", g.database_specific),
-                format!("{:?}", e.database_specific),
+                format!("{:?}", g.database_specific.as_ref().map(|r| r.to_value())),
+                format!("{:?}", e.database_specific.as_ref().map(|r| r.to_value())),
             );
         }
         diff(
             "database_specific",
-            format!("{:?}", got.database_specific),
-            format!("{:?}", exp.database_specific),
+            format!("{:?}", got.database_specific.as_ref().map(|r| r.to_value())),
+            format!("{:?}", exp.database_specific.as_ref().map(|r| r.to_value())),
         );
     }
     for m in mismatches.iter().take(30) {
