@@ -58,6 +58,8 @@ pub fn entry_name(id: &str) -> String {
 fn options() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        // Fast deflate: dumps are written often and JSON still shrinks ~8x.
+        .compression_level(Some(1))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
 }

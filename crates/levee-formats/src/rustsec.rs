@@ -227,9 +227,19 @@ pub fn parse_rustsec_md(
     let front: FrontMatter =
         toml::from_str(fm).map_err(|e| invalid(format!("front matter: {}", e.message().trim())))?;
     let a = front.advisory;
+    // `.../rust/<component>/<file>.md` is the toolchain collection; look at
+    // the component two levels above the file, not anywhere in the path.
     let collection = match path {
-        Some(p) if p.starts_with("rust/") || p.contains("/rust/") => Collection::Rust,
-        _ => Collection::Crates,
+        Some(p) => {
+            let comps: Vec<&str> = p.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
+            let parent2 = comps.len().checked_sub(3).and_then(|i| comps.get(i));
+            if parent2 == Some(&"rust") {
+                Collection::Rust
+            } else {
+                Collection::Crates
+            }
+        }
+        None => Collection::Crates,
     };
     if a.id.trim().is_empty() || a.id.chars().any(char::is_whitespace) {
         return Err(invalid(format!("bad advisory id {:?}", a.id)));
@@ -354,7 +364,7 @@ pub fn parse_rustsec_md(
         e
     })?;
     if let Some(p) = path {
-        let file = p.rsplit('/').next().unwrap_or(p);
+        let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
         if file
             .strip_suffix(".md")
             .is_some_and(|stem| stem.starts_with("RUSTSEC-") && stem != a.id)
@@ -387,6 +397,25 @@ pub fn parse_rustsec_md(
         events,
         record,
     })
+}
+
+/// Which advisory-db files are advisories: `crates/<name>/RUSTSEC-*.md`
+/// (crates) and `rust/<component>/*.md` (toolchain), judged on the last
+/// three path components (so `path` may be absolute). `None` for anything
+/// else (README.md, support files), which a directory walk should skip.
+pub fn advisory_path_kind(path: &str) -> Option<Collection> {
+    let comps: Vec<&str> = path.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
+    let n = comps.len();
+    let file = comps.get(n.checked_sub(1)?)?;
+    let top = comps.get(n.checked_sub(3)?)?;
+    if !file.ends_with(".md") {
+        return None;
+    }
+    match *top {
+        "crates" if file.starts_with("RUSTSEC-") => Some(Collection::Crates),
+        "rust" => Some(Collection::Rust),
+        _ => None,
+    }
 }
 
 /// Markdown advisory straight to its OSV record (used by the readers).
@@ -696,6 +725,24 @@ mod tests {
         assert_eq!(
             r.record.affected[0].package.as_ref().unwrap().ecosystem,
             "Rust"
+        );
+    }
+
+    #[test]
+    fn advisory_paths() {
+        assert_eq!(
+            advisory_path_kind("crates/foo/RUSTSEC-2020-0001.md"),
+            Some(Collection::Crates)
+        );
+        assert_eq!(
+            advisory_path_kind("/x/db/rust/std/CVE-2015-20001.md"),
+            Some(Collection::Rust)
+        );
+        assert_eq!(advisory_path_kind("crates/foo/README.md"), None);
+        assert_eq!(advisory_path_kind("README.md"), None);
+        assert_eq!(
+            advisory_path_kind("crates/foo/RUSTSEC-2020-0001.toml"),
+            None
         );
     }
 
