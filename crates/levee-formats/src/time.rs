@@ -1,0 +1,271 @@
+//! RFC 3339 timestamps (OSV `modified`, `published`, `withdrawn`).
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+/// A validated RFC 3339 date-time. Keeps the text exactly as written (for
+/// lossless export) and the instant (for ordering: "a newer `modified`
+/// replaces an older record").
+#[derive(Debug, Clone)]
+pub struct Timestamp {
+    text: String,
+    secs: i64,
+    nanos: u32,
+}
+
+/// Why a string is not an RFC 3339 date-time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an RFC 3339 date-time ({0}): {1:?}")]
+pub struct TimestampError(&'static str, String);
+
+impl Timestamp {
+    /// Parse `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (`t`/space separator and
+    /// lower-case `z` accepted, as RFC 3339 allows).
+    pub fn parse(s: &str) -> Result<Self, TimestampError> {
+        let err = |why: &'static str| TimestampError(why, s.chars().take(64).collect());
+        let b = s.as_bytes();
+        if b.len() < 20 {
+            return Err(err("too short"));
+        }
+        let num = |from: usize, len: usize| -> Result<i64, TimestampError> {
+            let part = b.get(from..from + len).ok_or_else(|| err("truncated"))?;
+            let mut v: i64 = 0;
+            for &c in part {
+                if !c.is_ascii_digit() {
+                    return Err(err("expected digit"));
+                }
+                v = v * 10 + i64::from(c - b'0');
+            }
+            Ok(v)
+        };
+        let sep = |at: usize, ok: &[u8]| -> Result<(), TimestampError> {
+            match b.get(at) {
+                Some(c) if ok.contains(c) => Ok(()),
+                _ => Err(err("bad separator")),
+            }
+        };
+        let year = num(0, 4)?;
+        sep(4, b"-")?;
+        let month = num(5, 2)?;
+        sep(7, b"-")?;
+        let day = num(8, 2)?;
+        sep(10, b"Tt ")?;
+        let hour = num(11, 2)?;
+        sep(13, b":")?;
+        let minute = num(14, 2)?;
+        sep(16, b":")?;
+        let second = num(17, 2)?;
+        if !(1..=12).contains(&month) {
+            return Err(err("month out of range"));
+        }
+        if day < 1 || day > days_in_month(year, month) {
+            return Err(err("day out of range"));
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(err("time out of range"));
+        }
+        let mut i = 19;
+        let mut nanos: u32 = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let start = i;
+            while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+                if i - start < 9 {
+                    nanos = nanos * 10 + u32::from(c - b'0');
+                }
+                i += 1;
+            }
+            if i == start {
+                return Err(err("empty fraction"));
+            }
+            for _ in (i - start)..9 {
+                nanos *= 10;
+            }
+        }
+        let offset_secs = match b.get(i) {
+            Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
+            Some(&c @ (b'+' | b'-')) if i + 6 == b.len() => {
+                let oh = num(i + 1, 2)?;
+                sep(i + 3, b":")?;
+                let om = num(i + 4, 2)?;
+                if oh > 23 || om > 59 {
+                    return Err(err("offset out of range"));
+                }
+                let o = oh * 3600 + om * 60;
+                if c == b'+' {
+                    o
+                } else {
+                    -o
+                }
+            }
+            _ => return Err(err("missing or malformed zone")),
+        };
+        let days = days_from_civil(year, month, day);
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+        Ok(Timestamp {
+            text: s.to_string(),
+            secs,
+            nanos,
+        })
+    }
+
+    /// The text as written in the source.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Seconds since the Unix epoch (UTC).
+    pub fn unix_seconds(&self) -> i64 {
+        self.secs
+    }
+
+    /// Sub-second nanoseconds.
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// The instant as `YYYY-MM-DDTHH:MM:SSZ` (UTC, fraction dropped).
+    pub fn to_utc_string(&self) -> String {
+        let days = self.secs.div_euclid(86_400);
+        let rem = self.secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            (rem / 60) % 60,
+            rem % 60
+        )
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = TimestampError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Timestamp::parse(s)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Equality and order are by instant, not by text.
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        (self.secs, self.nanos) == (other.secs, other.nanos)
+    }
+}
+impl Eq for Timestamp {}
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.secs, self.nanos).cmp(&(other.secs, other.nanos))
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Timestamp::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_and_invalid() {
+        let good = [
+            ("1970-01-01T00:00:00Z", 0, 0),
+            ("2021-12-10T00:40:56.123Z", 1_639_096_856, 123_000_000),
+            ("2021-12-10T02:40:56+02:00", 1_639_096_856, 0),
+            ("2020-02-29t12:00:00z", 1_582_977_600, 0),
+            ("1969-12-31T23:59:59Z", -1, 0),
+            ("2024-01-01 00:00:00.000000001Z", 1_704_067_200, 1),
+        ];
+        for (s, secs, nanos) in good {
+            let t = Timestamp::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!((t.unix_seconds(), t.subsec_nanos()), (secs, nanos), "{s}");
+            assert_eq!(t.as_str(), s);
+        }
+        let bad = [
+            "",
+            "2021-12-10",
+            "2021-12-10T00:40:56",
+            "2021-13-10T00:40:56Z",
+            "2021-02-29T00:40:56Z",
+            "2021-12-10T24:00:00Z",
+            "2021-12-10T00:40:56.Z",
+            "2021-12-10T00:40:56+0200",
+            "2021-12-10T00:40:56Zjunk",
+            "２０２１-12-10T00:40:56Z",
+        ];
+        for s in bad {
+            assert!(Timestamp::parse(s).is_err(), "{s} accepted");
+        }
+    }
+
+    #[test]
+    fn utc_string_round_trips() {
+        for s in [
+            "1970-01-01T00:00:00Z",
+            "2000-02-29T23:59:59Z",
+            "1600-03-01T01:02:03Z",
+        ] {
+            assert_eq!(Timestamp::parse(s).unwrap().to_utc_string(), s);
+        }
+        let t = Timestamp::parse("2021-12-10T02:40:56+02:00").unwrap();
+        assert_eq!(t.to_utc_string(), "2021-12-10T00:40:56Z");
+    }
+}
