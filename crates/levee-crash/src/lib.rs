@@ -19,6 +19,7 @@
 //! tracebacks.
 #![forbid(unsafe_code)]
 
+mod keywords;
 mod parser;
 mod patterns;
 mod security;

@@ -5,8 +5,10 @@
 
 use std::collections::BTreeSet;
 
+use memchr::memmem;
 use regex::{Captures, Regex};
 
+use crate::keywords::{has, has_ci, Kw};
 use crate::patterns::P;
 use crate::text::{
     address_to_integer, capitalize, filter_addresses_and_numbers, filter_stack_frame,
@@ -126,8 +128,8 @@ fn cap<'h>(re: &Regex, line: &'h str) -> Option<Captures<'h>> {
 }
 
 /// `Sanitizer: ABRT|breakpoint|ILL|TRAP ` — cheap pre-check plus regexes.
-fn is_signal_line(line: &str) -> bool {
-    if !line.contains("Sanitizer: ") {
+fn is_signal_line(kw: Kw, line: &str) -> bool {
+    if !has!(kw, line, "Sanitizer: ") {
         return false;
     }
     let p = &*P;
@@ -137,15 +139,19 @@ fn is_signal_line(line: &str) -> bool {
         || p.san_trap.is_match(line)
 }
 
-fn should_ignore_line(line: &str, st: &State) -> bool {
+fn should_ignore_line(kw: Kw, line: &str, st: &State) -> bool {
     st.process_died
-        || line.contains(":INFO:CONSOLE")
-        || line.contains("SUMMARY:")
-        || line.contains("WARNING: AddressSanitizer")
-        || line.contains("failed to mprotect 0x00010000")
-        || line.contains("text run at (")
-        || line.contains("Please include Java exception stack in crash report")
-        || (line.contains("Sanitizer:DEADLYSIGNAL") && P.san_deadlysignal.is_match(line))
+        || has!(kw, line, ":INFO:CONSOLE")
+        || has!(kw, line, "SUMMARY:")
+        || has!(kw, line, "WARNING: AddressSanitizer")
+        || has!(kw, line, "failed to mprotect 0x00010000")
+        || has!(kw, line, "text run at (")
+        || has!(
+            kw,
+            line,
+            "Please include Java exception stack in crash report"
+        )
+        || (has!(kw, line, "Sanitizer:DEADLYSIGNAL") && P.san_deadlysignal.is_match(line))
         || line.len() > MAX_LINE_LEN
 }
 
@@ -179,8 +185,7 @@ impl<'s> Parser<'s> {
         } else {
             frame
         };
-        P.frame_ignore.is_match(norm)
-            || (self.s.symbolized && P.frame_ignore_if_symbolized.is_match(norm))
+        P.frame_ignore.is_ignored(norm, self.s.symbolized)
     }
 
     /// ClusterFuzz's `add_frame_on_match` after a successful match. Returns
@@ -191,37 +196,39 @@ impl<'s> Parser<'s> {
         line: &str,
         raw: &str,
         kind: FrameKind,
-        c: Option<&Captures<'_>>,
         filter: fn(&str) -> String,
     ) {
-        let mut frame = raw.trim();
+        let raw = raw.trim();
+        let mut frame = raw;
         // Strip sanitizer structure: "in fun" and "(module)".
         if let Some(rest) = frame.strip_prefix("in ") {
             frame = rest;
-        } else if frame.len() >= 2 && frame.starts_with('(') && frame.ends_with(')') {
-            frame = &frame[1..frame.len() - 1];
+        } else if let Some(inner) = frame.strip_prefix('(').and_then(|f| f.strip_suffix(')')) {
+            frame = inner;
         }
         let mut filter = filter;
         let mut owned: Option<String> = None;
-        if let (FrameKind::San, Some(c)) = (kind, c) {
-            let function = first_grp(c, &[7, 5, 23]);
-            let module_offset = first_grp(c, &[21, 32]).and_then(|s| {
-                let s = s.trim();
-                let digits = s
-                    .strip_prefix("0x")
-                    .or_else(|| s.strip_prefix("0X"))
-                    .unwrap_or(s);
-                u128::from_str_radix(digits, 16).ok()
-            });
-            if module_offset.is_some_and(|o| o != 0) && function.is_none() {
-                filter = |s| s.to_string();
+        if kind == FrameKind::San {
+            // Frames that only name a module ("(libfoo.so+0x1234)") are kept
+            // unfiltered when the offset is known and non-zero.
+            if !raw.starts_with("in") {
+                let inner = raw
+                    .strip_prefix('(')
+                    .and_then(|f| f.strip_suffix(')'))
+                    .unwrap_or("");
+                let offset = inner.rsplit_once('+').and_then(|(_, h)| parse_hex_py(h));
+                if offset.is_some_and(|o| o != 0) {
+                    filter = |s| s.to_string();
+                }
             }
             // LLVMFuzzerTestOneInput is replaced by the fuzz target's file name.
             if frame.starts_with("LLVMFuzzerTestOneInput") {
-                if let Some(file) = first_grp(c, &[12, 16]) {
-                    let file = file.trim().replace('\\', "/");
-                    let base = file.rsplit('/').next().unwrap_or("");
-                    owned = Some(frame.replacen("LLVMFuzzerTestOneInput", base, usize::MAX));
+                if let Some(c) = P.san_frame.captures(line) {
+                    if let Some(file) = first_grp(&c, &[12, 16]) {
+                        let file = file.trim().replace('\\', "/");
+                        let base = file.rsplit('/').next().unwrap_or("");
+                        owned = Some(frame.replace("LLVMFuzzerTestOneInput", base));
+                    }
                 }
             }
         }
@@ -267,14 +274,14 @@ impl<'s> Parser<'s> {
     pub fn parse(&self, log: &str) -> State {
         let p = &*P;
         let mut st = State {
-            is_kasan: log.contains("KASAN"),
-            is_golang: log.contains(".go:"),
-            is_python: log.contains(".py\", line"),
-            is_js: log.contains("Uncaught Exception: Jazzer.js"),
-            is_trusty: log.contains("Trusted App crash stacktrace"),
+            is_kasan: memmem::find(log.as_bytes(), b"KASAN").is_some(),
+            is_golang: memmem::find(log.as_bytes(), b".go:").is_some(),
+            is_python: memmem::find(log.as_bytes(), b".py\", line").is_some(),
+            is_js: memmem::find(log.as_bytes(), b"Uncaught Exception: Jazzer.js").is_some(),
+            is_trusty: memmem::find(log.as_bytes(), b"Trusted App crash stacktrace").is_some(),
             ..State::default()
         };
-        let is_lkl = log.contains(LKL_STACK_MARKER);
+        let is_lkl = memmem::find(log.as_bytes(), LKL_STACK_MARKER.as_bytes()).is_some();
         let mut lines = split_deadlysignal(split_lines(log), log.ends_with('\n'));
         if is_lkl {
             for l in lines.iter_mut() {
@@ -288,21 +295,23 @@ impl<'s> Parser<'s> {
         if st.is_python {
             lines = reverse_python_stacktrace(&lines);
         }
-        let has_san_signal = log.contains("SCARINESS: ") && has_scariness_signal(log);
+        let has_san_signal =
+            memmem::find(log.as_bytes(), b"SCARINESS: ").is_some() && has_scariness_signal(log);
 
         for line in lines.iter().copied() {
-            if should_ignore_line(line, &st) {
+            let kw = Kw::scan(line);
+            if should_ignore_line(kw, line, &st) {
                 continue;
             }
             if !self.s.detect_ooms_and_hangs && p.out_of_memory.is_match(line) {
                 return State::default();
             }
-            if is_signal_line(line)
+            if is_signal_line(kw, line)
                 && IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL.contains(&st.crash_type.as_str())
             {
                 continue;
             }
-            if self.line(&mut st, line, has_san_signal) == Flow::Continue {
+            if self.line(&mut st, kw, line, has_san_signal) == Flow::Continue {
                 continue;
             }
         }
@@ -310,8 +319,8 @@ impl<'s> Parser<'s> {
         if st.fuzzer_dir_frames * 2 >= st.frame_count {
             st.categories.insert("Fuzzer-crash-state");
         }
-        let frame0 = log.find("    #0");
-        if let Some(logcat) = log.find("\n\nLogcat:\n") {
+        let frame0 = memmem::find(log.as_bytes(), b"    #0");
+        if let Some(logcat) = memmem::find(log.as_bytes(), b"\n\nLogcat:\n") {
             if frame0.is_none_or(|f| f > logcat) {
                 st.categories.insert("Missing-libfuzzer-stacktrace");
             }
@@ -322,28 +331,27 @@ impl<'s> Parser<'s> {
     }
 
     #[allow(clippy::cognitive_complexity)]
-    fn line(&self, st: &mut State, line: &str, has_san_signal: bool) -> Flow {
+    fn line(&self, st: &mut State, kw: Kw, line: &str, has_san_signal: bool) -> Flow {
         let p = &*P;
         let s = self.s;
 
         if !st.crash_type.starts_with("Kernel failure") {
-            let low_has = |needle: &str| contains_ignore_ascii_case(line, needle);
-            if low_has("assert") || low_has("panic") {
+            if has_ci!(kw, "assert") || has_ci!(kw, "panic") {
                 self.match_assert(st, line, &p.assert, 1);
             }
-            if line.starts_with('F') && line.contains("assertion failed at") {
+            if line.starts_with('F') && has!(kw, line, "assertion failed at") {
                 self.match_assert(st, line, &p.assert_google, 2);
             }
-            if low_has("assertion") {
+            if has_ci!(kw, "assertion") {
                 self.match_assert(st, line, &p.assert_glibc, 1);
                 self.match_assert(st, line, &p.assert_glibc_suffixed, 1);
             }
-            if low_has("panicked at") {
+            if has_ci!(kw, "panicked at") {
                 self.match_assert(st, line, &p.rust_assert, 1);
             }
         }
 
-        if line.contains("SHOULD NEVER BE REACHED") && p.assert_not_reached.is_match(line) {
+        if has!(kw, line, "SHOULD NEVER BE REACHED") && p.assert_not_reached.is_match(line) {
             st.reset();
             st.set_type("ASSERT_NOT_REACHED");
         }
@@ -376,9 +384,9 @@ impl<'s> Parser<'s> {
         }
 
         // MemorySanitizer / ThreadSanitizer.
-        if (line.contains("ThreadSanitizer") || line.contains("MemorySanitizer"))
-            && !line.contains(" suppressions")
-            && !line.contains(" warnings")
+        if (has!(kw, line, "ThreadSanitizer") || has!(kw, line, "MemorySanitizer"))
+            && !has!(kw, line, " suppressions")
+            && !has!(kw, line, " warnings")
         {
             if let Some(c) = cap(&p.msan_tsan, line) {
                 let t = grp(&c, 2);
@@ -400,7 +408,7 @@ impl<'s> Parser<'s> {
             st.set_type("Indirect-leak");
         }
 
-        let has_runtime_error = line.contains(": runtime error: ");
+        let has_runtime_error = has!(kw, line, ": runtime error: ");
 
         // UBSan vptr (bad cast).
         if st.crash_type.is_empty() && s.include_ubsan && has_runtime_error {
@@ -414,7 +422,7 @@ impl<'s> Parser<'s> {
         }
 
         if st.crash_type == "Bad-cast" && !st.found_bad_cast_end {
-            let downcast = if line.contains("note: ") {
+            let downcast = if has!(kw, line, "note: ") {
                 cap(&p.ubsan_vptr_invalid_downcast, line)
                     .or_else(|| cap(&p.cfi_invalid_downcast, line))
             } else {
@@ -425,16 +433,16 @@ impl<'s> Parser<'s> {
                 st.crash_state.push_str(grp(&c, 1).trim_matches('\''));
                 st.found_bad_cast_end = true;
             }
-            if line.contains("note: ")
+            if has!(kw, line, "note: ")
                 && (p.ubsan_vptr_invalid_vptr.is_match(line) || p.cfi_invalid_vptr.is_match(line))
             {
                 st.crash_state.push_str(" from invalid vptr");
                 st.found_bad_cast_end = true;
             }
-            if line.contains("note: ") && p.cfi_func_defined_here.is_match(line) {
+            if has!(kw, line, "note: ") && p.cfi_func_defined_here.is_match(line) {
                 st.found_bad_cast_end = true;
             }
-            if line.contains(" within object of type ") {
+            if has!(kw, line, " within object of type ") {
                 if let Some(c) = cap(&p.ubsan_vptr_invalid_offset, line) {
                     st.crash_state
                         .push_str(" from base class subobject at offset ");
@@ -471,7 +479,8 @@ impl<'s> Parser<'s> {
         }
 
         // Go runtime errors come before UBSan (same "runtime error:" wording).
-        if st.is_golang && (line.contains("runtime error: ") || line.starts_with("fatal error: ")) {
+        if st.is_golang && (has!(kw, line, "runtime error: ") || line.starts_with("fatal error: "))
+        {
             for (re, t) in &p.golang_types {
                 if re.is_match(line) {
                     st.set_type(t);
@@ -498,7 +507,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains("memcpy-param-overlap") {
+        if has!(kw, line, "memcpy-param-overlap") {
             if let Some(c) = cap(&p.asan_memcpy_overlap, line) {
                 st.reset();
                 st.set_type("Memcpy-param-overlap");
@@ -507,8 +516,8 @@ impl<'s> Parser<'s> {
         }
 
         if st.is_python
-            && (line.contains("=== Uncaught Python exception: ===")
-                || line.contains("===BUG DETECTED: PySecSan:"))
+            && (has!(kw, line, "=== Uncaught Python exception: ===")
+                || has!(kw, line, "===BUG DETECTED: PySecSan:"))
         {
             if p.python_unhandled.is_match(line) {
                 st.set_type("Uncaught exception");
@@ -525,7 +534,7 @@ impl<'s> Parser<'s> {
         }
 
         if st.is_js
-            && line.contains("Uncaught Exception: Jazzer.js")
+            && has!(kw, line, "Uncaught Exception: Jazzer.js")
             && p.jazzer_js_uncaught.is_match(line)
         {
             st.set_type("Uncaught exception");
@@ -539,8 +548,8 @@ impl<'s> Parser<'s> {
             st.crash_type = "Trusted app crash".to_string();
         }
 
-        let has_sanitizer = line.contains("Sanitizer");
-        if has_sanitizer && line.contains(" on unknown address ") {
+        let has_sanitizer = has!(kw, line, "Sanitizer");
+        if has_sanitizer && has!(kw, line, " on unknown address ") {
             if let Some(c) = cap(&p.san_segv, line) {
                 let addr = grp(&c, 3);
                 let mut skip = false;
@@ -561,7 +570,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains("AddressSanitizer: attempting free") {
+        if has!(kw, line, "AddressSanitizer: attempting free") {
             if let Some(c) = cap(&p.asan_invalid_free, line) {
                 st.reset();
                 st.set_type("Invalid-free");
@@ -569,7 +578,7 @@ impl<'s> Parser<'s> {
                 return Flow::Continue;
             }
         }
-        if line.contains("double-free") {
+        if has!(kw, line, "double-free") {
             if let Some(c) = cap(&p.asan_double_free, line) {
                 st.reset();
                 st.set_type("Heap-double-free");
@@ -577,7 +586,7 @@ impl<'s> Parser<'s> {
                 return Flow::Continue;
             }
         }
-        if has_sanitizer && line.contains("Sanitizer: FPE ") && p.san_fpe.is_match(line) {
+        if has_sanitizer && has!(kw, line, "Sanitizer: FPE ") && p.san_fpe.is_match(line) {
             st.reset();
             st.set_type("Floating-point-exception");
             return Flow::Continue;
@@ -586,7 +595,7 @@ impl<'s> Parser<'s> {
         if !st.crash_type.starts_with("Kernel failure")
             && !st.found_golang_crash
             && !st.found_python_crash
-            && line.contains("ERROR: ")
+            && has!(kw, line, "ERROR: ")
             && has_sanitizer
         {
             if let Some(c) = cap(&p.san_addr, line) {
@@ -596,7 +605,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains("Sanitizer: illegal-instruction") && p.windows_san_ill.is_match(line) {
+        if has!(kw, line, "Sanitizer: illegal-instruction") && p.windows_san_ill.is_match(line) {
             st.set_type("Ill");
         }
 
@@ -604,7 +613,7 @@ impl<'s> Parser<'s> {
             st.crash_type = "UNKNOWN".to_string();
         }
 
-        if st.crash_type == "UNKNOWN" && line.contains("The signal is caused by a ") {
+        if st.crash_type == "UNKNOWN" && has!(kw, line, "The signal is caused by a ") {
             if let Some(c) = cap(&p.san_segv_crash_type, line) {
                 let t = grp(&c, 1);
                 if t != "UNKNOWN" {
@@ -614,7 +623,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if !st.is_kasan && line.contains(" of size ") && line.contains(" at ") {
+        if !st.is_kasan && has!(kw, line, " of size ") && has!(kw, line, " at ") {
             if let Some(c) = cap(&p.san_crash_type_address, line) {
                 st.crash_address = grp(&c, 3).trim().to_string();
                 if !st.crash_type.starts_with("UNKNOWN") {
@@ -627,18 +636,18 @@ impl<'s> Parser<'s> {
         }
 
         // Android SEGVs.
-        let has_fault_addr = line.contains("fault addr ");
+        let has_fault_addr = has!(kw, line, "fault addr ");
         if has_fault_addr
-            && (!st.crash_type.starts_with("UNKNOWN") || !line.contains("Fatal signal"))
+            && (!st.crash_type.starts_with("UNKNOWN") || !has!(kw, line, "Fatal signal"))
         {
             if let Some(c) = cap(&p.android_segv, line) {
                 st.reset();
                 st.set_type("UNKNOWN");
                 st.found_java_exception = false;
-                if line.contains("SEGV_MTESERR") {
+                if has!(kw, line, "SEGV_MTESERR") {
                     st.crash_type = format!("Tag-mismatch{}", grp(&c, 2));
                 }
-                if line.contains("SIGSEGV") {
+                if has!(kw, line, "SIGSEGV") {
                     let a = grp(&c, 1);
                     st.crash_address = if a.starts_with("0x") {
                         a.to_string()
@@ -684,7 +693,7 @@ impl<'s> Parser<'s> {
         }
 
         if !st.is_kasan {
-            if line.contains("Internal error: ") {
+            if has!(kw, line, "Internal error: ") {
                 if let Some(c) = cap(&p.android_kernel_error, line) {
                     st.reset();
                     st.set_type("Kernel failure");
@@ -706,7 +715,7 @@ impl<'s> Parser<'s> {
                 st.set_type(kasan_type(grp(&c, 1)).trim());
             }
         }
-        if line.contains("KASAN: ") {
+        if has!(kw, line, "KASAN: ") {
             if line.starts_with("BUG: KASAN: ") {
                 if let Some(c) = cap(&p.kasan_type_address, line) {
                     st.set_type("Kernel failure");
@@ -768,7 +777,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains("Sanitizer CHECK failed") {
+        if has!(kw, line, "Sanitizer CHECK failed") {
             if let Some(c) = cap(&p.san_check_failure, line) {
                 st.set_type("Sanitizer CHECK failure");
                 st.crash_address.clear();
@@ -779,7 +788,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains("Security CHECK failed") {
+        if has!(kw, line, "Security CHECK failed") {
             self.check_failure(
                 st,
                 line,
@@ -787,7 +796,7 @@ impl<'s> Parser<'s> {
                 "Security CHECK failure",
             );
         }
-        if line.contains("Security DCHECK failed") {
+        if has!(kw, line, "Security DCHECK failed") {
             self.check_failure(
                 st,
                 line,
@@ -797,7 +806,7 @@ impl<'s> Parser<'s> {
         }
 
         if s.detect_ooms_and_hangs {
-            if (line.contains("libFuzzer") && p.libfuzzer_timeout.is_match(line))
+            if (has!(kw, line, "libFuzzer") && p.libfuzzer_timeout.is_match(line))
                 || (line.starts_with("=========") && p.centipede_timeout.is_match(line))
             {
                 st.reset();
@@ -817,7 +826,7 @@ impl<'s> Parser<'s> {
         }
 
         if st.crash_type.is_empty() {
-            self.no_type_yet(st, line);
+            self.no_type_yet(st, kw, line);
         }
 
         if st.fatal_error_occurred && line.contains('#') {
@@ -881,7 +890,11 @@ impl<'s> Parser<'s> {
             st.frame_count = 0;
         }
 
-        if !st.crash_state.is_empty() && STATE_STOP_MARKERS.iter().any(|m| line.contains(m)) {
+        if !st.crash_state.is_empty()
+            && STATE_STOP_MARKERS
+                .iter()
+                .any(|m| kw.has_str(m) && line.contains(m))
+        {
             st.frame_count = MAX_CRASH_STATE_FRAMES;
             return Flow::Continue;
         }
@@ -890,27 +903,27 @@ impl<'s> Parser<'s> {
             return Flow::Continue;
         }
 
-        if st.crash_state.contains(JNI_ERROR_STRING) && line.contains("/art/runtime/") {
+        if st.crash_state.contains(JNI_ERROR_STRING) && has!(kw, line, "/art/runtime/") {
             return Flow::Continue;
         }
 
-        self.frames(st, line);
+        self.frames(st, kw, line);
         Flow::Next
     }
 
     /// Rules that only apply while no crash type is known yet.
-    fn no_type_yet(&self, st: &mut State, line: &str) {
+    fn no_type_yet(&self, st: &mut State, kw: Kw, line: &str) {
         let p = &*P;
         let s = self.s;
-        if line.contains("(Stack overflow)") && p.cdb_stack_overflow.is_match(line) {
+        if has!(kw, line, "(Stack overflow)") && p.cdb_stack_overflow.is_match(line) {
             st.set_type("Stack-overflow");
         }
-        if line.contains("DEFAULT_BUCKET_ID") {
+        if has!(kw, line, "DEFAULT_BUCKET_ID") {
             if let Some(c) = cap(&p.cdb_crash_type, line) {
                 st.set_type(fix_win_cdb_crash_type(grp(&c, 1)).trim());
             }
         }
-        if line.contains("AddressSanitizer") {
+        if has!(kw, line, "AddressSanitizer") {
             if let Some(c) = cap(&p.asan, line) {
                 st.reset();
                 st.set_type(fix_sanitizer_crash_type(grp(&c, 2)).trim());
@@ -919,12 +932,12 @@ impl<'s> Parser<'s> {
                 st.crash_address = grp(&c, 1).trim().to_string();
             }
         }
-        if line.contains("GPU process exited unexpectedly") {
+        if has!(kw, line, "GPU process exited unexpectedly") {
             st.reset();
             st.set_type("GPU failure");
             st.crash_state.clear();
         }
-        if line.contains("== Java Exception: ") {
+        if has!(kw, line, "== Java Exception: ") {
             if p.jazzer_security_exception.is_match(line) {
                 st.set_type("Security exception");
                 st.found_java_exception = true;
@@ -933,14 +946,14 @@ impl<'s> Parser<'s> {
                 st.found_java_exception = true;
             }
         }
-        if line.contains("com.google.security.wycheproof.") {
+        if has!(kw, line, "com.google.security.wycheproof.") {
             if let Some(c) = cap(&p.wycheproof, line) {
                 st.set_type("Wycheproof error");
                 st.crash_state = grp(&c, 1).to_string();
                 st.found_java_exception = true;
             }
         }
-        if line.contains("FATAL EXCEPTION") && p.android_fatal_exception.is_match(line) {
+        if has!(kw, line, "FATAL EXCEPTION") && p.android_fatal_exception.is_match(line) {
             st.reset();
             st.set_type("Fatal Exception");
             st.found_java_exception = true;
@@ -948,16 +961,16 @@ impl<'s> Parser<'s> {
         if line.starts_with('F') {
             self.check_failure(st, line, &p.google_log_fatal, "Fatal error");
         }
-        if line.contains("Check failed:")
-            || line.contains("DCHECK failed:")
-            || line.contains("NOTREACHED hit")
+        if has!(kw, line, "Check failed:")
+            || has!(kw, line, "DCHECK failed:")
+            || has!(kw, line, "NOTREACHED hit")
         {
             self.check_failure(st, line, &p.chrome_check_failure, "CHECK failure");
         }
-        if line.starts_with('F') && line.contains("Check failed") {
+        if line.starts_with('F') && has!(kw, line, "Check failed") {
             self.check_failure(st, line, &p.google_check_failure, "CHECK failure");
         }
-        if line.contains("Fatal error in ") {
+        if has!(kw, line, "Fatal error in ") {
             if let Some(c) = cap(&p.fatal_error, line) {
                 st.reset();
                 st.set_type("Fatal error");
@@ -972,7 +985,7 @@ impl<'s> Parser<'s> {
                 st.crash_state = format!("{}\n", grp(&c, 1));
             }
         }
-        if s.detect_v8_runtime_errors && line.contains("Runtime error in ") {
+        if s.detect_v8_runtime_errors && has!(kw, line, "Runtime error in ") {
             if let Some(c) = cap(&p.runtime_error, line) {
                 st.reset();
                 st.set_type("RUNTIME_ASSERT");
@@ -992,14 +1005,14 @@ impl<'s> Parser<'s> {
                 st.frame_count = MAX_CRASH_STATE_FRAMES;
             }
         }
-        if line.contains("] V8 error: ") {
+        if has!(kw, line, "] V8 error: ") {
             if let Some(c) = cap(&p.v8_error, line) {
                 st.reset();
                 st.set_type("V8 API error");
                 st.crash_state = format!("{}\n", grp(&c, 1));
             }
         }
-        if line.contains("V8 correctness failure") && p.v8_correctness_failure.is_match(line) {
+        if has!(kw, line, "V8 correctness failure") && p.v8_correctness_failure.is_match(line) {
             st.reset();
             st.set_type("V8 correctness failure");
         }
@@ -1010,7 +1023,7 @@ impl<'s> Parser<'s> {
                 st.crash_address = format!("0x{}", grp(&c, 1)).trim().to_string();
             }
         }
-        if line.contains("libFuzzer") {
+        if has!(kw, line, "libFuzzer") {
             if p.libfuzzer_deadly_signal.is_match(line) {
                 st.reset();
                 st.set_type("Fatal-signal");
@@ -1024,21 +1037,21 @@ impl<'s> Parser<'s> {
                 st.set_type("Overwrites-const-input");
             }
         }
-        if line.contains(": library ") && line.contains(" not found") {
+        if has!(kw, line, ": library ") && has!(kw, line, " not found") {
             if let Some(c) = cap(&p.library_not_found_android, line) {
                 st.reset();
                 st.set_type("Missing-library");
                 st.crash_state = first_grp(&c, &[1, 2, 3]).unwrap_or("").to_string();
             }
         }
-        if line.contains("error while loading shared libraries: ") {
+        if has!(kw, line, "error while loading shared libraries: ") {
             if let Some(c) = cap(&p.library_not_found_linux, line) {
                 st.reset();
                 st.set_type("Missing-library");
                 st.crash_state = grp(&c, 1).to_string();
             }
         }
-        if line.contains(": cannot locate symbol ") {
+        if has!(kw, line, ": cannot locate symbol ") {
             if let Some(c) = cap(&p.symbol_not_found, line) {
                 st.reset();
                 st.set_type("Missing-library");
@@ -1048,45 +1061,26 @@ impl<'s> Parser<'s> {
     }
 
     /// Stack frame rules, tried in ClusterFuzz's order; the first match wins.
-    fn frames(&self, st: &mut State, line: &str) {
+    fn frames(&self, st: &mut State, kw: Kw, line: &str) {
         let p = &*P;
         let has_bang = line.contains('!');
         let has_plus = line.contains('+');
         if has_bang && has_plus {
             if let Some(c) = cap(&p.cdb_frame, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 4),
-                    FrameKind::Cdb,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 4), FrameKind::Cdb, filter_stack_frame);
                 return;
             }
         }
         let has_hash = line.contains('#');
         if has_hash {
-            if let Some(c) = cap(&p.san_frame, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 3),
-                    FrameKind::San,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+            // A DFA search gives the end of the frame; no capture groups needed.
+            if let Some(m) = p.san_frame.find(line) {
+                let body = line.get(san_frame_body_start(line)..m.end()).unwrap_or("");
+                self.add_frame(st, line, body, FrameKind::San, filter_stack_frame);
                 return;
             }
             if let Some(c) = cap(&p.chrome_frame, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 4),
-                    FrameKind::Chrome,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 4), FrameKind::Chrome, filter_stack_frame);
                 return;
             }
         }
@@ -1094,14 +1088,7 @@ impl<'s> Parser<'s> {
             if let Some(c) = cap(&p.chrome_mac_frame, line) {
                 // ClusterFuzz demangles with c++filt here; symbols in these
                 // logs are already demangled, so the frame is used as is.
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 6),
-                    FrameKind::Plain,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 6), FrameKind::Plain, filter_stack_frame);
                 return;
             }
             if line.contains('[') {
@@ -1111,7 +1098,6 @@ impl<'s> Parser<'s> {
                         line,
                         grp(&c, 1),
                         FrameKind::ChromeWin,
-                        Some(&c),
                         filter_stack_frame,
                     );
                     return;
@@ -1124,32 +1110,18 @@ impl<'s> Parser<'s> {
                 "CHECK failure" | "Fatal Exception" | "Uncaught exception" | "Security exception"
             )
         {
-            if line.contains("at ") {
+            if has!(kw, line, "at ") {
                 if let Some(c) = cap(&p.java_exception_frame, line) {
-                    self.add_frame(
-                        st,
-                        line,
-                        grp(&c, 1),
-                        FrameKind::Plain,
-                        Some(&c),
-                        filter_stack_frame,
-                    );
+                    self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, filter_stack_frame);
                 }
             }
             return;
         }
         if has_plus && line.contains('/') {
-            if line.contains("[<") {
+            if has!(kw, line, "[<") {
                 if let Some(c) = cap(&p.android_kernel_frame, line) {
                     let before = st.frame_count;
-                    self.add_frame(
-                        st,
-                        line,
-                        grp(&c, 3),
-                        FrameKind::Plain,
-                        Some(&c),
-                        filter_stack_frame,
-                    );
+                    self.add_frame(st, line, grp(&c, 3), FrameKind::Plain, filter_stack_frame);
                     let _ = before;
                     if st.frame_count == 1 && !st.is_kasan {
                         st.crash_address = format!("0x{}", grp(&c, 1));
@@ -1158,69 +1130,39 @@ impl<'s> Parser<'s> {
                 }
             }
             if let Some(c) = cap(&p.android_kernel_frame_no_addr, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 2),
-                    FrameKind::Plain,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 2), FrameKind::Plain, filter_stack_frame);
                 return;
             }
         }
-        if has_hash && line.contains("V8 correctness ") {
+        if has_hash && has!(kw, line, "V8 correctness ") {
             if let Some(c) = cap(&p.v8_correctness_metadata, line) {
-                self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, Some(&c), |s| {
-                    s.to_string()
-                });
+                self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, |s| s.to_string());
                 return;
             }
         }
         if st.is_golang && line.ends_with(')') {
             if let Some(c) = cap(&p.golang_frame, line) {
-                self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, Some(&c), |s| {
+                self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, |s| {
                     s.rsplit('/').next().unwrap_or("").to_string()
                 });
                 return;
             }
         }
-        if st.is_python && line.contains("File \"") {
+        if st.is_python && has!(kw, line, "File \"") {
             if let Some(c) = cap(&p.python_frame, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 3),
-                    FrameKind::Plain,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 3), FrameKind::Plain, filter_stack_frame);
                 return;
             }
         }
-        if st.is_js && line.contains(" at ") {
+        if st.is_js && has!(kw, line, " at ") {
             if let Some(c) = cap(&p.jazzer_js_frame, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 1),
-                    FrameKind::Plain,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, filter_stack_frame);
                 return;
             }
         }
         if st.is_trusty && line.starts_with("uSP+") {
             if let Some(c) = cap(&p.trusty_frame, line) {
-                self.add_frame(
-                    st,
-                    line,
-                    grp(&c, 4),
-                    FrameKind::Plain,
-                    Some(&c),
-                    filter_stack_frame,
-                );
+                self.add_frame(st, line, grp(&c, 4), FrameKind::Plain, filter_stack_frame);
             }
         }
     }
@@ -1288,13 +1230,6 @@ impl<'s> Parser<'s> {
 enum Flow {
     Continue,
     Next,
-}
-
-fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    hay.as_bytes()
-        .windows(n.len())
-        .any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// `SCARINESS: <n> (signal)` anywhere in the log (ClusterFuzz's SAN_SIGNAL_REGEX
@@ -1419,4 +1354,39 @@ fn reverse_python_stacktrace<'a>(lines: &[&'a str]) -> Vec<&'a str> {
         }
     }
     out
+}
+
+/// Start of the frame text in a sanitizer frame line, after
+/// `\s*#<id>\s+<address>\s+` (the line is known to match `san_frame`).
+fn san_frame_body_start(line: &str) -> usize {
+    let mut it = line.char_indices().peekable();
+    let mut skip = |pred: &dyn Fn(char) -> bool| {
+        while let Some(&(_, c)) = it.peek() {
+            if pred(c) {
+                it.next();
+            } else {
+                break;
+            }
+        }
+    };
+    skip(&char::is_whitespace);
+    skip(&|c| c == '#');
+    skip(&|c| c.is_ascii_digit());
+    skip(&char::is_whitespace);
+    skip(&|c| c.is_ascii_hexdigit() || c == 'x' || c == 'X');
+    skip(&char::is_whitespace);
+    it.peek().map_or(line.len(), |&(i, _)| i)
+}
+
+/// Python's `int(s, 16)` for frame offsets: optional `0x`, hex digits.
+fn parse_hex_py(s: &str) -> Option<u128> {
+    let s = s.trim();
+    let d = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(u128::from_str_radix(d, 16).unwrap_or(u128::MAX))
 }

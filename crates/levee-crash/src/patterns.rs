@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, Anchored, Input, StartKind};
 use regex::{Regex, RegexBuilder};
 
 fn re(p: &str) -> Regex {
@@ -12,6 +13,15 @@ fn re(p: &str) -> Regex {
     // caught by the unit test `all_patterns_compile`.
     RegexBuilder::new(&format!("^(?:{p})"))
         .size_limit(1 << 24)
+        .dfa_size_limit(1 << 25)
+        .build()
+        .unwrap_or_else(|e| panic!("bad built-in pattern {p:?}: {e}"))
+}
+
+fn re_unanchored(p: &str) -> Regex {
+    RegexBuilder::new(p)
+        .size_limit(1 << 24)
+        .dfa_size_limit(1 << 25)
         .build()
         .unwrap_or_else(|e| panic!("bad built-in pattern {p:?}: {e}"))
 }
@@ -20,6 +30,7 @@ fn re_i(p: &str) -> Regex {
     RegexBuilder::new(&format!("^(?:{p})"))
         .case_insensitive(true)
         .size_limit(1 << 24)
+        .dfa_size_limit(1 << 25)
         .build()
         .unwrap_or_else(|e| panic!("bad built-in pattern {p:?}: {e}"))
 }
@@ -141,37 +152,54 @@ pub(crate) struct Patterns {
     pub jazzer_js_uncaught: Regex,
     pub jazzer_js_frame: Regex,
     pub ubsan_types: Vec<(Regex, &'static str)>,
-    pub frame_ignore: Regex,
-    pub frame_ignore_if_symbolized: Regex,
+    pub frame_ignore: FrameIgnore,
 }
 
 pub(crate) static P: LazyLock<Patterns> = LazyLock::new(Patterns::new);
 
 /// Frames matching any of these (anchored at the start, after `\` → `/`) are
 /// never part of a crash state. After ClusterFuzz's STACK_FRAME_IGNORE_REGEXES.
-const FRAME_IGNORE: &[&str] = &[
-    // exact function names
-    r"abort$",
-    r"exit$",
-    r"pthread_create$",
-    r"pthread_kill$",
-    r"raise$",
-    r"tgkill$",
-    r"__chk_fail$",
-    r"__fortify_fail$",
-    // prefixes
-    r"(|__)aeabi_",
-    r"(|__)memcmp",
-    r"(|__)memcpy",
-    r"(|__)memmove",
-    r"(|__)memset",
-    r"(|__)strcmp",
-    r"(|__)strcpy",
-    r"(|__)strdup",
-    r"(|__)strlen",
-    r"(|__)strncpy",
+/// Frames never used in a crash state (after `\\` → `/`), after ClusterFuzz's
+/// STACK_FRAME_IGNORE_REGEXES, split by kind so that most checks are literal.
+/// Whole frame equal to one of these:
+const FRAME_IGNORE_EXACT: &[&str] = &[
+    r"abort",
+    r"exit",
+    r"pthread_create",
+    r"pthread_kill",
+    r"raise",
+    r"tgkill",
+    r"__chk_fail",
+    r"__fortify_fail",
+    r"<unknown>",
+    r"[vdso]",
+    r"panic",
+];
+/// Frame starts with one of these:
+const FRAME_IGNORE_PREFIX: &[&str] = &[
+    r"_$LT$",
+    r"aeabi_",
+    r"__aeabi_",
+    r"memcmp",
+    r"__memcmp",
+    r"memcpy",
+    r"__memcpy",
+    r"memmove",
+    r"__memmove",
+    r"memset",
+    r"__memset",
+    r"strcmp",
+    r"__strcmp",
+    r"strcpy",
+    r"__strcpy",
+    r"strdup",
+    r"__strdup",
+    r"strlen",
+    r"__strlen",
+    r"strncpy",
+    r"__strncpy",
     r"<null>",
-    r"Abort\(",
+    r"Abort(",
     r"CFCrash",
     r"ExitCallback",
     r"IsSandboxedProcess",
@@ -187,7 +215,6 @@ const FRAME_IGNORE: &[&str] = &[
     r"WTFCrash",
     r"X11Error",
     r"_L_unlock_",
-    r"_\$LT\$",
     r"__GI_",
     r"___interceptor_backtrace",
     r"__asan::",
@@ -226,12 +253,12 @@ const FRAME_IGNORE: &[&str] = &[
     r"_ubsan_",
     r"abort",
     r"alloc::",
-    r"android\.app\.ActivityManagerProxy\.",
-    r"android\.os\.Parcel\.",
+    r"android.app.ActivityManagerProxy.",
+    r"android.os.Parcel.",
     r"art::Thread::CreateNativeThread",
     r"asan_",
-    r"asan\.module_ctor",
-    r"asan\.module_dtor",
+    r"asan.module_ctor",
+    r"asan.module_dtor",
     r"calloc",
     r"check_memory_region",
     r"common_exit",
@@ -241,7 +268,7 @@ const FRAME_IGNORE: &[&str] = &[
     r"dump_backtrace",
     r"dump_stack",
     r"exit_or_terminate_process",
-    r"fpehandler\(",
+    r"fpehandler(",
     r"free",
     r"fuzzer::",
     r"g_log",
@@ -274,113 +301,151 @@ const FRAME_IGNORE: &[&str] = &[
     r"std::sys_common::backtrace",
     r"__rust_start_panic",
     r"__scrt_common_main_seh",
-    r"libgcc_s.so.*",
-    // contains
-    r".*ASAN_OnSIGSEGV",
-    r".*BaseThreadInitThunk",
-    r".*DebugBreak",
-    r".*DefaultDcheckHandler",
-    r".*ForceCrashOnSigAbort",
-    r".*MemoryProtection::CMemoryProtector",
-    r".*PartitionAlloc",
-    r".*RtlFreeHeap",
-    r".*RtlInitializeExceptionChain",
-    r".*RtlReportCriticalFailure",
-    r".*RtlUserThreadStart",
-    r".*RtlpHeapHandleError",
-    r".*RtlpLogHeapFailure",
-    r".*SkDebugf",
-    r".*StackDumpSignalHandler",
-    r".*__android_log_assert",
-    r".*__tmainCRTStartup",
-    r".*_asan_rtl_",
-    r".*agent::asan::",
-    r".*allocator_shim",
-    r".*asan_Heap",
-    r".*asan_check_access",
-    r".*asan_osx_dynamic\.dylib",
-    r".*assert",
-    r".*base::FuzzedDataProvider",
-    r".*base::allocator",
-    r".*base::android::CheckException",
-    r".*base::debug::BreakDebugger",
-    r".*base::debug::CollectStackTrace",
-    r".*base::debug::StackTrace::StackTrace",
-    r".*ieee754\-",
-    r".*libpthread",
-    r".*logger",
-    r".*logging::CheckError",
-    r".*logging::.*LogMessage",
-    r".*logging::.*NoreturnError",
-    r".*stdext::exception::what",
-    r".*v8::base::OS::Abort",
-    r".*Runtime_AbortCSADcheck",
-    // file paths
-    r".* base/callback",
-    r".* /rust(|c)/",
-    r".*/AOSP\-toolchain/",
-    r".*/bindings/ToV8\.h",
-    r".*/crosstool/",
-    r".*/gcc/",
-    r".*/glibc\-",
-    r".*/googletest/",
-    r".*/jemalloc/",
-    r".*/libc\+\+",
-    r".*/libc/",
-    r".*/llvm\-build/",
-    r".*/minkernel/crts/",
-    r".*/sanitizer_common/",
-    r".*/tcmalloc/",
-    r".*/vc/include/",
-    r".*/vctools/crt/",
-    r".*/win_toolchain/",
-    r".*libc\+\+/",
     r"c:/clusterfuzz/bot/build",
-    r".*third_party/fuzztest/",
-    r".*/memorycmp\.c",
-    // others
-    r".*\+Unknown",
-    r".*<unknown module>",
-    r".*Inline Function @",
-    r"<unknown>$",
-    r"\[vdso\]$",
-    r"linux-gate.so.*$",
-    // Go
-    r"panic$",
-    r"runtime\.",
-    // Fuchsia
+    r"runtime.",
     r"CrashTrampolineAsm",
     r"libc_io_functions_not_implemented_use_fdio_instead",
-    r"<libclang_rt.asan.so>",
     r"__zx_panic",
     r"syslog::LogMessage",
-    // Android kernel
     r"print_address_description",
     r"_etext",
-    // Swift
     r"_swift_stdlib_",
-    // Centipede, FuzzTest
-    r".*centipede::",
-    r".*fuzztest::internal::",
-    // V8
     r"V8_Fatal",
     r"blink::ReportV8FatalError",
     r"v8::api_internal::ToLocalEmpty",
     r"v8::internal::Isolate::PushStackTraceAndDie",
-    // google3
     r"absl::log_internal::",
-    // Skia
     r"SkAbort_FileLine",
     r"SkMutex::~SkMutex",
 ];
-
-const FRAME_IGNORE_IF_SYMBOLIZED: &[&str] = &[
-    r".*libc\.so",
-    r".*libc\+\+\.so",
-    r".*libc\+\+_shared\.so",
-    r".*libstdc\+\+\.so",
-    r".*libc-.*\.so",
+/// Frame contains one of these:
+const FRAME_IGNORE_CONTAINS: &[&str] = &[
+    r"ASAN_OnSIGSEGV",
+    r"BaseThreadInitThunk",
+    r"DebugBreak",
+    r"DefaultDcheckHandler",
+    r"ForceCrashOnSigAbort",
+    r"MemoryProtection::CMemoryProtector",
+    r"PartitionAlloc",
+    r"RtlFreeHeap",
+    r"RtlInitializeExceptionChain",
+    r"RtlReportCriticalFailure",
+    r"RtlUserThreadStart",
+    r"RtlpHeapHandleError",
+    r"RtlpLogHeapFailure",
+    r"SkDebugf",
+    r"StackDumpSignalHandler",
+    r"__android_log_assert",
+    r"__tmainCRTStartup",
+    r"_asan_rtl_",
+    r"agent::asan::",
+    r"allocator_shim",
+    r"asan_Heap",
+    r"asan_check_access",
+    r"asan_osx_dynamic.dylib",
+    r"assert",
+    r"base::FuzzedDataProvider",
+    r"base::allocator",
+    r"base::android::CheckException",
+    r"base::debug::BreakDebugger",
+    r"base::debug::CollectStackTrace",
+    r"base::debug::StackTrace::StackTrace",
+    r"ieee754-",
+    r"libpthread",
+    r"logger",
+    r"logging::CheckError",
+    r"stdext::exception::what",
+    r"v8::base::OS::Abort",
+    r"Runtime_AbortCSADcheck",
+    r" base/callback",
+    r" /rust/",
+    r" /rustc/",
+    r"/AOSP-toolchain/",
+    r"/bindings/ToV8.h",
+    r"/crosstool/",
+    r"/gcc/",
+    r"/glibc-",
+    r"/googletest/",
+    r"/jemalloc/",
+    r"/libc++",
+    r"/libc/",
+    r"/llvm-build/",
+    r"/minkernel/crts/",
+    r"/sanitizer_common/",
+    r"/tcmalloc/",
+    r"/vc/include/",
+    r"/vctools/crt/",
+    r"/win_toolchain/",
+    r"libc++/",
+    r"third_party/fuzztest/",
+    r"/memorycmp.c",
+    r"+Unknown",
+    r"<unknown module>",
+    r"Inline Function @",
+    r"centipede::",
+    r"fuzztest::internal::",
 ];
+/// The rest, as regexes anchored at the start of the frame:
+const FRAME_IGNORE_REGEX: &[&str] = &[
+    r"libgcc_s.so.*",
+    r".*logging::.*LogMessage",
+    r".*logging::.*NoreturnError",
+    r"linux-gate.so.*$",
+    r"<libclang_rt.asan.so>",
+];
+
+/// Ignored only when the log is symbolized (libc frames): contains …
+const FRAME_IGNORE_IF_SYMBOLIZED_CONTAINS: &[&str] =
+    &["libc.so", "libc++.so", "libc++_shared.so", "libstdc++.so"];
+/// … or matches (anchored):
+const FRAME_IGNORE_IF_SYMBOLIZED_REGEX: &str = r".*libc-.*\.so";
+
+/// Decides whether a frame is ignored; literal lists use Aho-Corasick.
+pub(crate) struct FrameIgnore {
+    prefix: AhoCorasick,
+    contains: AhoCorasick,
+    regex: Regex,
+    sym_contains: AhoCorasick,
+    sym_regex: Regex,
+}
+
+fn ac(kind: StartKind, pats: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .start_kind(kind)
+        .build(pats)
+        .unwrap_or_else(|e| panic!("frame ignore automaton: {e}"))
+}
+
+impl FrameIgnore {
+    fn new() -> Self {
+        FrameIgnore {
+            prefix: ac(StartKind::Anchored, FRAME_IGNORE_PREFIX),
+            contains: ac(StartKind::Unanchored, FRAME_IGNORE_CONTAINS),
+            regex: re(&FRAME_IGNORE_REGEX.join("|")),
+            sym_contains: ac(StartKind::Unanchored, FRAME_IGNORE_IF_SYMBOLIZED_CONTAINS),
+            sym_regex: re(FRAME_IGNORE_IF_SYMBOLIZED_REGEX),
+        }
+    }
+
+    /// `frame` has `\\` already replaced by `/`.
+    pub fn is_ignored(&self, frame: &str, symbolized: bool) -> bool {
+        FRAME_IGNORE_EXACT.contains(&frame)
+            || self
+                .prefix
+                .find(Input::new(frame).anchored(Anchored::Yes))
+                .is_some()
+            || self.contains.is_match(frame)
+            // The regexes need one of these literals; skip them otherwise.
+            || ((frame.starts_with("libgcc_s")
+                || frame.starts_with("linux-gate")
+                || frame.starts_with("<libclang_rt")
+                || frame.contains("logging::"))
+                && self.regex.is_match(frame))
+            || (symbolized
+                && (self.sym_contains.is_match(frame)
+                    || (frame.contains("libc-") && self.sym_regex.is_match(frame))))
+    }
+}
 
 impl Patterns {
     fn new() -> Self {
@@ -492,8 +557,10 @@ impl Patterns {
             gdb_crash_address: re(r"rip[ ]+([xX0-9a-fA-F]+)"),
             gdb_crash_address_no_regs: re(r"(0[xX][0-9a-fA-F]+)\s+in\s+"),
             mac_gdb_crash_address: re(r"Reason:.*at address[^0-9]*([0-9a-zA-Z]+)"),
-            out_of_memory: re(&format!(
-                ".*(?:{}).*",
+            // Unanchored, so the literal prefilter applies (same matches as
+            // the original `.*(?:...).*` anchored pattern).
+            out_of_memory: re_unanchored(&format!(
+                "(?:{})",
                 [
                     r"# Allocation failed.*out of memory",
                     r"::OnNoMemory",
@@ -693,8 +760,7 @@ impl Patterns {
                     "Assumption-violation",
                 ),
             ],
-            frame_ignore: re(&FRAME_IGNORE.join("|")),
-            frame_ignore_if_symbolized: re(&FRAME_IGNORE_IF_SYMBOLIZED.join("|")),
+            frame_ignore: FrameIgnore::new(),
         }
     }
 }
@@ -705,7 +771,15 @@ mod tests {
     fn all_patterns_compile() {
         let p = &*super::P;
         assert!(p.san_frame.is_match("    #0 0x1 in f a.c:1:2"));
-        assert!(p.frame_ignore.is_match("__asan_memcpy"));
-        assert!(!p.frame_ignore.is_match("blink::Foo"));
+        assert!(p.frame_ignore.is_ignored("__asan_memcpy", true));
+        assert!(p.frame_ignore.is_ignored("abort", true));
+        assert!(p.frame_ignore.is_ignored("foo /usr/lib/libc-2.31.so", true));
+        assert!(!p
+            .frame_ignore
+            .is_ignored("foo /usr/lib/libc-2.31.so", false));
+        assert!(p
+            .frame_ignore
+            .is_ignored("x logging::foo::LogMessage", false));
+        assert!(!p.frame_ignore.is_ignored("blink::Foo", true));
     }
 }

@@ -1,6 +1,8 @@
 //! Whether a crash has security implications (after ClusterFuzz's
 //! `crash_analyzer.is_security_issue`).
 
+use memchr::memmem;
+
 use crate::parser::is_assert_crash_address;
 use crate::text::address_to_integer;
 use crate::{Settings, NULL_DEREFERENCE_BOUNDARY};
@@ -116,21 +118,23 @@ pub(crate) fn is_security_issue(
     crash_address: &str,
     s: &Settings,
 ) -> bool {
-    for lvl in ["Critical", "High", "Medium", "Low"] {
-        if log.contains(&format!("FuzzerSecurityIssue{lvl}")) {
-            return true;
-        }
+    let has = |m: &str| memmem::find(log.as_bytes(), m.as_bytes()).is_some();
+    let issue = "FuzzerSecurityIssue";
+    if memmem::find_iter(log.as_bytes(), issue.as_bytes()).any(|i| {
+        let rest = log.get(i + issue.len()..).unwrap_or("");
+        ["Critical", "High", "Medium", "Low"]
+            .iter()
+            .any(|l| rest.starts_with(l))
+    }) {
+        return true;
     }
-    if log.contains("pc (nil) ")
-        || log.contains("pc 0x00000000 ")
-        || log.contains("pc 0x000000000000 ")
-    {
+    if has("pc (nil) ") || has("pc 0x00000000 ") || has("pc 0x000000000000 ") {
         return true;
     }
     if jni_security(log) {
         return true;
     }
-    if log.contains("MiraclePtr Status: PROTECTED") {
+    if has("MiraclePtr Status: PROTECTED") {
         return false;
     }
     if crash_type == "CHECK failure" {
@@ -174,7 +178,7 @@ pub(crate) fn is_security_issue(
     ) {
         return false;
     }
-    if crash_type == "ASSERT" || log.contains("ASSERTION FAILED") {
+    if crash_type == "ASSERT" || has("ASSERTION FAILED") {
         return s.asserts_have_security_implication;
     }
     if matches!(crash_type, "Timeout" | "Out-of-memory" | "Unexpected-exit") {
@@ -189,11 +193,7 @@ pub(crate) fn is_security_issue(
     if crash_type.is_empty() {
         return false;
     }
-    if has_gsignal_frame0(log)
-        || SIGNAL_SIGNATURES_NOT_SECURITY
-            .iter()
-            .any(|m| log.contains(m))
-    {
+    if has_gsignal_frame0(log) || SIGNAL_SIGNATURES_NOT_SECURITY.iter().any(|m| has(m)) {
         return false;
     }
     if !GENERIC_CRASH_TYPES.contains(&crash_type) {

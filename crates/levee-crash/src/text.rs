@@ -42,6 +42,22 @@ fn is_line_break(c: char) -> bool {
 /// Split like Python's `str.splitlines()`, then split lines where a
 /// `...Sanitizer:DEADLYSIGNAL` marker was glued to the end of another line.
 pub(crate) fn split_lines(s: &str) -> Vec<&str> {
+    // Fast path: only '\n' breaks (no \r, \v, \f, \x1c-\x1e, and no lead
+    // bytes of U+0085, U+2028, U+2029).
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\r' | 0x0b | 0x0c | 0x1c..=0x1e | 0xc2 | 0xe2))
+    {
+        let mut out: Vec<&str> = s.split('\n').collect();
+        if s.is_empty() || s.ends_with('\n') {
+            out.pop();
+        }
+        return out;
+    }
+    split_lines_slow(s)
+}
+
+fn split_lines_slow(s: &str) -> Vec<&str> {
     let mut out = Vec::with_capacity(s.len() / 64 + 1);
     let mut start = 0;
     let mut it = s.char_indices().peekable();
@@ -291,5 +307,8 @@ mod tests {
         assert_eq!(split_lines("a\r\nb\rc\n"), vec!["a", "b", "c"]);
         assert_eq!(split_lines(""), Vec::<&str>::new());
         assert_eq!(split_lines("\n"), vec![""]);
+        assert_eq!(split_lines("a\n\nb"), vec!["a", "", "b"]);
+        assert_eq!(split_lines("a\x0bb\u{2028}c"), vec!["a", "b", "c"]);
+        assert_eq!(split_lines("é\n"), vec!["é"]);
     }
 }
