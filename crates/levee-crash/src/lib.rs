@@ -257,3 +257,60 @@ pub fn analyze(log: &str, settings: &Settings) -> Analysis {
 pub fn analyze_bytes(log: &[u8], settings: &Settings) -> Analysis {
     analyze(&String::from_utf8_lossy(log), settings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_from_env() {
+        let s = Settings::from_env(&["FUZZ_TARGET=f", "REPORT_OOMS_AND_HANGS=True", "JOB_NAME=x"])
+            .expect("valid");
+        assert_eq!(s.fuzz_target.as_deref(), Some("f"));
+        assert!(s.detect_ooms_and_hangs);
+        let s = Settings::from_env(&["REPORT_OOMS_AND_HANGS=True", "REDZONE=256"]).expect("valid");
+        assert!(
+            !s.detect_ooms_and_hangs,
+            "large redzones disable OOM/hang reports"
+        );
+        let s = Settings::from_env(&["REPORT_OOMS_AND_HANGS=FORCE", "REDZONE=256"]).expect("valid");
+        assert!(s.detect_ooms_and_hangs);
+        let s = Settings::from_env(&["TASK_NAME=analyze"]).expect("valid");
+        assert!(s.detect_v8_runtime_errors);
+        let s = Settings::from_env(&["ASSERTS_HAVE_SECURITY_IMPLICATION=False"]).expect("valid");
+        assert!(!s.asserts_have_security_implication);
+        let s = Settings::from_env(&["UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0"])
+            .expect("valid");
+        assert!(!s.include_ubsan);
+        assert_eq!(
+            Settings::from_env(&["NOPE"]),
+            Err(SettingsError::NotKeyValue {
+                index: 0,
+                text: "NOPE".into()
+            })
+        );
+        assert!(matches!(
+            Settings::from_env(&["A=1", "REDZONE=big"]),
+            Err(SettingsError::BadValue { index: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn empty_log_is_no_crash() {
+        let a = analyze("", &Settings::default());
+        assert!(!a.is_crash());
+        assert_eq!(a.crash_state, "");
+        assert!(!a.security);
+    }
+
+    #[test]
+    fn oom_without_reporting_is_no_crash() {
+        let log = "==1== ERROR: libFuzzer: out-of-memory (malloc(1))\n    #0 0x1 in foo a.cc:1:1\n";
+        assert!(!analyze(log, &Settings::default()).is_crash());
+        let s =
+            Settings::from_env(&["REPORT_OOMS_AND_HANGS=True", "FUZZ_TARGET=ft"]).expect("valid");
+        let a = analyze(log, &s);
+        assert_eq!(a.crash_type, "Out-of-memory");
+        assert_eq!(a.crash_state, "ft\n");
+    }
+}

@@ -1338,21 +1338,20 @@ fn stack_overflow_cycle(st: &mut State) {
 /// follows the exception banner, reverse it, and keep the banner on top.
 fn reverse_python_stacktrace<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     let p = &*P;
-    let mut out: Vec<&'a str> = Vec::new();
-    let mut inside = false;
-    for &line in lines {
-        if !inside {
-            if p.python_unhandled.is_match(line) || p.pysecsan.is_match(line) {
-                inside = true;
-                out = vec![line];
-            }
-        } else {
-            if line.contains("=========") || line.contains("== ERROR: ") {
-                break;
-            }
-            out.insert(1, line);
-        }
-    }
+    let Some(start) = lines
+        .iter()
+        .position(|l| p.python_unhandled.is_match(l) || p.pysecsan.is_match(l))
+    else {
+        return Vec::new();
+    };
+    let body = lines.get(start + 1..).unwrap_or(&[]);
+    let end = body
+        .iter()
+        .position(|l| l.contains("=========") || l.contains("== ERROR: "))
+        .unwrap_or(body.len());
+    let mut out = Vec::with_capacity(end + 1);
+    out.extend(lines.get(start).copied());
+    out.extend(body.iter().take(end).rev().copied());
     out
 }
 

@@ -49,3 +49,65 @@ pub fn compare(a: &Signature, b: &Signature) -> Similarity {
         Similarity::Different
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(t: &str, s: &str) -> Signature {
+        Signature {
+            crash_type: t.into(),
+            crash_address: "0x1".into(),
+            crash_state: s.into(),
+            security: true,
+        }
+    }
+
+    #[test]
+    fn exact_near_different() {
+        let a = sig("Heap-buffer-overflow\nREAD 4", "a\nb\nc\n");
+        assert_eq!(compare(&a, &a), Similarity::Exact);
+        let mut other_addr = a.clone();
+        other_addr.crash_address = "0x2".into();
+        assert_eq!(compare(&a, &other_addr), Similarity::Exact);
+        assert_eq!(
+            compare(&a, &sig("Heap-buffer-overflow\nREAD 4", "a\nb\nx\n")),
+            Similarity::Near
+        );
+        assert_eq!(
+            compare(&a, &sig("Heap-buffer-overflow\nREAD 4", "b\na\nx\n")),
+            Similarity::Near
+        );
+        assert_eq!(
+            compare(&a, &sig("Heap-buffer-overflow\nREAD 4", "a\nx\ny\n")),
+            Similarity::Different
+        );
+        assert_eq!(
+            compare(&a, &sig("Heap-use-after-free\nREAD 4", "a\nb\nc\n")),
+            Similarity::Different
+        );
+        // Duplicated frames count once per occurrence.
+        assert_eq!(
+            compare(&sig("T", "a\na\nb\n"), &sig("T", "a\nx\ny\n")),
+            Similarity::Different
+        );
+        // No crash is never the same bug.
+        assert_eq!(compare(&sig("", ""), &sig("", "")), Similarity::Different);
+    }
+
+    #[test]
+    fn symmetric() {
+        let cases = [
+            sig("T", "a\nb\nc\n"),
+            sig("T", "a\nb\nx\n"),
+            sig("T", "x\ny\nz\n"),
+            sig("U", "a\nb\nc\n"),
+            sig("T", "NULL"),
+        ];
+        for x in &cases {
+            for y in &cases {
+                assert_eq!(compare(x, y), compare(y, x));
+            }
+        }
+    }
+}
