@@ -131,21 +131,21 @@ impl Kw {
     }
 
     /// The keyword occurs in some letter case.
+    #[inline(always)]
     pub fn any_case(self, i: usize) -> bool {
         self.0 & (1u128 << (i & 127)) != 0
     }
 
     /// The keyword occurs exactly (case-sensitive).
+    #[inline(always)]
     pub fn exact(self, i: usize, line: &str, k: &str) -> bool {
-        self.any_case(i) && line.contains(k)
+        self.any_case(i) && contains_exact(line, k)
     }
+}
 
-    pub fn has_str(self, k: &str) -> bool {
-        KEYWORDS
-            .iter()
-            .position(|x| *x == k)
-            .is_some_and(|i| self.any_case(i))
-    }
+#[inline(never)]
+fn contains_exact(line: &str, k: &str) -> bool {
+    memchr::memmem::find(line.as_bytes(), k.as_bytes()).is_some()
 }
 
 /// `has!(kw, line, "literal")`: the line contains the literal exactly.

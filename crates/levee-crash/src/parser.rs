@@ -41,14 +41,15 @@ const IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL: &[&str] = &[
     "V8 sandbox violation",
 ];
 
-const STATE_STOP_MARKERS: &[&str] = &[
-    "Direct leak of",
-    "Uninitialized value was stored to memory at",
-    "allocated by thread",
-    "created by main thread at",
-    "located in stack of thread",
-    "previously allocated by",
-];
+/// ClusterFuzz's STATE_STOP_MARKERS: no more frames once one is seen.
+fn has_stop_marker(kw: Kw, line: &str) -> bool {
+    has!(kw, line, "Direct leak of")
+        || has!(kw, line, "Uninitialized value was stored to memory at")
+        || has!(kw, line, "allocated by thread")
+        || has!(kw, line, "created by main thread at")
+        || has!(kw, line, "located in stack of thread")
+        || has!(kw, line, "previously allocated by")
+}
 
 const ASSERT_CRASH_ADDRESSES: &[u128] = &[
     0x0000_bbad_beef,
@@ -890,11 +891,7 @@ impl<'s> Parser<'s> {
             st.frame_count = 0;
         }
 
-        if !st.crash_state.is_empty()
-            && STATE_STOP_MARKERS
-                .iter()
-                .any(|m| kw.has_str(m) && line.contains(m))
-        {
+        if !st.crash_state.is_empty() && has_stop_marker(kw, line) {
             st.frame_count = MAX_CRASH_STATE_FRAMES;
             return Flow::Continue;
         }
@@ -903,7 +900,7 @@ impl<'s> Parser<'s> {
             return Flow::Continue;
         }
 
-        if st.crash_state.contains(JNI_ERROR_STRING) && has!(kw, line, "/art/runtime/") {
+        if has!(kw, line, "/art/runtime/") && st.crash_state.contains(JNI_ERROR_STRING) {
             return Flow::Continue;
         }
 

@@ -23,22 +23,6 @@ const DEADLY_SUFFIXES: &[&str] = &[
     "ThreadSanitizer:DEADLYSIGNAL",
 ];
 
-/// Python's `str.splitlines()` line boundaries.
-fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r'
-            | '\x0b'
-            | '\x0c'
-            | '\x1c'
-            | '\x1d'
-            | '\x1e'
-            | '\u{85}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
-}
-
 /// Split like Python's `str.splitlines()`, then split lines where a
 /// `...Sanitizer:DEADLYSIGNAL` marker was glued to the end of another line.
 pub(crate) fn split_lines(s: &str) -> Vec<&str> {
@@ -58,23 +42,30 @@ pub(crate) fn split_lines(s: &str) -> Vec<&str> {
 }
 
 fn split_lines_slow(s: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(s.len() / 64 + 1);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len() / 64 + 1);
     let mut start = 0;
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if is_line_break(c) {
+    let mut i = 0;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(0);
+        // Width of a line break starting at i (0: none). The text is valid
+        // UTF-8, so these byte sequences are exactly U+0085/U+2028/U+2029.
+        let width = match c {
+            b'\r' if b.get(i + 1) == Some(&b'\n') => 2,
+            b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1e => 1,
+            0xc2 if b.get(i + 1) == Some(&0x85) => 2,
+            0xe2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xa8 | 0xa9)) => 3,
+            _ => 0,
+        };
+        if width > 0 {
             out.push(s.get(start..i).unwrap_or(""));
-            let mut next = i + c.len_utf8();
-            if c == '\r' {
-                if let Some(&(j, '\n')) = it.peek() {
-                    it.next();
-                    next = j + 1;
-                }
-            }
-            start = next;
+            i += width;
+            start = i;
+        } else {
+            i += 1;
         }
     }
-    if start < s.len() {
+    if start < b.len() {
         out.push(s.get(start..).unwrap_or(""));
     }
     out
