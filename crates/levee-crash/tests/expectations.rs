@@ -4,6 +4,17 @@
 //! Every case must match `crash_type` and `crash_state` exactly, except the
 //! known misses listed below (each with its reason). A known miss that starts
 //! to match also fails the test, so the list stays exact.
+//!
+//! The rules follow a stored copy of ClusterFuzz's stack analyzer; five
+//! behaviours of the newer upstream version the expectations come from were
+//! inferred from the data and are covered here: Chrome `DCHECK failed:` lines
+//! count as `CHECK failure` (test_dcheck_failure_chrome), a Chrome check
+//! message is cut at `"; "` (test_check_failure_chrome_semicolon_file),
+//! `v8::internal::Isolate::PushStackTraceAndDie` frames are ignored
+//! (test_v8_isolate_pushstacktraceanddie), `Sanitizer: illegal-instruction`
+//! is a non-security signal (test_sanitizer_ill_on_windows), and
+//! `REPORT_OOMS_AND_HANGS=FORCE` ignores the redzone
+//! (test_centipede_timeout_abrt).
 
 use std::collections::BTreeMap;
 use std::path::Path;
