@@ -1,7 +1,7 @@
 //! `levee crash`: parse sanitizer and runtime crash logs into ClusterFuzz-style
 //! signatures, and compare two crashes for deduplication.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -72,6 +72,14 @@ fn read_log(path: &Path) -> Result<Vec<u8>> {
     }
 }
 
+/// Write to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn out(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("writing to standard output"),
+    }
+}
+
 fn settings(env: &[String]) -> Result<Settings> {
     Settings::from_env(env).context("invalid --env")
 }
@@ -100,8 +108,8 @@ fn parse(a: ParseArgs) -> Result<u8> {
     let log = read_log(&a.log)?;
     let analysis = analyze_bytes(&log, &s);
     match a.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&analysis)?),
-        Format::Text if analysis.is_crash() => print!("{}", text(&analysis)),
+        Format::Json => out(&format!("{}\n", serde_json::to_string_pretty(&analysis)?))?,
+        Format::Text if analysis.is_crash() => out(&text(&analysis))?,
         Format::Text => {}
     }
     if analysis.is_crash() {
@@ -124,23 +132,20 @@ fn compare_cmd(a: CompareArgs) -> Result<u8> {
     }
     let sim = compare(&x.signature(), &y.signature());
     match a.format {
-        Format::Json => println!(
-            "{}",
+        Format::Json => out(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&serde_json::json!({
                 "similarity": sim,
                 "same_bug": sim.is_same_bug(),
                 "a": x.signature(),
                 "b": y.signature(),
             }))?
-        ),
-        Format::Text => println!(
-            "{}",
-            match sim {
-                Similarity::Exact => "exact",
-                Similarity::Near => "near",
-                Similarity::Different => "different",
-            }
-        ),
+        ))?,
+        Format::Text => out(match sim {
+            Similarity::Exact => "exact\n",
+            Similarity::Near => "near\n",
+            Similarity::Different => "different\n",
+        })?,
     }
     Ok(if sim.is_same_bug() {
         EXIT_OK
