@@ -1,0 +1,1 @@
+//! Import of advisory files into the store (see the crate docs).

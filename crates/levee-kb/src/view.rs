@@ -1,0 +1,1 @@
+//! Vulnerability views (see the crate docs).
