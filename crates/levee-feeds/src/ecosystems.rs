@@ -660,8 +660,9 @@ mod tests {
         let v = hex_one(None, &d).unwrap().value;
         assert_eq!(v["aliases"], json!(["GHSA-h3rw-77w7-92gf"]));
         assert_eq!(
-            v["affected"][0]["ranges"][0]["events"],
-            json!([{"introduced":"0"},{"last_affected":"0.9.1"},{"introduced":"1.2.0"},{"fixed":"1.10.2"}])
+            v["affected"][0]["ranges"],
+            json!([{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"last_affected":"0.9.1"}]},
+                   {"type":"ECOSYSTEM","events":[{"introduced":"1.2.0"},{"fixed":"1.10.2"}]}])
         );
     }
 }
