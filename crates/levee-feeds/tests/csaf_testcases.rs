@@ -1,0 +1,121 @@
+//! The upstream CSAF validator test documents (`testcases.json`): each
+//! `failures` document of a mandatory test fails that test; each `valid`
+//! document passes the whole validation (schema + every mandatory test).
+
+use std::collections::HashMap;
+
+use levee_feeds::csaf::{validate, ValidateOptions, MANDATORY_TESTS};
+use serde_json::Value;
+
+/// Tests listed in testcases.json that this crate does not implement.
+const NOT_IMPLEMENTED: &[&str] = &[];
+
+fn cwe_catalogue() -> Option<HashMap<u32, String>> {
+    let mut m = HashMap::new();
+    for f in [
+        "cwe/1000.csv",
+        "cwe/699.csv",
+        "cwe/1003.csv",
+        "cwe/2000.csv",
+    ] {
+        let p = levee_testdata::shared_data(f)?;
+        let bytes = std::fs::read(p).ok()?;
+        for e in levee_score::cwe::CweCsv::new(&bytes).ok()?.flatten() {
+            m.insert(e.id.0, e.name);
+        }
+    }
+    Some(m)
+}
+
+#[test]
+fn mandatory_testcases() {
+    let Some(dir) = levee_testdata::shared_data("csaf/test/validator/data") else {
+        return;
+    };
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("testcases.json")).unwrap()).unwrap();
+    let opts = ValidateOptions {
+        cwe_names: cwe_catalogue(),
+    };
+    assert!(opts.cwe_names.is_some());
+    let mut problems = Vec::new();
+    let mut listed = Vec::new();
+    let (mut nfail, mut nvalid) = (0, 0);
+    for t in manifest["tests"].as_array().unwrap() {
+        let id = t["id"].as_str().unwrap();
+        if t["group"] != "mandatory" {
+            continue;
+        }
+        listed.push(id.to_string());
+        if NOT_IMPLEMENTED.contains(&id) {
+            continue;
+        }
+        assert!(
+            MANDATORY_TESTS.contains(&id),
+            "test {id} listed but not implemented nor declared"
+        );
+        for f in t["failures"].as_array().into_iter().flatten() {
+            let name = f["name"].as_str().unwrap();
+            let doc: Value =
+                serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+            let r = validate(&doc, &opts);
+            nfail += 1;
+            if !r.failed_tests().contains(&id) {
+                problems.push(format!(
+                    "{name}: expected to fail {id}, failed {:?}",
+                    r.failed_tests()
+                ));
+            }
+        }
+        for f in t["valid"].as_array().into_iter().flatten() {
+            let name = f["name"].as_str().unwrap();
+            let doc: Value =
+                serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+            let r = validate(&doc, &opts);
+            nvalid += 1;
+            if !r.is_valid() {
+                problems.push(format!("{name}: expected valid, got {:?}", r.findings));
+            }
+        }
+    }
+    eprintln!("{nfail} failure documents, {nvalid} valid documents");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    // Exactly the declared list is left out.
+    let missing: Vec<&String> = listed
+        .iter()
+        .filter(|t| !MANDATORY_TESTS.contains(&t.as_str()))
+        .collect();
+    assert_eq!(missing.len(), NOT_IMPLEMENTED.len(), "{missing:?}");
+}
+
+#[test]
+fn upstream_examples_validate() {
+    let Some(dir) = levee_testdata::shared_data("csaf/examples/csaf") else {
+        return;
+    };
+    let opts = ValidateOptions {
+        cwe_names: cwe_catalogue(),
+    };
+    let mut problems = Vec::new();
+    let mut n = 0;
+    for sub in ["", "csaf_vex"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "json") {
+                n += 1;
+                let doc: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                let r = validate(&doc, &opts);
+                if !r.is_valid() {
+                    problems.push(format!("{}: {:?}", p.display(), r.findings));
+                }
+            }
+        }
+    }
+    eprintln!("{n} examples");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
