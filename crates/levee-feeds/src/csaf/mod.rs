@@ -2,14 +2,11 @@
 //! conversion of vulnerabilities to OSV records, and export of records as
 //! a CSAF security advisory or VEX document.
 
-use serde_json::Value;
-
-use crate::common::Conv;
-
+pub mod convert;
+pub mod export;
 pub mod validate;
 
+pub(crate) use convert::convert;
+pub use convert::purl_package;
+pub use export::{export, export_advisory, export_vex, ExportOptions, Profile};
 pub use validate::{validate, Finding, Report, ValidateOptions, MANDATORY_TESTS};
-
-pub(crate) fn convert(_path: Option<&str>, _d: &Value) -> Vec<Conv> {
-    Vec::new()
-}
