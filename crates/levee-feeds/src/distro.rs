@@ -62,6 +62,30 @@ pub(crate) fn alpine(path: Option<&str>, d: &Value) -> Vec<Conv> {
         let Some(fixes) = pkg.get("secfixes").and_then(Value::as_object) else {
             continue; // a package without secfixes states nothing
         };
+        // A non-CVE id that appears with several CVEs in this package
+        // (`GNUTLS-SA-2021-03-10` with CVE-2021-20231 and CVE-2021-20232)
+        // names a bundle: it is only ever `related`.
+        let mut with_cves: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for items in fixes.values() {
+            for item in items
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let toks: Vec<&str> = item.split_whitespace().collect();
+                let cves: Vec<String> = toks.iter().filter_map(|t| normalize_cve(t)).collect();
+                for t in toks.iter().filter(|t| normalize_cve(t).is_none()) {
+                    let e = with_cves.entry(t.to_string()).or_default();
+                    for c in &cves {
+                        if !e.contains(c) {
+                            e.push(c.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let bundle = |t: &str| with_cves.get(t).is_some_and(|c| c.len() > 1);
         // flaw id -> (aliases, related, fixed versions)
         let mut flaws: BTreeMap<String, Flaw> = BTreeMap::new();
         for (ver, items) in fixes {
@@ -91,8 +115,12 @@ pub(crate) fn alpine(path: Option<&str>, d: &Value) -> Vec<Conv> {
                     let e = flaws.entry(prim.clone()).or_default();
                     if cves.len() <= 1 {
                         for o in &others {
-                            if *o != prim && !e.0.contains(o) {
-                                e.0.push(o.clone());
+                            if *o == prim {
+                                continue;
+                            }
+                            let slot = if bundle(o) { &mut e.1 } else { &mut e.0 };
+                            if !slot.contains(o) {
+                                slot.push(o.clone());
                             }
                         }
                     } else {
