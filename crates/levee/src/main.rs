@@ -27,6 +27,9 @@ enum Command {
     /// Parse sanitizer and runtime crash reports.
     #[command(subcommand)]
     Crash(cmd::crash::Command),
+    /// Knowledge-base feeds: `levee db sync`.
+    #[command(subcommand)]
+    Db(cmd::db::Command),
     /// Score a CVSS v2, v3.x or v4.0 vector.
     Cvss(cmd::cvss::Args),
     /// Scan lockfiles, SBOMs and directories for known vulnerabilities.
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Version(c) => cmd::version::run(c),
         Command::Crash(c) => cmd::crash::run(c),
         Command::Cvss(a) => cmd::cvss::run(a),
+        Command::Db(c) => cmd::db::run(c),
         Command::Scan(a) => cmd::scan::run(a),
         Command::Config(c) => cmd::ops::config(c),
         Command::Backup(a) => cmd::ops::backup(a),
