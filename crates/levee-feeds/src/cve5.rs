@@ -43,7 +43,24 @@ pub fn ecosystem_for_collection(url: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn convert(_path: Option<&str>, d: &Value) -> Vec<Conv> {
-    vec![one(d)]
+    vec![one(d).map(|c| with_native(c, d.clone()))]
+}
+
+/// As [`convert`], moving the record into `database_specific.native`
+/// instead of copying it.
+pub(crate) fn convert_owned(d: Value) -> Conv {
+    one(&d).map(|c| with_native(c, d))
+}
+
+fn with_native(mut c: Converted, native: Value) -> Converted {
+    if let Some(ds) = c
+        .value
+        .get_mut("database_specific")
+        .and_then(Value::as_object_mut)
+    {
+        ds.insert("native".into(), native);
+    }
+    c
 }
 
 fn texts(list: Option<&Value>) -> Option<String> {
@@ -240,7 +257,6 @@ fn one(d: &Value) -> Conv {
     put(&mut ds, "kev", Value::Array(kev));
     put(&mut ds, "cwe_ids", json!(cwe_ids));
     put(&mut ds, "products", Value::Array(products));
-    ds.insert("native".into(), d.clone());
     let mut m = Map::new();
     m.insert("schema_version".into(), json!("1.6.0"));
     m.insert("id".into(), json!(id));
@@ -496,7 +512,8 @@ mod tests {
              {"other":{"type":"ssvc","content":{"id":"CVE-2021-44228","role":"CISA Coordinator","version":"2.0.3","options":[{"Exploitation":"active"},{"Automatable":"yes"},{"Technical Impact":"total"}]}}},
              {"other":{"type":"kev","content":{"dateAdded":"2021-12-10","reference":"https://www.cisa.gov/kev"}}}],
              "problemTypes":[{"descriptions":[{"type":"CWE","cweId":"CWE-502","lang":"en","description":"x"}]}]}]}});
-        let v = one(&d).unwrap().value;
+        let v = convert(None, &d).pop().unwrap().unwrap().value;
+        assert_eq!(v["database_specific"]["native"], d);
         assert_eq!(v["id"], "CVE-2021-44228");
         assert_eq!(v["affected"][0]["package"]["ecosystem"], "Maven");
         assert_eq!(v["affected"][0]["ranges"][0]["events"][1]["fixed"], "2.3.1");

@@ -446,6 +446,11 @@ fn convert_unit(
             }
         }
     };
+    if format == FeedFormat::CveJson5 && unwrap_wrapper(&value).0.is_none() {
+        // The common case (one CVE record per line): move, do not copy.
+        let c = cve5::convert_owned(value);
+        return vec![finish(source, None, u.line, u.index, c, limits)];
+    }
     let (path, data) = unwrap_wrapper(&value);
     if let Some(o) = value.as_object() {
         if path.is_none()
