@@ -235,6 +235,12 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<FeedFormat> {
     let b = skip_ws(bytes);
     match b.first()? {
         b'[' if looks_like_raw_debian(b) => Some(FeedFormat::DebianList),
+        b'[' => {
+            let v: Value = serde_json::from_slice(b).ok()?;
+            let first = v.as_array()?.first()?;
+            let (path, d) = unwrap_wrapper(first);
+            classify(path, d)
+        }
         b'{' => {
             let line_end = b.iter().position(|c| *c == b'\n').unwrap_or(b.len());
             let first = b.get(..line_end).unwrap_or_default();
@@ -446,6 +452,37 @@ fn convert_unit(
             }
         }
     };
+    if let Value::Array(items) = value {
+        // A JSON array of records: each element is a record.
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let v = serde_json::to_vec(&item).unwrap_or_default();
+            let sub = Unit {
+                line: u.line,
+                index: i as u64,
+                body: UnitBody::Json(&v),
+            };
+            if item.is_array() {
+                out.push(Err(reject(
+                    loc(Some(format!("[{i}]"))),
+                    FeedClass::NotAnObject,
+                    "nested array",
+                    None,
+                )));
+                continue;
+            }
+            out.extend(convert_unit(source, format, sub, limits));
+        }
+        if out.is_empty() {
+            out.push(Err(reject(
+                loc(None),
+                FeedClass::NotAnObject,
+                "empty array",
+                None,
+            )));
+        }
+        return out;
+    }
     if format == FeedFormat::CveJson5 && unwrap_wrapper(&value).0.is_none() {
         // The common case (one CVE record per line): move, do not copy.
         let c = cve5::convert_owned(value);

@@ -6,6 +6,14 @@ use std::collections::BTreeMap;
 
 use levee_feeds::{detect, read, FeedClass, FeedFormat};
 
+const PACKAGE_FEEDS: &[FeedFormat] = &[
+    FeedFormat::Gitlab,
+    FeedFormat::Rubysec,
+    FeedFormat::FriendsOfPhp,
+    FeedFormat::NodejsSecurityWg,
+    FeedFormat::HexAdvisories,
+];
+
 struct Stats {
     records: usize,
     rejections: BTreeMap<&'static str, usize>,
@@ -34,6 +42,35 @@ fn check(
                 assert!(ids.insert(r.id.clone()), "{rel}: duplicate id {}", r.id);
                 for w in &r.warnings {
                     *st.warnings.entry(w.code).or_default() += 1;
+                }
+                // Nothing is lost: the native record is kept.
+                let ds = r
+                    .database_specific
+                    .as_ref()
+                    .map(|d| d.to_value())
+                    .unwrap_or_default();
+                assert!(
+                    !ds["native"].is_null(),
+                    "{rel}: {} lacks database_specific.native",
+                    r.id
+                );
+                // Rule: an unparsed native range leaves the package without
+                // ranges and marks it `range_parsed: false` (ecosystem feeds).
+                if r.warnings.iter().any(|w| w.code == "range_unparsed")
+                    && PACKAGE_FEEDS.contains(&expect)
+                {
+                    let marked = r.affected.iter().any(|a| {
+                        a.ranges.is_empty()
+                            && a.database_specific
+                                .as_ref()
+                                .is_some_and(|d| d.to_value()["range_parsed"] == false)
+                    });
+                    let engine = ds.get("engine").is_some();
+                    assert!(
+                        marked || engine,
+                        "{rel}: {} has range_unparsed but no marked package",
+                        r.id
+                    );
                 }
             }
             Err(e) => {

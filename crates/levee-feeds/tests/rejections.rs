@@ -22,7 +22,7 @@ fn each_class_by_rule() {
             },
         ),
         (FeedClass::UnknownFormat, one(b"hello world", None)),
-        (FeedClass::NotAnObject, one(b"[1,2]", Some(FeedFormat::Gitlab))),
+        (FeedClass::NotAnObject, one(b"[[1,2]]", Some(FeedFormat::Gitlab))),
         (FeedClass::MissingField, one(br#"{"identifier":"CVE-2020-1234","date":"2020-01-01"}"#, Some(FeedFormat::Gitlab))),
         (FeedClass::NoId, one(br#"{"cveMetadata":{"cveId":"not-a-cve"}}"#, None)),
         (FeedClass::UnknownEcosystem, one(br#"{"package_slug":"cargo/x","identifier":"CVE-2020-1234","date":"2020-01-01"}"#, None)),
@@ -66,4 +66,19 @@ fn each_class_by_rule() {
 #[test]
 fn unknown_codes_are_not_classes() {
     assert_eq!(FeedClass::from_code("feed_whatever"), None);
+}
+
+#[test]
+fn json_arrays_of_records() {
+    let b = br#"[{"package_slug":"npm/a","identifier":"CVE-2020-1234","date":"2020-01-01","affected_range":"<1.0.0"},
+                {"package_slug":"npm/b","identifier":"CVE-2020-1235","date":"2020-01-01","affected_range":"<1.0.0"}]"#;
+    assert_eq!(levee_feeds::detect("x.json", b), Some(FeedFormat::Gitlab));
+    let recs: Vec<_> = read("x.json", b, None).map(|r| r.unwrap()).collect();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1].id, "GITLAB-npm:b-CVE-2020-1235");
+    let e = read("x.json", b"[1]", Some(FeedFormat::Gitlab))
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(FeedClass::of(&e), Some(FeedClass::NotAnObject));
 }
