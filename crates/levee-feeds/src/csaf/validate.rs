@@ -1424,7 +1424,12 @@ fn cvss_object(c: &mut Ctx, obj: &Value, p: &str, table: &[Metric], v2: bool) {
         let Some(given) = st(obj, name) else {
             continue;
         };
-        let in_vector = m.get(abbr).copied().unwrap_or(if v2 { "ND" } else { "X" });
+        // Only metrics the vector states are compared: an absent temporal
+        // or environmental metric leaves the property unconstrained (as the
+        // upstream test documents expect).
+        let Some(in_vector) = m.get(abbr).copied() else {
+            continue;
+        };
         let want = values
             .iter()
             .find(|(a, _)| *a == in_vector)
