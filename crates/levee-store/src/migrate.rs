@@ -29,10 +29,12 @@ macro_rules! migrations {
 pub static MIGRATIONS_SQLITE: &[MigrationInfo] = migrations!("sqlite":
     1 "0001_platform",
     2 "0002_identity",
+    4 "0004_frontier",
 );
 pub static MIGRATIONS_POSTGRES: &[MigrationInfo] = migrations!("postgres":
     1 "0001_platform",
     2 "0002_identity",
+    4 "0004_frontier",
 );
 
 fn checksum(sql: &str) -> String {
