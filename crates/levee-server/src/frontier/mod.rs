@@ -768,4 +768,30 @@ mod tests {
         // A grant token is not a revocation list and vice versa.
         assert!(verify_grant(&list(150, "x"), &keys, None, 150).is_err());
     }
+
+    proptest::proptest! {
+        /// Verification, key parsing and duration parsing never panic on
+        /// arbitrary input, and a token only verifies unmodified.
+        #[test]
+        fn never_panics(input in ".{0,300}", at in proptest::prelude::any::<i64>()) {
+            let k = SigningKey::from_bytes(&[5; 32]);
+            let keys = vec![PublicKey { kid: None, key: k.verifying_key() }];
+            let _ = verify_grant(&input, &keys, Some((&input, 60)), at);
+            let _ = jws::parse_public_keys(&input);
+            let _ = parse_duration(&input);
+            let tok = sign_grant(&k, "k", &GrantClaims {
+                iss: ISSUER.into(), sub: input.clone(), jti: "j".into(), aud: "a".into(),
+                iat: 0, nbf: 0, exp: i64::MAX, audience: "government".into(),
+                model: json!({}), terms: vec![],
+            });
+            let ok = verify_grant(&tok, &keys, None, at.max(0)).unwrap();
+            proptest::prop_assert_eq!(ok.verdict, if at.max(0) < i64::MAX { Verdict::Valid } else { Verdict::Expired });
+            let spliced = format!("{tok}{input}");
+            if !input.trim().is_empty() {
+                let r = verify_grant(&spliced, &keys, None, 1);
+                let valid = matches!(r, Ok(Verification { verdict: Verdict::Valid, .. }));
+                proptest::prop_assert!(!valid, "a modified token verified");
+            }
+        }
+    }
 }
