@@ -1646,3 +1646,60 @@ async fn nothing_approves_or_blocks_a_release() {
         }
     }
 }
+
+// ------------------------------------------------------------ worker
+
+#[tokio::test]
+async fn the_worker_records_windows_opening_and_closing() {
+    for w in worlds().await {
+        let keys = w.env.store.load_keyring(&w.env.master).await.unwrap();
+        let state = levee_server::AppState::new(
+            w.env.store.clone(),
+            keys,
+            levee_server::Settings {
+                run_worker: true,
+                ..Default::default()
+            },
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(levee_server::worker::run(state, stop_rx));
+        let store = w.env.store.clone();
+        let grant = w.grant.clone();
+        let actions = move || {
+            let store = store.clone();
+            let grant = grant.clone();
+            async move {
+                store
+                    .audit_entries_for_objects(&[grant])
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.actor == "levee")
+                    .map(|e| e.action)
+                    .collect::<Vec<_>>()
+            }
+        };
+        let wait_for = async |n: usize| {
+            for _ in 0..400 {
+                if actions().await.len() >= n {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            actions().await
+        };
+        // Before the window: nothing recorded.
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert!(actions().await.is_empty());
+        w.env.clock.advance_secs(10 * DAY);
+        assert_eq!(wait_for(1).await, vec!["grant.window_open"]);
+        w.env.clock.advance_secs(30 * DAY);
+        assert_eq!(
+            wait_for(2).await,
+            vec!["grant.window_open", "grant.window_close"]
+        );
+        let _ = stop_tx.send(true);
+        worker.await.unwrap();
+        assert!(w.env.store.audit_verify(&[]).await.unwrap().is_ok());
+    }
+}

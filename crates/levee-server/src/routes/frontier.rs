@@ -1318,6 +1318,19 @@ pub async fn create_grant(
                         "starts_at": g.starts_at, "ends_at": g.ends_at, "terms": g.terms}),
             )
             .await?;
+            // The clock opens and closes the window; the worker records
+            // both moments in the audit chain (`worker::execute`).
+            for (kind, at) in [
+                (crate::worker::FRONTIER_WINDOW_OPEN, g.starts_at),
+                (crate::worker::FRONTIER_WINDOW_CLOSE, g.ends_at),
+            ] {
+                tx.enqueue(
+                    &levee_store::jobs::NewJob::new(kind, json!({"grant": g.id}))
+                        .at(at)
+                        .dedup(format!("{kind}:{}", g.id)),
+                )
+                .await?;
+            }
             Ok((
                 StatusCode::CREATED,
                 grant_json_with(&g, &docs, &[], tx.now()),
