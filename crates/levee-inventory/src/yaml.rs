@@ -3,6 +3,9 @@
 //! anything is copied). Scalars stay strings, so `version: 1.10` keeps its
 //! spelling.
 
+/// Nodes that may be copied through aliases in one document.
+const MAX_ALIAS_NODES: usize = 100_000;
+
 use crate::util::{Fail, R};
 use crate::{Limits, Location};
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -67,6 +70,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut total: usize = 0;
+    let mut alias_total: usize = 0;
     let mut root: Option<Node> = None;
     let too_many = |line: usize| {
         Fail::limit(
@@ -110,7 +114,12 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
                     Fail::malformed(Location::line(line), "YAML alias to an unknown anchor")
                 })?;
                 total = total.saturating_add(n.size);
-                if total > limits.max_yaml_nodes {
+                // Nodes copied through aliases have a budget of their own,
+                // far below the document's: lockfiles barely use aliases,
+                // and each alias costs a deep copy, so a bomb must stop
+                // before the copying (not the counting) gets expensive.
+                alias_total = alias_total.saturating_add(n.size);
+                if total > limits.max_yaml_nodes || alias_total > MAX_ALIAS_NODES {
                     return Err(too_many(line));
                 }
                 Some((n.clone(), 0))

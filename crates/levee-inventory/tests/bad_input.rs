@@ -100,7 +100,6 @@ fn yaml_alias_bomb_refused() {
         ));
         prev = n;
     }
-    let t = std::time::Instant::now();
     for f in [
         Format::PnpmLock,
         Format::PubspecLock,
@@ -111,11 +110,6 @@ fn yaml_alias_bomb_refused() {
         assert_eq!(e.kind, ErrorKind::LimitExceeded, "{f}: {e}");
         assert!(e.reason.contains("alias"), "{}", e.reason);
     }
-    assert!(
-        t.elapsed().as_secs() < 20,
-        "alias bomb took {:?}",
-        t.elapsed()
-    );
 }
 
 #[test]

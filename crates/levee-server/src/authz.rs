@@ -164,6 +164,8 @@ pub enum Action<'a> {
     RevokeToken(&'a Org, &'a TokenInfo),
     ReadAudit,
     Admin,
+    // ===== frontier-model framework (issue 9) — see `frontier_authorize` =====
+    Frontier(Frontier<'a>),
 }
 
 fn deny_write_scope(c: &Caller) -> Result<(), ApiError> {
@@ -273,6 +275,7 @@ pub fn authorize(c: &Caller, action: Action<'_>) -> Result<(), ApiError> {
                 Err(ApiError::not_found())
             }
         }
+        Frontier(f) => frontier_authorize(c, f),
     }
 }
 
@@ -364,6 +367,283 @@ pub fn validate_label(tlp: Tlp, recipients: &[String]) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+// ======================================================================
+// ===== frontier-model framework (issue 9) =============================
+// ======================================================================
+//
+// Who may see a model: members of its developer org (directly or by
+// delegation); orgs with the evaluator or government capability once the
+// developer has opted in; and orgs that are party to it (grantees of an
+// access grant, trusted partners). Platform administrators administer
+// identity; they do not see the framework's records by virtue of that.
+//
+// Release fields are written by the developer alone. There is no action
+// that approves, blocks or delays a release.
+
+/// What authorization needs to know about a model.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelFacts<'a> {
+    pub owner_org: &'a str,
+    /// Evaluators and government see a model once it was opted in.
+    pub ever_opted_in: bool,
+    /// Grantee orgs of its grants and its trusted partners.
+    pub party_orgs: &'a [String],
+}
+
+/// How much of an assessment a caller reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessmentView {
+    /// The assessing evaluator org and government: the commitment, every
+    /// run with classified scores, the designation.
+    Full,
+    /// The developer: the designation and its date, unclassified scores;
+    /// never the threshold (which the server does not hold) or a
+    /// classified score.
+    Developer,
+}
+
+#[derive(Debug)]
+pub enum Frontier<'a> {
+    CreateModel(&'a Org),
+    ListModels,
+    ReadModel(ModelFacts<'a>),
+    /// Release fields, modality, opt-in and opt-out.
+    WriteModel(ModelFacts<'a>),
+    /// The developer's complete record.
+    Export(&'a Org),
+    CreateAssessment {
+        model: ModelFacts<'a>,
+        evaluator: &'a Org,
+    },
+    ReadAssessment {
+        model: ModelFacts<'a>,
+        assessor: &'a str,
+    },
+    /// Benchmark runs and the designation.
+    WriteAssessment {
+        model: ModelFacts<'a>,
+        assessor: &'a str,
+    },
+    PublishTerms(&'a Org),
+    /// `party`: the caller's org is named in a grant of the terms' owner.
+    ReadTerms {
+        owner: &'a Org,
+        party: bool,
+    },
+    CreateGrant(ModelFacts<'a>),
+    ReadGrant {
+        model: ModelFacts<'a>,
+        grantees: &'a [String],
+    },
+    RevokeGrant {
+        model: ModelFacts<'a>,
+        grantees: &'a [String],
+    },
+    /// Accept the terms of, or take the access token of, a grant for `org`.
+    UseGrant {
+        model: ModelFacts<'a>,
+        grantees: &'a [String],
+        org: &'a str,
+    },
+    Nominate(ModelFacts<'a>),
+    ReadPartner {
+        model: ModelFacts<'a>,
+        partner_org: &'a str,
+        trusted: bool,
+    },
+    DecidePartner {
+        model: ModelFacts<'a>,
+        partner_org: &'a str,
+        trusted: bool,
+        government: &'a Org,
+    },
+    WithdrawPartner {
+        model: ModelFacts<'a>,
+        partner_org: &'a str,
+        trusted: bool,
+    },
+    ReadPolicy,
+    SetPolicy,
+    ReadRevocations,
+}
+
+fn in_org(c: &Caller, org: &str) -> bool {
+    c.roles.contains_key(org)
+}
+
+fn writer_in(c: &Caller, org: &str) -> bool {
+    c.can_write_scope() && c.role_in(org).is_some_and(OrgRole::can_write)
+}
+
+/// The developer org's members (directly or by delegation).
+fn is_developer(c: &Caller, m: &ModelFacts<'_>) -> bool {
+    in_org(c, m.owner_org)
+}
+
+fn oversight(c: &Caller) -> bool {
+    c.has_capability(Capability::Evaluator) || c.has_capability(Capability::Government)
+}
+
+pub fn model_visible(c: &Caller, m: &ModelFacts<'_>) -> bool {
+    is_developer(c, m)
+        || (m.ever_opted_in && oversight(c))
+        || m.party_orgs.iter().any(|o| in_org(c, o))
+}
+
+/// How much of an assessment `c` may read, if anything.
+pub fn assessment_view(c: &Caller, m: &ModelFacts<'_>, assessor: &str) -> Option<AssessmentView> {
+    if !model_visible(c, m) {
+        return None;
+    }
+    if in_org(c, assessor) || c.has_capability(Capability::Government) {
+        Some(AssessmentView::Full)
+    } else if is_developer(c, m) {
+        Some(AssessmentView::Developer)
+    } else {
+        None
+    }
+}
+
+fn see(ok: bool) -> Result<(), ApiError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+fn allow(ok: bool, why: &str) -> Result<(), ApiError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(why))
+    }
+}
+
+fn frontier_authorize(c: &Caller, f: Frontier<'_>) -> Result<(), ApiError> {
+    use Frontier::*;
+    match f {
+        ListModels | ReadPolicy | ReadRevocations => Ok(()),
+        SetPolicy => {
+            see(c.is_platform_admin())?;
+            deny_write_scope(c)
+        }
+        CreateModel(org) | PublishTerms(org) => {
+            see(in_org(c, &org.id))?;
+            allow(
+                org.capabilities.contains(Capability::ModelDeveloper),
+                "only an organization with the model_developer capability does this",
+            )?;
+            deny_write_scope(c)?;
+            allow(
+                writer_in(c, &org.id),
+                "requires a member or admin role in the developer organization",
+            )
+        }
+        Export(org) => {
+            see(in_org(c, &org.id))?;
+            allow(
+                org.capabilities.contains(Capability::ModelDeveloper),
+                "only a model developer has a frontier record to export",
+            )
+        }
+        ReadModel(m) => see(model_visible(c, &m)),
+        WriteModel(m) | CreateGrant(m) | Nominate(m) => {
+            see(model_visible(c, &m))?;
+            deny_write_scope(c)?;
+            allow(
+                writer_in(c, m.owner_org),
+                "only the model's developer does this; Levee records, it never decides a release",
+            )
+        }
+        CreateAssessment { model, evaluator } => {
+            see(model_visible(c, &model))?;
+            deny_write_scope(c)?;
+            allow(
+                evaluator.capabilities.contains(Capability::Evaluator)
+                    && writer_in(c, &evaluator.id)
+                    && c.direct_member_of(&evaluator.id),
+                "assessments are recorded by members of an evaluator organization",
+            )
+        }
+        ReadAssessment { model, assessor } => see(assessment_view(c, &model, assessor).is_some()),
+        WriteAssessment { model, assessor } => {
+            see(assessment_view(c, &model, assessor).is_some())?;
+            deny_write_scope(c)?;
+            allow(
+                writer_in(c, assessor) && c.direct_member_of(assessor),
+                "only the assessing evaluator organization records runs and the designation",
+            )
+        }
+        ReadTerms { owner, party } => see(in_org(c, &owner.id) || party || oversight(c)),
+        ReadGrant { model, grantees } => {
+            see(is_developer(c, &model) || grantees.iter().any(|g| in_org(c, g)))
+        }
+        RevokeGrant { model, grantees } => {
+            see(is_developer(c, &model) || grantees.iter().any(|g| in_org(c, g)))?;
+            deny_write_scope(c)?;
+            allow(
+                writer_in(c, model.owner_org),
+                "only the model's developer revokes a grant",
+            )
+        }
+        UseGrant {
+            model,
+            grantees,
+            org,
+        } => {
+            see(is_developer(c, &model) || grantees.iter().any(|g| in_org(c, g)))?;
+            deny_write_scope(c)?;
+            allow(
+                grantees.iter().any(|g| g == org) && writer_in(c, org),
+                "only a member of a grantee organization accepts the terms or takes access",
+            )
+        }
+        ReadPartner {
+            model,
+            partner_org,
+            trusted,
+        } => see(partner_visible(c, &model, partner_org, trusted)),
+        DecidePartner {
+            model,
+            partner_org,
+            trusted,
+            government,
+        } => {
+            see(partner_visible(c, &model, partner_org, trusted))?;
+            deny_write_scope(c)?;
+            allow(
+                government.capabilities.contains(Capability::Government)
+                    && writer_in(c, &government.id)
+                    && c.direct_member_of(&government.id),
+                "only an organization with the government capability concurs or objects",
+            )
+        }
+        WithdrawPartner {
+            model,
+            partner_org,
+            trusted,
+        } => {
+            see(partner_visible(c, &model, partner_org, trusted))?;
+            deny_write_scope(c)?;
+            allow(
+                writer_in(c, model.owner_org),
+                "only the model's developer withdraws a nomination",
+            )
+        }
+    }
+}
+
+/// A nomination is seen by the developer, by government (which decides on
+/// it) and, once trusted, by the partner itself.
+pub fn partner_visible(c: &Caller, m: &ModelFacts<'_>, partner_org: &str, trusted: bool) -> bool {
+    is_developer(c, m)
+        || (m.ever_opted_in && c.has_capability(Capability::Government))
+        || (trusted && in_org(c, partner_org))
+}
+
+// ===== end of the frontier-model framework block =====================
 
 #[cfg(test)]
 mod tests {

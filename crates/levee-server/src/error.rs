@@ -43,6 +43,24 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "Idempotency key reused with a different body",
     ),
     ("rate_limited", 429, "Too many requests"),
+    // frontier-model framework (issue 9)
+    (
+        "window_too_long",
+        422,
+        "Access window longer than the maximum",
+    ),
+    ("window_invalid", 422, "Invalid access window"),
+    ("model_not_covered", 422, "Model is not designated covered"),
+    ("model_opted_out", 422, "Model is not opted in"),
+    (
+        "partner_not_trusted",
+        422,
+        "Partner lacks government concurrence",
+    ),
+    ("unknown_terms", 422, "Unknown terms document or version"),
+    ("terms_not_accepted", 409, "Terms not yet accepted"),
+    ("grant_revoked", 409, "Grant revoked"),
+    ("window_closed", 409, "Access window closed"),
     ("internal", 500, "Internal error"),
     ("unavailable", 503, "Service unavailable"),
 ];

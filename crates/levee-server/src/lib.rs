@@ -20,6 +20,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod error;
 pub mod extract;
+pub mod frontier;
 pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;

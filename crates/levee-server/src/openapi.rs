@@ -36,7 +36,7 @@ pub fn document() -> Value {
                     "description": "A retry with the same key and body returns the first response; the same key with another body answers 422."}));
             }
         }
-        if matches!(r.method, "POST" | "PATCH") {
+        if matches!(r.method, "POST" | "PATCH" | "PUT") {
             op["requestBody"] = json!({"content": {"application/json": {}}});
         }
         if let Some(obj) = entry.as_object_mut() {

@@ -16,7 +16,20 @@ use serde_json::json;
 use crate::AppState;
 
 /// Job kinds this worker knows.
-pub const KINDS: &[&str] = &["probe", "audit.checkpoint"];
+pub const KINDS: &[&str] = &[
+    "probe",
+    "audit.checkpoint",
+    // issue 9: access windows open and close by the clock
+    FRONTIER_WINDOW_OPEN,
+    FRONTIER_WINDOW_CLOSE,
+];
+
+/// Jobs scheduled at a grant's start and end: they record in the audit
+/// chain that the window opened or closed (unless the grant was revoked
+/// first). Whether a window is open is always decided by the clock; these
+/// make the record complete.
+pub const FRONTIER_WINDOW_OPEN: &str = "frontier.window_open";
+pub const FRONTIER_WINDOW_CLOSE: &str = "frontier.window_close";
 
 /// How often scheduled work runs.
 const CHECKPOINT_EVERY_SECS: i64 = 3600;
@@ -157,6 +170,36 @@ async fn execute(state: &AppState, owner: &str, job: &Job) -> Result<WriteTx, St
                 .await
                 .map_err(|e| e.to_string())?;
             store.write().await.map_err(|e| e.to_string())
+        }
+        FRONTIER_WINDOW_OPEN | FRONTIER_WINDOW_CLOSE => {
+            let id = job
+                .payload
+                .get("grant")
+                .and_then(|v| v.as_str())
+                .ok_or("no grant in the payload")?;
+            let g = store.frontier_grant(id).await.map_err(|e| e.to_string())?;
+            let m = store
+                .frontier_model(&g.model_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut tx = store.write().await.map_err(|e| e.to_string())?;
+            if g.revoked_at.is_none() {
+                let (action, at) = if job.kind == FRONTIER_WINDOW_OPEN {
+                    ("grant.window_open", g.starts_at)
+                } else {
+                    ("grant.window_close", g.ends_at)
+                };
+                tx.audit(
+                    "levee",
+                    Some(&m.org_id),
+                    action,
+                    &g.id,
+                    &json!({"at": at, "grantees": g.grantees}),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            }
+            Ok(tx)
         }
         other => Err(format!("unknown job kind {other:?}")),
     }

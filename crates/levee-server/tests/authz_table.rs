@@ -31,6 +31,8 @@ struct World {
     hospital: String,
     spare: String,
     h_member_id: String,
+    /// issue 9: the frontier-model framework's objects (see `frontier_world`).
+    fr: FrontierIds,
 }
 
 async fn world(env: &Env) -> World {
@@ -100,11 +102,13 @@ async fn world(env: &Env) -> World {
     }
     // Let the short token expire; the others live on.
     env.clock.advance_secs(120);
+    let fr = frontier_world(env).await;
     World {
         tokens,
         hospital,
         spare,
         h_member_id: h_member,
+        fr,
     }
 }
 
@@ -226,6 +230,151 @@ fn rows() -> Vec<Row> {
         ("GET", "/metrics", [200; 12]),
         ("GET", "/api/v1/openapi.json", [200; 12]),
         ("GET", "/api/v1/docs", [200; 12]),
+        // ----- issue 9: the frontier-model framework. None of these callers
+        // is party to the developer's model: list routes answer 200 (with
+        // nothing of it), object routes 404, and the hospital, which is no
+        // model developer, may not register models or terms (403). The full
+        // frontier role table is in tests/frontier.rs.
+        (
+            "GET",
+            "/api/v1/models",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/models",
+            [U, U, U, U, 404, 403, 403, 403, 403, 403, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/models/export",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/models/{id}",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "PATCH",
+            "/api/v1/models/{id}",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/models/{id}/opt-in",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/models/{id}/opt-out",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/assessments",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/assessments",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/assessments/{id}",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/runs",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/assessments/{id}/designation",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/grants",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/grants",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/grants/terms",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/grants/terms",
+            [U, U, U, U, 404, 403, 403, 403, 403, 403, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/grants/revocations",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/grants/policy",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "PUT",
+            "/api/v1/grants/policy",
+            [U, U, U, U, 200, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/grants/{id}",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/grants/{id}/revoke",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/grants/{id}/accept",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/grants/{id}/token",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/partners",
+            [U, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "POST",
+            "/api/v1/partners",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "GET",
+            "/api/v1/partners/{id}",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/partners/{id}/decision",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
+        (
+            "DELETE",
+            "/api/v1/partners/{id}",
+            [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
     ]
 }
 
@@ -247,6 +396,8 @@ async fn prepare(
     let h = &w.hospital;
     let path = template.replace("{id}", h);
     match (method, template) {
+        // issue 9 (frontier) first: its PATCH/POST bodies differ.
+        (_, t) if is_frontier(t) => frontier_prepare(w, method, t, n).await,
         ("POST", "/api/v1/orgs") => (
             path,
             Some(json!({"name": format!("New org {n}"), "capabilities": ["finder"]})),
@@ -489,4 +640,168 @@ async fn audit_shows_each_caller_only_its_own() {
         }
         assert!(seen >= all, "pagination saw {seen} of {all}");
     }
+}
+
+// ----- issue 9: the frontier-model framework ---------------------------
+
+struct FrontierIds {
+    dev: String,
+    gov: String,
+    eval: String,
+    model: String,
+    assessment: String,
+    grant: String,
+    partner: String,
+}
+
+fn is_frontier(t: &str) -> bool {
+    [
+        "/api/v1/models",
+        "/api/v1/assessments",
+        "/api/v1/grants",
+        "/api/v1/partners",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}
+
+/// A model developer with a covered model, a government grant and a
+/// trusted partner — none of which the table's callers are party to.
+async fn frontier_world(env: &Env) -> FrontierIds {
+    let dev = env
+        .org("Frontier Lab", &["model_developer"], json!({}))
+        .await;
+    let eval = env.org("Evaluator", &["evaluator"], json!({})).await;
+    let gov = env.org("Agency", &["government"], json!({})).await;
+    let partner_org = env
+        .org("Grid", &["operator"], json!({"sector": "electric"}))
+        .await;
+    let mut tok = BTreeMap::new();
+    for (k, org) in [("dev", &dev), ("eval", &eval), ("gov", &gov)] {
+        let u = env
+            .member(org, &format!("{k}@frontier.example"), "admin")
+            .await;
+        let (t, _) = env
+            .token(&u, Some(org), &["read", "write"], Some(365 * 86_400))
+            .await;
+        tok.insert(k, t);
+    }
+    let call = |k: &'static str, m: &'static str, p: String, b: Value| {
+        let t = tok[k].clone();
+        async move {
+            let r = env.call(m, &p, Some(&t), Some(b)).await;
+            assert!(r.status.is_success(), "{m} {p}: {}", r.body);
+            r.body["id"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    let at = |days: i64| env.store.now().plus_secs(days * 86_400).to_rfc3339();
+    let mut terms = Vec::new();
+    for kind in levee_server::frontier::TERMS_KINDS {
+        call(
+            "dev",
+            "POST",
+            "/api/v1/grants/terms".into(),
+            json!({"org_id": dev, "kind": kind, "version": "1", "title": kind, "body": "terms"}),
+        )
+        .await;
+        terms.push(json!({"kind": kind, "version": "1"}));
+    }
+    let model = call(
+        "dev",
+        "POST",
+        "/api/v1/models".into(),
+        json!({"org_id": dev, "name": "M", "version": "1", "modality": "text",
+            "planned_release_at": at(40), "opt_in": true}),
+    )
+    .await;
+    let commitment = format!("sha256:{}", "ab".repeat(32));
+    let assessment = call(
+        "eval",
+        "POST",
+        "/api/v1/assessments".into(),
+        json!({"model_id": model, "evaluator_org_id": eval, "commitment": commitment}),
+    )
+    .await;
+    call(
+        "eval",
+        "POST",
+        format!("/api/v1/assessments/{assessment}/designation"),
+        json!({"covered": true}),
+    )
+    .await;
+    let grant = call(
+        "dev",
+        "POST",
+        "/api/v1/grants".into(),
+        json!({"model_id": model, "audience": "government", "org_ids": [eval],
+            "starts_at": at(10), "ends_at": at(40), "terms": terms}),
+    )
+    .await;
+    let partner = call("dev", "POST", "/api/v1/partners".into(),
+        json!({"model_id": model, "org_id": partner_org, "category": "critical_infrastructure_operator"})).await;
+    call(
+        "gov",
+        "POST",
+        format!("/api/v1/partners/{partner}/decision"),
+        json!({"org_id": gov, "decision": "concur"}),
+    )
+    .await;
+    FrontierIds {
+        dev,
+        gov,
+        eval,
+        model,
+        assessment,
+        grant,
+        partner,
+    }
+}
+
+async fn frontier_prepare(w: &World, method: &str, t: &str, n: usize) -> (String, Option<Value>) {
+    let f = &w.fr;
+    let id = if t.starts_with("/api/v1/models") {
+        &f.model
+    } else if t.starts_with("/api/v1/assessments") {
+        &f.assessment
+    } else if t.starts_with("/api/v1/grants") {
+        &f.grant
+    } else {
+        &f.partner
+    };
+    let path = t.replace("{id}", id);
+    let terms: Vec<Value> = levee_server::frontier::TERMS_KINDS
+        .iter()
+        .map(|k| json!({"kind": k, "version": "1"}))
+        .collect();
+    let body = match (method, t) {
+        ("GET", "/api/v1/models/export") | ("GET", "/api/v1/grants/terms") => {
+            return (format!("{path}?org_id={}", f.dev), None)
+        }
+        ("GET", _) | ("DELETE", _) => None,
+        ("POST", "/api/v1/models") => Some(json!({"org_id": w.hospital, "name": format!("m{n}"),
+            "version": "1", "modality": "text", "planned_release_at": "2030-01-01T00:00:00Z"})),
+        ("PATCH", _) => Some(json!({"released_at": "2030-01-01T00:00:00Z"})),
+        ("POST", "/api/v1/assessments") => Some(json!({"model_id": f.model,
+            "evaluator_org_id": w.hospital, "commitment": format!("sha256:{}", "cd".repeat(32))})),
+        ("POST", "/api/v1/assessments/{id}/runs") => Some(json!({"suite": "s", "version": "1",
+            "tasks": [{"task": "t", "score": 1.0, "classified": true}]})),
+        ("POST", "/api/v1/assessments/{id}/designation") => Some(json!({"covered": false})),
+        ("POST", "/api/v1/grants") => Some(json!({"model_id": f.model, "audience": "government",
+            "org_ids": [f.eval], "starts_at": "2030-01-01T00:00:00Z",
+            "ends_at": "2030-01-02T00:00:00Z", "terms": terms})),
+        ("POST", "/api/v1/grants/terms") => {
+            Some(json!({"org_id": w.hospital, "kind": "non_disclosure",
+            "version": format!("v{n}"), "title": "NDA", "body": "b"}))
+        }
+        ("PUT", "/api/v1/grants/policy") => Some(json!({"max_window_days": 30})),
+        ("POST", "/api/v1/grants/{id}/accept") => Some(json!({"org_id": f.eval, "terms": terms})),
+        ("POST", "/api/v1/grants/{id}/token") => Some(json!({"org_id": f.eval})),
+        ("POST", "/api/v1/partners") => Some(json!({"model_id": f.model, "org_id": w.spare,
+            "category": "security_vendor"})),
+        ("POST", "/api/v1/partners/{id}/decision") => {
+            Some(json!({"org_id": f.gov, "decision": "object"}))
+        }
+        _ => Some(json!({})),
+    };
+    (path, body)
 }

@@ -38,6 +38,16 @@ pub const TABLES: &[&str] = &[
     "kb_kev",
     "kb_epss",
     "kb_cwe",
+    // issue 9: the frontier-model framework
+    "frontier_models",
+    "frontier_consents",
+    "frontier_assessments",
+    "frontier_runs",
+    "frontier_terms",
+    "frontier_partners",
+    "frontier_grants",
+    "frontier_grantees",
+    "frontier_acceptances",
 ];
 
 /// The column kinds both backends share.

@@ -29,6 +29,7 @@ pub mod audit;
 pub mod backup;
 pub mod changes;
 pub mod cursor;
+pub mod frontier;
 pub mod identity;
 pub mod jobs;
 pub mod kb;

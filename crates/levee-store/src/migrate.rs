@@ -34,6 +34,7 @@ pub static MIGRATIONS: &[MigrationInfo] = migrations!(
     1 "0001_platform",
     2 "0002_identity",
     3 "0003_knowledge",
+    4 "0004_frontier",
 );
 
 /// One source of DDL for both backends: the few dialect differences are

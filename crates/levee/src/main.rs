@@ -55,6 +55,10 @@ enum Command {
     /// Administer API tokens on local storage.
     #[command(subcommand)]
     Token(cmd::org::TokenCommand),
+    /// Frontier-model early access: verify grant tokens offline; commit to
+    /// and prove against a sealed threshold.
+    #[command(subcommand)]
+    Grant(cmd::grant::Command),
 }
 
 /// The exit code scheme shared by every subcommand.
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         Command::Org(c) => cmd::org::org(c),
         Command::Token(c) => cmd::org::token(c),
         Command::User(c) => cmd::org::user(c),
+        Command::Grant(c) => cmd::grant::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

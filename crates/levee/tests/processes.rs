@@ -273,6 +273,19 @@ fn backup_restore_and_migrate_keep_every_row_and_the_chain() {
 
     let verify = levee(&["audit", "verify", "--data-dir", &data, "--checkpoint", &cp]);
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    // Key rotation: the old checkpoint still verifies; both keys are listed.
+    let rot = levee(&["audit", "rotate-key", "--data-dir", &data]);
+    assert_eq!(rot.status.code(), Some(0), "{}", stderr(&rot));
+    let keys: serde_json::Value =
+        serde_json::from_slice(&levee(&["audit", "keys", "--data-dir", &data]).stdout).unwrap();
+    assert_eq!(keys["keys"].as_array().unwrap().len(), 2);
+    let verify = levee(&["audit", "verify", "--data-dir", &data, "--checkpoint", &cp]);
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "after rotation: {}",
+        stdout(&verify)
+    );
 
     let backup = dir.path().join("backup.db").display().to_string();
     let b = levee(&["backup", &backup, "--data-dir", &data]);

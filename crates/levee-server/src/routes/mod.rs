@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 pub mod admin;
+pub mod frontier;
 pub mod identity;
 pub mod system;
 
@@ -239,6 +240,35 @@ pub const ROUTES: &[RouteInfo] = &[
         "operations",
         "Enqueue a job (platform admins)",
     ),
+    // ----- the frontier-model framework (issue 9) -----
+    r("GET", "/api/v1/models", "frontier", true, "Frontier models the caller may see"),
+    ri("POST", "/api/v1/models", "frontier", "Register a model (developer); optionally opt in"),
+    r("GET", "/api/v1/models/export", "frontier", true, "The developer's complete frontier record as JSON (?org_id=)"),
+    r("GET", "/api/v1/models/{id}", "frontier", true, "One model, with its designation and date"),
+    r("PATCH", "/api/v1/models/{id}", "frontier", true, "Release fields (developer only; Levee only records them)"),
+    r("POST", "/api/v1/models/{id}/opt-in", "frontier", true, "Opt in to assessment (developer)"),
+    r("POST", "/api/v1/models/{id}/opt-out", "frontier", true, "Opt out (developer); revokes every live grant"),
+    r("GET", "/api/v1/assessments", "frontier", true, "Assessments the caller may see (?model_id=)"),
+    ri("POST", "/api/v1/assessments", "frontier", "Start an assessment with a threshold commitment (evaluator)"),
+    r("GET", "/api/v1/assessments/{id}", "frontier", true, "One assessment (full view for assessor and government; designation and unclassified scores for the developer)"),
+    ri("POST", "/api/v1/assessments/{id}/runs", "frontier", "Record a benchmark run with per-task classified flags (assessor)"),
+    r("POST", "/api/v1/assessments/{id}/designation", "frontier", true, "Record the designation, covered or not (assessor)"),
+    r("GET", "/api/v1/grants", "frontier", true, "Early-access grants the caller may see (?model_id=)"),
+    ri("POST", "/api/v1/grants", "frontier", "Grant early access to named government evaluators or trusted partners (developer)"),
+    r("GET", "/api/v1/grants/terms", "frontier", true, "Versioned terms documents of a developer (?org_id=)"),
+    ri("POST", "/api/v1/grants/terms", "frontier", "Publish a versioned terms document (developer)"),
+    r("GET", "/api/v1/grants/revocations", "frontier", true, "Signed revocation list (EdDSA JWS) of the grants the caller may see"),
+    r("GET", "/api/v1/grants/policy", "frontier", true, "The configured maximum early-access window"),
+    r("PUT", "/api/v1/grants/policy", "frontier", true, "Set the maximum early-access window (platform admins, at most 30 days)"),
+    r("GET", "/api/v1/grants/{id}", "frontier", true, "One grant: window status by the clock, terms, acceptances"),
+    r("POST", "/api/v1/grants/{id}/revoke", "frontier", true, "Revoke a grant (developer)"),
+    r("POST", "/api/v1/grants/{id}/accept", "frontier", true, "Accept the grant's terms for a grantee org"),
+    r("POST", "/api/v1/grants/{id}/token", "frontier", true, "Take access: the grant as an EdDSA JWS with kid (grantee; audited)"),
+    r("GET", "/api/v1/partners", "frontier", true, "Trusted-partner nominations the caller may see (?model_id=)"),
+    ri("POST", "/api/v1/partners", "frontier", "Nominate a trusted partner (developer)"),
+    r("GET", "/api/v1/partners/{id}", "frontier", true, "One nomination"),
+    r("POST", "/api/v1/partners/{id}/decision", "frontier", true, "Concur or object (government)"),
+    r("DELETE", "/api/v1/partners/{id}", "frontier", true, "Withdraw a nomination (developer); revokes the partner's live grants"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -287,6 +317,57 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/admin/jobs",
             get(admin::list_jobs).post(admin::enqueue_job),
+        )
+        // ----- the frontier-model framework (issue 9) -----
+        .route(
+            "/api/v1/models",
+            get(frontier::list_models).post(frontier::create_model),
+        )
+        .route("/api/v1/models/export", get(frontier::export))
+        .route(
+            "/api/v1/models/{id}",
+            get(frontier::get_model).patch(frontier::update_model),
+        )
+        .route("/api/v1/models/{id}/opt-in", post(frontier::opt_in))
+        .route("/api/v1/models/{id}/opt-out", post(frontier::opt_out))
+        .route(
+            "/api/v1/assessments",
+            get(frontier::list_assessments).post(frontier::create_assessment),
+        )
+        .route("/api/v1/assessments/{id}", get(frontier::get_assessment))
+        .route("/api/v1/assessments/{id}/runs", post(frontier::create_run))
+        .route(
+            "/api/v1/assessments/{id}/designation",
+            post(frontier::designate),
+        )
+        .route(
+            "/api/v1/grants",
+            get(frontier::list_grants).post(frontier::create_grant),
+        )
+        .route(
+            "/api/v1/grants/terms",
+            get(frontier::list_terms).post(frontier::publish_terms),
+        )
+        .route("/api/v1/grants/revocations", get(frontier::revocations))
+        .route(
+            "/api/v1/grants/policy",
+            get(frontier::get_policy).put(frontier::set_policy),
+        )
+        .route("/api/v1/grants/{id}", get(frontier::get_grant))
+        .route("/api/v1/grants/{id}/revoke", post(frontier::revoke_grant))
+        .route("/api/v1/grants/{id}/accept", post(frontier::accept_terms))
+        .route("/api/v1/grants/{id}/token", post(frontier::grant_token))
+        .route(
+            "/api/v1/partners",
+            get(frontier::list_partners).post(frontier::nominate),
+        )
+        .route(
+            "/api/v1/partners/{id}",
+            get(frontier::get_partner).delete(frontier::withdraw_partner),
+        )
+        .route(
+            "/api/v1/partners/{id}/decision",
+            post(frontier::decide_partner),
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()

@@ -18,6 +18,18 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         checkpoint: Vec<PathBuf>,
     },
+    /// Retire the current signing key and create a new one (old public
+    /// keys keep verifying earlier checkpoints and grants). Prints the new
+    /// key id.
+    RotateKey {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// List the signing public keys as a JWK Set.
+    Keys {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Sign a checkpoint at the chain's head and print it as JSON (keep it
     /// somewhere the database's administrators cannot change).
     Checkpoint {
@@ -53,6 +65,42 @@ pub fn run(c: Command) -> Result<u8> {
                         Ok(1)
                     }
                 }
+            })
+        }
+        Command::RotateKey { storage } => {
+            let s = storage.resolve(&FileConfig::load(storage.config.as_deref())?);
+            runtime()?.block_on(async {
+                let (store, _, master) = s.open_with_keys().await?;
+                let kid = store.rotate_signing_key(&master).await?;
+                let mut tx = store.write().await?;
+                tx.audit(
+                    "cli",
+                    None,
+                    "key.rotate",
+                    &kid,
+                    &serde_json::json!({"purpose": "signing"}),
+                )
+                .await?;
+                tx.commit().await?;
+                println!("{kid}");
+                Ok(0)
+            })
+        }
+        Command::Keys { storage } => {
+            let s = storage.resolve(&FileConfig::load(storage.config.as_deref())?);
+            runtime()?.block_on(async {
+                let store = s.open().await?;
+                let keys: Vec<_> = store
+                    .public_keys()
+                    .await?
+                    .into_iter()
+                    .map(|k| {
+                        serde_json::json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig",
+                            "kid": k.kid, "x": k.x, "retired": k.retired})
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "keys": keys }))?);
+                Ok(0)
             })
         }
         Command::Checkpoint { storage } => {

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod crash;
 pub mod cvss;
 pub mod db;
+pub mod grant;
 pub mod ops;
 pub mod org;
 pub mod scan;
