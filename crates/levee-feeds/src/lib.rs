@@ -31,6 +31,7 @@ pub mod cve5;
 pub mod distro;
 pub mod ecosystems;
 pub mod gitlab;
+mod yaml;
 
 use std::str::FromStr;
 
@@ -256,7 +257,13 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<FeedFormat> {
                     .filter(|_| d.is_string())
             })
         }
-        _ => None,
+        _ => {
+            // Native YAML: classify the first document.
+            let text = std::str::from_utf8(bytes).ok()?;
+            let docs = yaml::documents(text, &Limits::default());
+            let v = docs.into_iter().next()?.value.ok()?;
+            classify(Some(name), &v)
+        }
     }
 }
 
@@ -292,11 +299,14 @@ struct Unit<'a> {
     line: Option<u64>,
     index: u64,
     body: UnitBody<'a>,
+    /// The unit is the whole input (its name is the record's path).
+    whole: bool,
 }
 
 enum UnitBody<'a> {
     Json(&'a [u8]),
     Text(String),
+    Yaml(Result<Value, String>),
 }
 
 fn location(
@@ -374,8 +384,24 @@ pub fn finish(
     }
 }
 
-fn units(bytes: &[u8], format: FeedFormat) -> Box<dyn Iterator<Item = Unit<'_>> + '_> {
+fn units<'a>(
+    bytes: &'a [u8],
+    format: FeedFormat,
+    limits: &Limits,
+) -> Box<dyn Iterator<Item = Unit<'a>> + 'a> {
     let b = skip_ws(bytes);
+    if format != FeedFormat::DebianList && !matches!(b.first(), Some(b'{' | b'[')) && !b.is_empty()
+    {
+        // Native YAML (GitLab, RubySec, FriendsOfPHP, Hex repositories).
+        let text = String::from_utf8_lossy(bytes);
+        let docs = yaml::documents(&text, limits);
+        return Box::new(docs.into_iter().enumerate().map(|(i, d)| Unit {
+            line: Some(d.line),
+            index: i as u64,
+            body: UnitBody::Yaml(d.value),
+            whole: true,
+        }));
+    }
     if format == FeedFormat::DebianList && b.first() != Some(&b'{') {
         let text = String::from_utf8_lossy(bytes).into_owned();
         return Box::new(
@@ -386,6 +412,7 @@ fn units(bytes: &[u8], format: FeedFormat) -> Box<dyn Iterator<Item = Unit<'_>> 
                     line: Some(line),
                     index: i as u64,
                     body: UnitBody::Text(t),
+                    whole: false,
                 }),
         );
     }
@@ -406,6 +433,7 @@ fn units(bytes: &[u8], format: FeedFormat) -> Box<dyn Iterator<Item = Unit<'_>> 
                     line: Some(ln as u64 + 1),
                     index: i as u64,
                     body: UnitBody::Json(l),
+                    whole: false,
                 }),
         )
     } else {
@@ -413,6 +441,7 @@ fn units(bytes: &[u8], format: FeedFormat) -> Box<dyn Iterator<Item = Unit<'_>> 
             line: Some(1),
             index: 0,
             body: UnitBody::Json(bytes),
+            whole: true,
         }))
     }
 }
@@ -426,6 +455,8 @@ fn convert_unit(
     let loc = |path: Option<String>| location(source, None, u.line, u.index, path);
     let value = match &u.body {
         UnitBody::Text(t) => Value::String(t.clone()),
+        UnitBody::Yaml(Ok(v)) => v.clone(),
+        UnitBody::Yaml(Err(e)) => return vec![Err(reject(loc(None), FeedClass::Syntax, e, None))],
         UnitBody::Json(b) => {
             if b.len() > limits.max_record_bytes {
                 return vec![Err(reject(
@@ -461,6 +492,7 @@ fn convert_unit(
                 line: u.line,
                 index: i as u64,
                 body: UnitBody::Json(&v),
+                whole: false,
             };
             if item.is_array() {
                 out.push(Err(reject(
@@ -513,7 +545,9 @@ fn convert_unit(
         }
         return out;
     }
-    for c in format.convert(entry, data) {
+    // A whole-file input is named by its source (ids derive from file names).
+    let conv_path = entry.or(if u.whole { Some(source) } else { None });
+    for c in format.convert(conv_path, data) {
         out.push(finish(source, entry, u.line, u.index, c, limits));
     }
     out
@@ -572,11 +606,10 @@ pub fn read_with<'a>(
         };
     }
     let src = source.to_string();
+    let it = units(bytes, format, limits);
     let limits = limits.clone();
     FeedRecords {
         format: Some(format),
-        inner: Box::new(
-            units(bytes, format).flat_map(move |u| convert_unit(&src, format, u, &limits)),
-        ),
+        inner: Box::new(it.flat_map(move |u| convert_unit(&src, format, u, &limits))),
     }
 }
