@@ -247,7 +247,11 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<FeedFormat> {
             let first = b.get(..line_end).unwrap_or_default();
             let v: Value = match serde_json::from_slice(first) {
                 Ok(v) => v,
-                Err(_) => serde_json::from_slice(b).ok()?,
+                Err(_) => match serde_json::from_slice(b) {
+                    Ok(v) => v,
+                    // A prefix of a large pretty-printed document.
+                    Err(_) => return classify(Some(name), &sniff(b)),
+                },
             };
             let (path, d) = unwrap_wrapper(&v);
             classify(path, d).or_else(|| {
@@ -261,10 +265,62 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<FeedFormat> {
             // Native YAML: classify the first document.
             let text = std::str::from_utf8(bytes).ok()?;
             let docs = yaml::documents(text, &Limits::default());
-            let v = docs.into_iter().next()?.value.ok()?;
-            classify(Some(name), &v)
+            match docs.into_iter().next()?.value {
+                Ok(v) => classify(Some(name), &v),
+                // A prefix cut inside a document.
+                Err(_) => classify(Some(name), &sniff(b)),
+            }
         }
     }
+}
+
+/// The keys `classify` looks at, found by text search in a prefix that does
+/// not parse (a document cut at the detection window): `"key":` (JSON) or
+/// `key:` at the start of a line (YAML).
+fn sniff(b: &[u8]) -> Value {
+    const KEYS: &[&str] = &[
+        "cveMetadata",
+        "package_slug",
+        "gem",
+        "engine",
+        "patched_versions",
+        "unaffected_versions",
+        "title",
+        "branches",
+        "module_name",
+        "vulnerable_versions",
+        "vulnerable",
+        "patched",
+        "packages",
+        "distroversion",
+        "reponame",
+        "vulnerable_version_ranges",
+        "tracking",
+    ];
+    let has = |k: &str| {
+        memfind(b, format!("\"{k}\"").as_bytes())
+            || memfind(b, format!("\n{k}:").as_bytes())
+            || b.starts_with(format!("{k}:").as_bytes())
+    };
+    let mut m = serde_json::Map::new();
+    for k in KEYS {
+        if has(k) {
+            m.insert((*k).to_string(), Value::Bool(true));
+        }
+    }
+    if memfind(b, b"\"CVE_RECORD\"") {
+        m.insert("dataType".into(), Value::String("CVE_RECORD".into()));
+    }
+    if memfind(b, b"\"csaf_version\"") {
+        m.insert(
+            "document".into(),
+            serde_json::json!({"csaf_version": "2.0"}),
+        );
+    }
+    if memfind(b, b"composer://") && has("reference") {
+        m.insert("reference".into(), Value::String("composer://".into()));
+    }
+    Value::Object(m)
 }
 
 /// The records of one feed input, lazily.

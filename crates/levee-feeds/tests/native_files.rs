@@ -106,3 +106,38 @@ fn yaml_bombs_and_garbage_are_rejected_by_class() {
     assert!(e.reason.contains("aliases"));
     assert_eq!(detect("x.txt", b"just some text"), None);
 }
+
+#[test]
+fn detection_on_a_cut_prefix() {
+    // The importer detects on the first 64 KiB: a large pretty-printed
+    // document is cut in the middle.
+    let rec = serde_json::to_string_pretty(
+        &json!({"document": {"category": "csaf_vex", "csaf_version": "2.0",
+        "notes": [{"text": "x".repeat(100_000)}]}}),
+    )
+    .unwrap();
+    assert_eq!(
+        detect("big.json", &rec.as_bytes()[..65_536]),
+        Some(FeedFormat::Csaf)
+    );
+    // As published: dataType and cveMetadata before the containers.
+    let cve = format!(
+        "{{\n  \"dataType\": \"CVE_RECORD\",\n  \"cveMetadata\": {{\"cveId\": \"CVE-2024-1234\"}},\n  \"containers\": {{\"cna\": {{\"descriptions\": [{{\"value\": \"{}\"}}]}}}}\n}}",
+        "y".repeat(100_000)
+    );
+    assert_eq!(
+        detect("c.json", &cve.as_bytes()[..65_536]),
+        Some(FeedFormat::CveJson5)
+    );
+    let y = format!(
+        "package_slug: npm/x\ndescription: |\n  {}\n",
+        "z".repeat(100_000)
+    );
+    assert_eq!(
+        detect("x.yml", &y.as_bytes()[..1000]),
+        Some(FeedFormat::Gitlab)
+    );
+    // OSV stays OSV.
+    let osv = serde_json::to_string_pretty(&json!({"id": "GHSA-1", "modified": "2024-01-01T00:00:00Z", "details": "d".repeat(100_000)})).unwrap();
+    assert_eq!(detect("o.json", &osv.as_bytes()[..65_536]), None);
+}
