@@ -494,11 +494,22 @@ fn sync(a: SyncArgs) -> Result<u8> {
         }
         all.push(stats);
     }
+    // Until levee_kb::import is on main, changed files are read and
+    // checked, not stored: say so instead of implying a store write.
+    let import_mode = if a.no_import {
+        "none"
+    } else {
+        "read-only (knowledge-base import not wired yet)"
+    };
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"feeds": all}))?
-        );
+        let out = serde_json::json!({
+            "feeds": all,
+            "import": import_mode,
+            "database_url_given": a.database_url.is_some(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else if !a.no_import {
+        eprintln!("note: import is {import_mode}");
     }
     Ok(code)
 }
