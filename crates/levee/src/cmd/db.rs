@@ -67,7 +67,8 @@ pub struct SyncArgs {
     /// Download only; do not import.
     #[arg(long)]
     pub no_import: bool,
-    /// Per-request timeout in seconds.
+    /// Seconds without any data before a download is given up (it resumes
+    /// on the next sync).
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
     /// Print the summary as JSON.
@@ -461,7 +462,10 @@ fn sync(a: SyncArgs) -> Result<u8> {
     let mut store = Store::open(data_dir.join("feeds"))?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(a.timeout.max(1))))
+        // A stall limit, not a total: large dumps may take long, but a
+        // connection that stops delivering is given up (and resumed later).
+        .timeout_connect(Some(Duration::from_secs(30)))
+        .timeout_per_read(Some(Duration::from_secs(a.timeout.max(1))))
         .user_agent(concat!("levee/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
