@@ -20,6 +20,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod error;
 pub mod extract;
+pub mod kbindex;
 pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Arc<metrics::Metrics>,
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// The OSV matching index (knowledge base), built on first use.
+    pub kb_index: Arc<kbindex::KbIndex>,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::default(),
             limiter: Arc::new(limiter),
+            kb_index: Arc::default(),
         }
     }
 }
