@@ -29,7 +29,7 @@ use serde_json::Value;
 /// One vulnerability as a caller sees it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct VulnView {
-    /// The group key.
+    /// The group key (see [`public_key`]).
     pub id: String,
     /// Every id of the visible records: their ids and aliases, sorted.
     pub aliases: Vec<String>,
@@ -222,7 +222,31 @@ pub async fn visible_records(
         .into_iter()
         .filter(|r| visible(r))
         .collect();
-    Ok((!recs.is_empty()).then_some((group, recs)))
+    // Only an id that a visible record names resolves: an alias known only
+    // from hidden records would confirm that they exist.
+    if !recs
+        .iter()
+        .any(|r| r.id == id || r.aliases.iter().any(|a| a == id))
+    {
+        return Ok(None);
+    }
+    Ok(Some((group, recs)))
+}
+
+/// The id under which the caller sees the group: the group key when a
+/// visible record names it, else the lowest CVE id the visible records
+/// name, else the lowest visible record id. (The group key may come from a
+/// record the caller may not see; it is never shown then.)
+pub fn public_key(group: &str, recs: &[StoredRecord]) -> String {
+    let ids = all_ids(recs);
+    if ids.contains(group) {
+        return group.to_string();
+    }
+    ids.iter()
+        .find(|i| is_cve(i))
+        .or_else(|| recs.iter().map(|r| &r.id).min())
+        .cloned()
+        .unwrap_or_else(|| group.to_string())
 }
 
 /// Load the view of the vulnerability `id` names, from the records
@@ -415,7 +439,10 @@ pub fn assemble(
         let Some(p) = p else { continue };
         for a in &p.affected {
             let Some(pkg) = &a.package else { continue };
-            let key = (pkg.ecosystem.clone(), pkg.name.clone());
+            let key = (
+                pkg.ecosystem.clone(),
+                package_key(&pkg.ecosystem, &pkg.name),
+            );
             let entry = pkgs.entry(key).or_insert_with(|| AffectedView {
                 ecosystem: pkg.ecosystem.clone(),
                 name: pkg.name.clone(),
@@ -611,7 +638,7 @@ pub fn assemble(
         })
         .collect();
     VulnView {
-        id: group.to_string(),
+        id: public_key(group, recs),
         aliases,
         summary,
         details,
@@ -628,6 +655,16 @@ pub fn assemble(
         cwes,
         links,
         references: references.into_iter().collect(),
+    }
+}
+
+/// A package name as its ecosystem compares names (PyPI: PEP 503), so
+/// that `Demo_Pkg` and `demo-pkg` from two sources are one package.
+pub fn package_key(ecosystem: &str, name: &str) -> String {
+    if ecosystem.split(':').next() == Some("PyPI") {
+        levee_versions::purl::pep503(name)
+    } else {
+        name.to_string()
     }
 }
 
@@ -786,6 +823,17 @@ mod tests {
         assert_eq!(v.withdrawn, None);
         let v = assemble("CVE-2024-0001", "x", &[c], &[pc], &Enrichment::default());
         assert!(v.withdrawn.is_some());
+    }
+
+    #[test]
+    fn a_hidden_group_key_is_never_shown() {
+        let (a, _) = stored(GHSA, "ghsa", "CVE-2024-0001");
+        assert_eq!(public_key("CVE-2024-0001", std::slice::from_ref(&a)), "CVE-2024-0001");
+        // The key came from a record the caller cannot see.
+        assert_eq!(public_key("CVE-2023-0002", std::slice::from_ref(&a)), "CVE-2024-0001");
+        let (mut b, _) = stored(PYSEC, "pypa", "X");
+        b.aliases.clear();
+        assert_eq!(public_key("CVE-2023-0002", &[b]), "PYSEC-2024-1");
     }
 
     #[test]

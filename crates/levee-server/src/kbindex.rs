@@ -5,7 +5,7 @@
 //! kept current by tailing the change log (`kind = "kb_record"`), so every
 //! process of a PostgreSQL deployment converges on the same answers.
 //!
-//! [`KbIndex::find`] is the one entry point the OSV routes call; swapping the
+//! [`KbIndex::find_many`] is the one entry point the OSV routes call; swapping the
 //! matching engine (e.g. for a `levee-match` crate) means replacing it.
 //!
 //! Matching follows osv.dev: a version matches an affected entry when the
@@ -272,62 +272,22 @@ impl KbIndex {
         Ok(())
     }
 
-    /// Records affected per `probe` (see the module docs), restricted to
-    /// what `visible` accepts, sorted by id. `pkg = None` only with a
+    /// Records affected per query (see the module docs), restricted to
+    /// what `visible` accepts, each sorted by id; one refresh and one
+    /// consistent snapshot for the whole list. `pkg = None` only with a
     /// commit probe.
-    pub async fn find(
+    pub async fn find_many(
         &self,
         store: &Store,
-        pkg: Option<&PackageRef>,
-        probe: &Probe,
+        queries: &[(Option<&PackageRef>, &Probe)],
         visible: impl Fn(&Label) -> bool,
-    ) -> Result<Vec<Hit>, StoreError> {
+    ) -> Result<Vec<Vec<Hit>>, StoreError> {
         self.refresh(store).await?;
         let st = self.state.read().await;
-        let want = pkg.map(|p| {
-            let base = base_ecosystem(&p.ecosystem);
-            let name = normalize_name(&base, &p.name);
-            let release = p.ecosystem.split_once(':').map(|(_, r)| r.to_string());
-            ((base, name), release)
-        });
-        let candidates: Vec<&String> = match (&want, probe) {
-            (Some((key, _)), _) => st.by_pkg.get(key).into_iter().flatten().collect(),
-            (None, Probe::Commit(c)) => st
-                .by_commit
-                .get(&c.to_ascii_lowercase())
-                .into_iter()
-                .flatten()
-                .collect(),
-            (None, _) => Vec::new(),
-        };
-        let mut out = Vec::new();
-        for id in candidates {
-            let Some(rec) = st.records.get(id) else {
-                continue;
-            };
-            if rec.withdrawn || !visible(&rec.label) {
-                continue;
-            }
-            let hit = match &want {
-                Some((key, release)) => rec.affected.iter().any(|a| {
-                    &a.key == key
-                        && (release.is_none() || &a.release == release)
-                        && entry_matches(a, probe)
-                }),
-                None => {
-                    rec.affected.iter().any(|a| entry_matches(a, probe))
-                        || (rec.affected.is_empty() && matches!(probe, Probe::Commit(_)))
-                }
-            };
-            if hit {
-                out.push(Hit {
-                    id: rec.id.clone(),
-                    modified: rec.modified,
-                });
-            }
-        }
-        out.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(out)
+        Ok(queries
+            .iter()
+            .map(|(pkg, probe)| lookup(&st, *pkg, probe, &visible))
+            .collect())
     }
 
     /// Number of records indexed (for tests and metrics).
@@ -338,6 +298,58 @@ impl KbIndex {
     pub async fn is_empty(&self) -> bool {
         self.len().await == 0
     }
+}
+
+fn lookup(
+    st: &State,
+    pkg: Option<&PackageRef>,
+    probe: &Probe,
+    visible: &impl Fn(&Label) -> bool,
+) -> Vec<Hit> {
+    let want = pkg.map(|p| {
+        let base = base_ecosystem(&p.ecosystem);
+        let name = normalize_name(&base, &p.name);
+        let release = p.ecosystem.split_once(':').map(|(_, r)| r.to_string());
+        ((base, name), release)
+    });
+    let candidates: Vec<&String> = match (&want, probe) {
+        (Some((key, _)), _) => st.by_pkg.get(key).into_iter().flatten().collect(),
+        (None, Probe::Commit(c)) => st
+            .by_commit
+            .get(&c.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+            .collect(),
+        (None, _) => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for id in candidates {
+        let Some(rec) = st.records.get(id) else {
+            continue;
+        };
+        if rec.withdrawn || !visible(&rec.label) {
+            continue;
+        }
+        let hit = match &want {
+            Some((key, release)) => rec.affected.iter().any(|a| {
+                &a.key == key
+                    && (release.is_none() || &a.release == release)
+                    && entry_matches(a, probe)
+            }),
+            None => {
+                rec.affected.iter().any(|a| entry_matches(a, probe))
+                    || (rec.affected.is_empty() && matches!(probe, Probe::Commit(_)))
+            }
+        };
+        if hit {
+            out.push(Hit {
+                id: rec.id.clone(),
+                modified: rec.modified,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
 }
 
 fn entry_matches(a: &IndexedAffected, probe: &Probe) -> bool {

@@ -134,7 +134,8 @@ pub struct SearchQuery {
 
 #[derive(Serialize)]
 struct SearchItem {
-    /// The vulnerability (group key).
+    /// The vulnerability: its group key, unless only hidden records name
+    /// it (see `levee_kb::view::public_key`).
     id: String,
     record: String,
     source: String,
@@ -189,7 +190,7 @@ pub async fn search(
                 continue;
             }
             items.push(SearchItem {
-                id: r.vuln_id,
+                id: levee_kb::view::public_key(&r.vuln_id, std::slice::from_ref(&r)),
                 record: r.id,
                 source: r.source,
                 aliases: r.aliases,
@@ -280,8 +281,8 @@ pub async fn changes(
         items.push(ChangeItem {
             seq: r.seq,
             osv: raw(&r.json)?,
+            vuln_id: levee_kb::view::public_key(&r.vuln_id, std::slice::from_ref(&r)),
             id: r.id,
-            vuln_id: r.vuln_id,
             source: r.source,
             modified: r.modified,
             withdrawn: r.withdrawn,
@@ -500,13 +501,31 @@ pub fn resolve_query(q: &OsvQuery) -> Result<(Option<PackageRef>, Probe, Option<
 async fn find(
     s: &AppState,
     caller: Option<&Caller>,
-    pkg: Option<&PackageRef>,
-    probe: &Probe,
-) -> ApiResult<Vec<Hit>> {
+    queries: &[(Option<PackageRef>, Probe, Option<String>)],
+) -> ApiResult<Vec<Vec<Hit>>> {
     let now = s.store.now();
-    Ok(s.kb_index
-        .find(&s.store, pkg, probe, |l| authz::can_read_kb(caller, l, now))
-        .await?)
+    let refs: Vec<(Option<&PackageRef>, &Probe)> = queries
+        .iter()
+        .map(|(p, probe, _)| (p.as_ref(), probe))
+        .collect();
+    let mut out = s
+        .kb_index
+        .find_many(&s.store, &refs, |l| authz::can_read_kb(caller, l, now))
+        .await?;
+    // `page_token`: we answer in one page; a token from another server is
+    // honoured as "ids after this one".
+    for (hits, (_, _, token)) in out.iter_mut().zip(queries) {
+        if let Some(t) = token {
+            hits.retain(|h| &h.id > t);
+        }
+    }
+    Ok(out)
+}
+
+/// osv.dev's time format: RFC 3339 UTC, fraction only when there is one.
+fn osv_time(t: levee_model::Timestamp) -> String {
+    let s = t.to_rfc3339();
+    s.replace(".000000Z", "Z")
 }
 
 fn body_json<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> ApiResult<T> {
@@ -559,11 +578,11 @@ pub async fn osv_query(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let q: OsvQuery = body_json(body)?;
-    let (pkg, probe, token) = resolve_query(&q).map_err(ApiError::validation)?;
-    let mut hits = find(&s, c.as_ref(), pkg.as_ref(), &probe).await?;
-    if let Some(t) = token {
-        hits.retain(|h| h.id > t);
-    }
+    let query = resolve_query(&q).map_err(ApiError::validation)?;
+    let hits = find(&s, c.as_ref(), &[query])
+        .await?
+        .pop()
+        .unwrap_or_default();
     let vulns = full_records(&s, &hits, &mut HashMap::new()).await?;
     let body = serde_json::to_string(&FullResult { vulns })
         .map_err(|e| ApiError::internal(e.to_string()))?;
@@ -614,13 +633,10 @@ pub async fn osv_querybatch(
             resolve_query(q).map_err(|e| ApiError::validation(format!("queries[{i}]: {e}")))?,
         );
     }
+    let results = find(&s, c.as_ref(), &resolved).await?;
     let mut cache = HashMap::new();
     let mut out = String::from("{\"results\":[");
-    for (i, (pkg, probe, token)) in resolved.iter().enumerate() {
-        let mut hits = find(&s, c.as_ref(), pkg.as_ref(), probe).await?;
-        if let Some(t) = token {
-            hits.retain(|h| &h.id > t);
-        }
+    for (i, hits) in results.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -634,7 +650,7 @@ pub async fn osv_querybatch(
                     .into_iter()
                     .map(|h| IdModified {
                         id: h.id,
-                        modified: h.modified.to_rfc3339(),
+                        modified: osv_time(h.modified),
                     })
                     .collect(),
             })
