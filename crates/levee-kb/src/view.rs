@@ -828,9 +828,15 @@ mod tests {
     #[test]
     fn a_hidden_group_key_is_never_shown() {
         let (a, _) = stored(GHSA, "ghsa", "CVE-2024-0001");
-        assert_eq!(public_key("CVE-2024-0001", std::slice::from_ref(&a)), "CVE-2024-0001");
+        assert_eq!(
+            public_key("CVE-2024-0001", std::slice::from_ref(&a)),
+            "CVE-2024-0001"
+        );
         // The key came from a record the caller cannot see.
-        assert_eq!(public_key("CVE-2023-0002", std::slice::from_ref(&a)), "CVE-2024-0001");
+        assert_eq!(
+            public_key("CVE-2023-0002", std::slice::from_ref(&a)),
+            "CVE-2024-0001"
+        );
         let (mut b, _) = stored(PYSEC, "pypa", "X");
         b.aliases.clear();
         assert_eq!(public_key("CVE-2023-0002", &[b]), "PYSEC-2024-1");
