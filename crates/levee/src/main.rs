@@ -49,6 +49,9 @@ enum Command {
     /// Administer API tokens on local storage.
     #[command(subcommand)]
     Token(cmd::org::TokenCommand),
+    /// Show a vulnerability from the knowledge base (local storage).
+    #[command(subcommand)]
+    Vuln(cmd::vuln::Command),
 }
 
 /// The exit code scheme shared by every subcommand.
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Audit(c) => cmd::audit::run(c),
         Command::Org(c) => cmd::org::org(c),
         Command::Token(c) => cmd::org::token(c),
+        Command::Vuln(c) => cmd::vuln::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,3 +9,4 @@ pub mod org;
 pub mod scan;
 pub mod serve;
 pub mod version;
+pub mod vuln;
