@@ -44,6 +44,11 @@ pub fn run(c: Command) -> Result<u8> {
             storage,
         } => {
             let s = storage.resolve(&FileConfig::load(storage.config.as_deref())?);
+            // A read never creates a database.
+            if s.database_url.is_none() && !s.data_dir.join("levee.db").exists() {
+                eprintln!("levee: no database in {}", s.data_dir.display());
+                return Ok(crate::EXIT_ERROR);
+            }
             let view = runtime()?.block_on(async {
                 let store = s.open().await?;
                 let v = levee_kb::view::load(&store, &id, |_| true).await;
