@@ -610,3 +610,33 @@ async fn read_only_cannot_mint_write_tokens_and_keys_rotate() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn totp_seeds_are_stored_sealed() {
+    let env = common::env_on(levee_store::testing::sqlite()).await;
+    let org = env
+        .org("Utility", &["operator"], json!({"sector": "water"}))
+        .await;
+    let user = env.member(&org, "ops@utility.example", "admin").await;
+    let (tok, _) = env
+        .token(&user, Some(&org), &["read", "write"], Some(86_400))
+        .await;
+    let r = env
+        .call("POST", "/api/v1/me/totp", Some(&tok), Some(json!({})))
+        .await;
+    let b32 = r.body["secret"].as_str().unwrap().to_string();
+    let raw = decode_b32(&b32);
+    let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+    let r = env
+        .call(
+            "POST",
+            "/api/v1/me/totp",
+            Some(&tok),
+            Some(json!({"secret": b32, "code": code})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let stored = env.store.totp_secret(&user).await.unwrap().unwrap();
+    assert_ne!(stored, raw, "the seed is not stored in the clear");
+    assert!(stored.len() > raw.len(), "sealed: nonce and tag added");
+}

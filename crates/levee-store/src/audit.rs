@@ -168,7 +168,8 @@ impl WriteTx {
 }
 
 impl Store {
-    /// Audit entries with `seq > after`, visible per `orgs` (None = all).
+    /// Audit entries with `seq > after`: all of them (`orgs = None`), or
+    /// those of the given orgs plus the given actor's own.
     pub async fn audit_entries(
         &self,
         after: i64,
@@ -176,35 +177,39 @@ impl Store {
         orgs: Option<&[String]>,
         actor: Option<&str>,
     ) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        ))
-        .bind(after)
-        .bind(if orgs.is_some() {
-            100_000
-        } else {
-            limit.clamp(1, 1000)
-        })
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let e = entry_from_row(r)?;
-            let visible = match orgs {
-                None => true,
-                Some(list) => {
-                    e.org_id.as_ref().is_some_and(|o| list.contains(o))
-                        || actor.is_some_and(|a| a == e.actor)
-                }
-            };
-            if visible {
-                out.push(e);
-                if out.len() as i64 >= limit.clamp(1, 1000) {
-                    break;
-                }
+        let limit = limit.clamp(1, 1000);
+        let rows = match orgs {
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ))
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
             }
-        }
-        Ok(out)
+            Some(list) => {
+                let org_params: Vec<String> =
+                    (0..list.len()).map(|i| format!("${}", i + 4)).collect();
+                let org_clause = if list.is_empty() {
+                    String::new()
+                } else {
+                    format!(" OR org_id IN ({})", org_params.join(","))
+                };
+                let sql = format!(
+                    "SELECT {COLS} FROM audit_log WHERE seq > $1 AND (actor = $3{org_clause}) ORDER BY seq LIMIT $2"
+                );
+                let mut q = sqlx::query(&sql)
+                    .bind(after)
+                    .bind(limit)
+                    .bind(actor.unwrap_or(""));
+                for o in list {
+                    q = q.bind(o);
+                }
+                q.fetch_all(&self.pool).await?
+            }
+        };
+        rows.iter().map(entry_from_row).collect()
     }
 
     /// Sign and store a checkpoint at the chain's current head.
@@ -300,15 +305,14 @@ impl Store {
             sqlx::query("SELECT seq, hash, at, kid, signature FROM audit_checkpoints ORDER BY seq")
                 .fetch_all(&self.pool)
                 .await?;
+        let keys = self.public_keys().await?;
         let mut all = Vec::new();
         for r in &stored {
             let kid: String = r.try_get("kid")?;
-            let public_key = self
-                .public_keys()
-                .await?
-                .into_iter()
+            let public_key = keys
+                .iter()
                 .find(|k| k.kid == kid)
-                .map(|k| k.x)
+                .map(|k| k.x.clone())
                 .unwrap_or_default();
             all.push(Checkpoint {
                 seq: r.try_get("seq")?,

@@ -21,6 +21,8 @@ use crate::{Result, Store, StoreError, WriteTx};
 pub const PURPOSE_AUDIT: &str = "audit-hmac";
 pub const PURPOSE_SIGNING: &str = "signing-ed25519";
 pub const PURPOSE_WEBHOOK: &str = "webhook-secret";
+/// Seals small secrets kept in rows (TOTP seeds, webhook secrets).
+pub const PURPOSE_DATA: &str = "data-seal";
 
 /// The key-encryption key. `Debug` never shows it.
 #[derive(Clone)]
@@ -160,6 +162,21 @@ pub struct PublicKeyInfo {
 pub struct Keyring {
     pub audit_key: [u8; 32],
     pub signer: Signer,
+    data_key: MasterKey,
+}
+
+impl Keyring {
+    /// Seal a small secret for storage in a row; `context` (e.g. the user
+    /// id) is bound as associated data, so a sealed value cannot be moved
+    /// to another row.
+    pub fn seal(&self, context: &str, secret: &[u8]) -> Vec<u8> {
+        self.data_key.seal(context, PURPOSE_DATA, secret)
+    }
+
+    /// Open what [`Keyring::seal`] sealed for the same `context`.
+    pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+        self.data_key.open(context, PURPOSE_DATA, sealed)
+    }
 }
 
 impl std::fmt::Debug for Keyring {
@@ -244,6 +261,18 @@ impl Store {
                 k.to_vec()
             }
         };
+        let data = match current(&mut tx, PURPOSE_DATA).await? {
+            Some((kid, sealed)) => master.open(&kid, PURPOSE_DATA, &sealed)?,
+            None => {
+                let mut k = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut k);
+                insert_key(&mut tx, master, PURPOSE_DATA, &k, None).await?;
+                k.to_vec()
+            }
+        };
+        let data_key: [u8; 32] = data
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("data key has a bad length".into()))?;
         let signer = match current(&mut tx, PURPOSE_SIGNING).await? {
             Some((kid, sealed)) => {
                 let raw = master.open(&kid, PURPOSE_SIGNING, &sealed)?;
@@ -273,7 +302,11 @@ impl Store {
             .try_into()
             .map_err(|_| StoreError::Corrupt("audit key has a bad length".into()))?;
         self.set_audit_key(audit_key);
-        Ok(Keyring { audit_key, signer })
+        Ok(Keyring {
+            audit_key,
+            signer,
+            data_key: MasterKey(data_key),
+        })
     }
 
     /// Retire the current signing key and create a new one. Old public keys

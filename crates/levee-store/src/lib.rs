@@ -38,7 +38,7 @@ pub mod testing;
 
 pub use changes::Change;
 pub use cursor::Cursor;
-pub use migrate::{MigrationInfo, MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};
+pub use migrate::{for_backend, MigrationInfo, MIGRATIONS};
 /// Re-exported for tests and tools that need raw SQL.
 pub use sqlx;
 

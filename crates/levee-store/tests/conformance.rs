@@ -56,12 +56,7 @@ async fn concurrent_opens_migrate_once() {
             .fetch_one(a.pool())
             .await
             .unwrap();
-        assert_eq!(
-            n,
-            levee_store::MIGRATIONS_SQLITE.len() as i64,
-            "{}",
-            db.name
-        );
+        assert_eq!(n, levee_store::MIGRATIONS.len() as i64, "{}", db.name);
         assert_eq!(
             a.schema_version().await.unwrap(),
             b.schema_version().await.unwrap()

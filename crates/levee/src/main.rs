@@ -46,6 +46,9 @@ enum Command {
     /// Administer organizations on local storage.
     #[command(subcommand)]
     Org(cmd::org::OrgCommand),
+    /// Administer users on local storage (erasure of personal data).
+    #[command(subcommand)]
+    User(cmd::org::UserCommand),
     /// Administer API tokens on local storage.
     #[command(subcommand)]
     Token(cmd::org::TokenCommand),
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::Audit(c) => cmd::audit::run(c),
         Command::Org(c) => cmd::org::org(c),
         Command::Token(c) => cmd::org::token(c),
+        Command::User(c) => cmd::org::user(c),
         Command::Vuln(c) => cmd::vuln::run(c),
     };
     match result {

@@ -315,6 +315,33 @@ fn backup_restore_and_migrate_keep_every_row_and_the_chain() {
         assert_eq!(again.status.code(), Some(2));
     }
 
+    // Erasing a person keeps the chain intact.
+    let first: serde_json::Value = serde_json::from_str(listed.lines().next().unwrap()).unwrap();
+    let org_id = first["id"].as_str().unwrap();
+    let o = levee(&[
+        "org",
+        "add-member",
+        org_id,
+        "person@example.org",
+        "--data-dir",
+        &restored,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let uid = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let e = levee(&["user", "erase", &uid, "--data-dir", &restored]);
+    assert_eq!(e.status.code(), Some(0), "{}", stderr(&e));
+    let v = levee(&["audit", "verify", "--data-dir", &restored]);
+    assert_eq!(v.status.code(), Some(0), "after erasure: {}", stdout(&v));
+    assert_eq!(
+        levee(&["user", "erase", "usr_nobody", "--data-dir", &restored])
+            .status
+            .code(),
+        Some(2)
+    );
+
     // Tampering is caught by the CLI: exit 1 naming the entry.
     let db = std::path::Path::new(&restored).join("levee.db");
     let rt = tokio::runtime::Builder::new_current_thread()

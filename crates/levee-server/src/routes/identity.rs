@@ -768,11 +768,13 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
         tx.commit().await?;
         return Err(ApiError::new("login_failed", "wrong email or password"));
     };
-    if let Some((_, _, Some(secret))) = &record {
+    if let Some((_, _, Some(sealed))) = &record {
+        // The seed is stored sealed under the data key.
+        let secret = s.keys.open(&user.id, sealed)?;
         let good = b
             .totp
             .as_deref()
-            .is_some_and(|code| auth::totp_verify(secret, code, now));
+            .is_some_and(|code| auth::totp_verify(&secret, code, now));
         if !good {
             let mut tx = s.store.write().await?;
             if b.totp.is_some() {
@@ -930,7 +932,8 @@ pub async fn enrol_totp(
                 ));
             }
             let mut tx = s.store.write().await?;
-            tx.set_totp_secret(c.id(), Some(&raw)).await?;
+            let sealed = s.keys.seal(c.id(), &raw);
+            tx.set_totp_secret(c.id(), Some(&sealed)).await?;
             tx.audit(c.id(), None, "user.totp_enrol", c.id(), &json!({}))
                 .await?;
             tx.commit().await?;

@@ -42,6 +42,35 @@ pub enum OrgCommand {
 }
 
 #[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// Erase a person's data (name, email, password, second factor),
+    /// revoke their tokens and end their sessions. The audit chain, which
+    /// refers to users by pseudonymous id only, stays intact.
+    Erase {
+        user_id: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+pub fn user(c: UserCommand) -> Result<u8> {
+    let UserCommand::Erase { user_id, storage } = c;
+    runtime()?.block_on(async {
+        let s = storage.resolve(&FileConfig::load(storage.config.as_deref())?);
+        let (store, _, _) = s.open_with_keys().await?;
+        let mut tx = store.write().await?;
+        tx.erase_user(&user_id)
+            .await
+            .with_context(|| format!("user {user_id}"))?;
+        tx.audit(ACTOR, None, "user.erase", &user_id, &json!({}))
+            .await?;
+        tx.commit().await?;
+        eprintln!("levee: erased the personal data of {user_id}");
+        Ok(0)
+    })
+}
+
+#[derive(clap::Subcommand, Debug)]
 pub enum TokenCommand {
     /// Create a token for a user in an org; prints the secret once.
     Create {
