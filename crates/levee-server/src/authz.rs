@@ -645,6 +645,30 @@ pub fn partner_visible(c: &Caller, m: &ModelFacts<'_>, partner_org: &str, truste
 
 // ===== end of the frontier-model framework block =====================
 
+// ===== knowledge base (issue 5) =======================================
+// ======================================================================
+//
+// Every knowledge-base read (by id, query, batch, search, changed-since
+// feed, dump) keeps exactly the records `can_read_kb` accepts; a record it
+// refuses is absent (404 by id), never 403. Anonymous readers see CLEAR,
+// unembargoed records only (the OSV-compatible endpoints are public).
+
+/// The [`Labelled`] form of a knowledge-base record's label.
+pub fn kb_labelled(l: &levee_store::kb::Label) -> Labelled<'_> {
+    Labelled {
+        tlp: l.tlp,
+        owner_org: l.owner_org.as_deref(),
+        audience_orgs: &l.audience,
+        recipients: &l.recipients,
+        embargo_until: l.embargo_until,
+    }
+}
+
+/// May `caller` (`None`: anonymous) read a knowledge-base record?
+pub fn can_read_kb(caller: Option<&Caller>, l: &levee_store::kb::Label, now: Timestamp) -> bool {
+    can_read(caller, &kb_labelled(l), now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ pub mod bootstrap;
 pub mod error;
 pub mod extract;
 pub mod frontier;
+pub mod kbindex;
 pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Arc<metrics::Metrics>,
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// The OSV matching index (knowledge base), built on first use.
+    pub kb_index: Arc<kbindex::KbIndex>,
 }
 
 impl AppState {
@@ -81,6 +84,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::default(),
             limiter: Arc::new(limiter),
+            kb_index: Arc::default(),
         }
     }
 }

@@ -375,7 +375,50 @@ fn rows() -> Vec<Row> {
             "/api/v1/partners/{id}",
             [U, U, U, U, 404, 404, 404, 404, 404, 404, 404, 404],
         ),
+        // ----- knowledge base (issue 5): public reads; an AMBER record of
+        // the hospital (audience: none) is seen by its members and its
+        // delegated provider only — not by the platform admin. -----
+        ("GET", "/api/v1/vulns", KB_PUBLIC),
+        ("GET", "/api/v1/vulns/changes", KB_PUBLIC),
+        ("GET", "/api/v1/vulns/{id}", KB_AMBER),
+        ("GET", "/api/v1/vulns/{id}/osv", KB_AMBER),
+        ("GET", "/api/v1/osv/dump.zip", KB_PUBLIC),
+        ("POST", "/api/v1/osv/query", KB_PUBLIC),
+        ("POST", "/api/v1/osv/querybatch", KB_PUBLIC),
+        ("POST", "/v1/query", KB_PUBLIC),
+        ("POST", "/v1/querybatch", KB_PUBLIC),
     ]
+}
+
+//                      anon garb exp rev padm hadm hmem hro hrot msp oth coord
+const KB_PUBLIC: [u16; 12] = [200, U, U, U, 200, 200, 200, 200, 200, 200, 200, 200];
+const KB_AMBER: [u16; 12] = [404, U, U, U, 404, 200, 200, 200, 200, 200, 404, 404];
+
+/// The hospital's AMBER knowledge-base record used by the `{id}` rows.
+async fn kb_amber_record(env: &Env, hospital: &str) -> String {
+    let text = r#"{"id":"LEVEE-TABLE-0001","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-9001"],"summary":"table fixture","affected":[{"package":{"ecosystem":"PyPI","name":"tablepkg"},"versions":["1.0"]}]}"#;
+    let rec = levee_formats::Record::from_json(text, &Default::default()).unwrap();
+    let label = levee_store::kb::Label {
+        tlp: levee_model::Tlp::Amber,
+        owner_org: Some(hospital.to_string()),
+        audience: vec![],
+        recipients: vec![],
+        embargo_until: None,
+    };
+    let row = levee_kb::view::row_from_record(&rec, "levee", label);
+    let mut tx = env.store.write().await.unwrap();
+    tx.kb_upsert(&[row]).await.unwrap();
+    tx.kb_set_groups(
+        &[(rec.id.clone(), "CVE-2024-9001".into())],
+        &[(
+            "CVE-2024-9001".into(),
+            vec!["CVE-2024-9001".into(), rec.id.clone()],
+        )],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    rec.id
 }
 
 /// Routes deliberately not in the table, with the test that covers them.
@@ -441,6 +484,18 @@ async fn prepare(
             Some(json!({"new_password": "a long enough passphrase"})),
         ),
         ("POST", "/api/v1/me/totp") => (path, Some(json!({}))),
+        ("GET", "/api/v1/vulns/{id}" | "/api/v1/vulns/{id}/osv") => {
+            let id = kb_amber_record(env, h).await;
+            (template.replace("{id}", &id), None)
+        }
+        ("POST", "/api/v1/osv/query" | "/v1/query") => (
+            path,
+            Some(json!({"package": {"name": "tablepkg", "ecosystem": "PyPI"}, "version": "1.0"})),
+        ),
+        ("POST", "/api/v1/osv/querybatch" | "/v1/querybatch") => (
+            path,
+            Some(json!({"queries": [{"package": {"purl": "pkg:pypi/tablepkg@1.0"}}]})),
+        ),
         _ => (path, None),
     }
 }

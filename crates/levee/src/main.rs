@@ -59,6 +59,9 @@ enum Command {
     /// and prove against a sealed threshold.
     #[command(subcommand)]
     Grant(cmd::grant::Command),
+    /// Show a vulnerability from the knowledge base (local storage).
+    #[command(subcommand)]
+    Vuln(cmd::vuln::Command),
 }
 
 /// The exit code scheme shared by every subcommand.
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::Token(c) => cmd::org::token(c),
         Command::User(c) => cmd::org::user(c),
         Command::Grant(c) => cmd::grant::run(c),
+        Command::Vuln(c) => cmd::vuln::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -16,6 +16,7 @@ pub mod admin;
 pub mod frontier;
 pub mod identity;
 pub mod system;
+pub mod vulns;
 
 /// Default JSON body limit.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -269,6 +270,70 @@ pub const ROUTES: &[RouteInfo] = &[
     r("GET", "/api/v1/partners/{id}", "frontier", true, "One nomination"),
     r("POST", "/api/v1/partners/{id}/decision", "frontier", true, "Concur or object (government)"),
     r("DELETE", "/api/v1/partners/{id}", "frontier", true, "Withdraw a nomination (developer); revokes the partner's live grants"),
+    // ----- knowledge base (issue 5): public, anonymous sees CLEAR only -----
+    r(
+        "GET",
+        "/api/v1/vulns",
+        "vulns",
+        false,
+        "Full-text search over summaries and details (cursor pagination)",
+    ),
+    r(
+        "GET",
+        "/api/v1/vulns/changes",
+        "vulns",
+        false,
+        "Records changed since a cursor (record seq), for mirrors",
+    ),
+    r(
+        "GET",
+        "/api/v1/vulns/{id}",
+        "vulns",
+        false,
+        "One vulnerability by group key, record id or alias: sources, KEV, EPSS, CWE, CVSS",
+    ),
+    r(
+        "GET",
+        "/api/v1/vulns/{id}/osv",
+        "vulns",
+        false,
+        "The vulnerability as one OSV record, verbatim",
+    ),
+    r(
+        "GET",
+        "/api/v1/osv/dump.zip",
+        "vulns",
+        false,
+        "Every visible record in osv.dev's all.zip layout",
+    ),
+    r(
+        "POST",
+        "/api/v1/osv/query",
+        "vulns",
+        false,
+        "OSV-compatible query by package and version, purl or commit",
+    ),
+    r(
+        "POST",
+        "/api/v1/osv/querybatch",
+        "vulns",
+        false,
+        "OSV-compatible batch query, no query cap (?full=true for records)",
+    ),
+    r(
+        "POST",
+        "/v1/query",
+        "vulns",
+        false,
+        "OSV-compatible query (osv.dev path)",
+    ),
+    r(
+        "POST",
+        "/v1/querybatch",
+        "vulns",
+        false,
+        "OSV-compatible batch query (osv.dev path)",
+    ),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -369,13 +434,27 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/partners/{id}/decision",
             post(frontier::decide_partner),
         )
+        // knowledge base (issue 5)
+        .route("/api/v1/vulns", get(vulns::search))
+        .route("/api/v1/vulns/changes", get(vulns::changes))
+        .route("/api/v1/vulns/{id}", get(vulns::get_vuln))
+        .route("/api/v1/vulns/{id}/osv", get(vulns::get_vuln_osv))
+        .route("/api/v1/osv/dump.zip", get(vulns::dump))
+        .route("/api/v1/osv/query", post(vulns::osv_query))
+        .route("/v1/query", post(vulns::osv_query))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // Batch queries have no query cap: a large body limit of their own.
+    let batch = Router::new()
+        .route("/api/v1/osv/querybatch", post(vulns::osv_querybatch))
+        .route("/v1/querybatch", post(vulns::osv_querybatch))
+        .layer(DefaultBodyLimit::max(vulns::BATCH_BODY_LIMIT));
     Router::new()
         .route("/", get(system::index))
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz))
         .route("/metrics", get(system::metrics))
         .merge(api)
+        .merge(batch)
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))

@@ -11,3 +11,4 @@ pub mod org;
 pub mod scan;
 pub mod serve;
 pub mod version;
+pub mod vuln;
