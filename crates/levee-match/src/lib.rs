@@ -49,11 +49,13 @@
     )
 )]
 
+pub mod rustsec;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use levee_formats::{Record, Severity, Timestamp};
-use levee_versions::range::OsvRange;
+pub use levee_versions::range::OsvRange;
 pub use levee_versions::Verdict;
 use levee_versions::{AffectedMatcher, Ecosystem, RangeKind as VRangeKind, Version, VersionScheme};
 
@@ -118,6 +120,13 @@ pub struct CompiledPackage {
     pub informational: Option<String>,
     /// Index in the record's `affected[]`.
     pub affected_index: usize,
+}
+
+impl CompiledPackage {
+    /// The `fixed` versions, in version order.
+    pub fn fixed(&self) -> &[String] {
+        &self.fixed
+    }
 }
 
 /// A record compiled for matching.
@@ -233,73 +242,110 @@ pub fn compile(record: &Record) -> CompiledAdvisory {
         let Some(pkg) = &a.package else {
             continue;
         };
-        let (eco_key, release) = ecosystem_key(&pkg.ecosystem);
-        let scheme = Ecosystem::parse(&pkg.ecosystem)
-            .ok()
-            .and_then(|e| e.scheme());
         let ranges = convert_ranges(&a.ranges, &record.id, ai, &mut problems);
-        let matcher = match AffectedMatcher::compile(scheme, &ranges, &a.versions, withdrawn) {
-            Ok(m) => m,
-            Err(e) => {
-                problems.push(CompileProblem {
-                    id: record.id.clone(),
-                    path: format!("affected[{ai}].{}", e.path),
-                    reason: e.reason,
-                });
-                continue;
-            }
-        };
-        let mut fixed: Vec<(Option<Version>, String)> = Vec::new();
-        for r in &ranges {
-            if r.kind == VRangeKind::Git {
-                continue;
-            }
-            let sch = match r.kind {
-                VRangeKind::Semver => Some(levee_versions::range::semver_range_scheme(scheme)),
-                _ => scheme,
-            };
-            for e in &r.events {
-                if let levee_versions::Event::Fixed(v) = e {
-                    if fixed.iter().any(|(_, s)| s == v) {
-                        continue;
-                    }
-                    let parsed = sch.and_then(|s| Version::parse(s, v).ok());
-                    fixed.push((parsed, v.clone()));
-                }
-            }
-        }
-        levee_versions::sort::sort_by(&mut fixed, |a, b| match (&a.0, &b.0) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.1.cmp(&b.1),
-        });
-        // Upgrade candidates are compared with the query version, parsed in
-        // the ecosystem's own scheme.
-        let fixed_parsed: Vec<Version> = fixed
-            .iter()
-            .filter_map(|(_, s)| scheme.and_then(|sc| Version::parse(sc, s).ok()))
-            .collect();
-        let name_key = normalize_name(&eco_key, &pkg.name).into_owned();
-        packages.push(CompiledPackage {
-            ecosystem: pkg.ecosystem.clone(),
-            eco_key: eco_key.into_owned(),
-            release: release.map(str::to_string),
-            name: pkg.name.clone(),
-            name_key,
-            scheme,
-            matcher,
-            fixed: fixed.into_iter().map(|(_, s)| s).collect(),
-            fixed_parsed,
+        let part = AffectedParts {
+            ecosystem: &pkg.ecosystem,
+            name: &pkg.name,
+            ranges: &ranges,
+            versions: &a.versions,
             informational: informational_of(a.database_specific.as_ref()),
             affected_index: ai,
-        });
+        };
+        match compile_affected(&record.id, withdrawn, part) {
+            Ok(p) => packages.push(p),
+            Err(e) => problems.push(e),
+        }
     }
     CompiledAdvisory {
         info,
         packages,
         problems,
     }
+}
+
+/// One `affected[]` entry given as parts (for sources that are not OSV
+/// JSON, such as RustSec markdown).
+#[derive(Debug, Clone)]
+pub struct AffectedParts<'a> {
+    /// `package.ecosystem`.
+    pub ecosystem: &'a str,
+    /// `package.name`.
+    pub name: &'a str,
+    /// `ranges`.
+    pub ranges: &'a [OsvRange],
+    /// `versions`.
+    pub versions: &'a [String],
+    /// RustSec informational kind.
+    pub informational: Option<String>,
+    /// Index in `affected[]`.
+    pub affected_index: usize,
+}
+
+/// Compile one affected entry of advisory `id`.
+pub fn compile_affected(
+    id: &str,
+    withdrawn: bool,
+    part: AffectedParts<'_>,
+) -> Result<CompiledPackage, CompileProblem> {
+    let ai = part.affected_index;
+    let (eco_key, release) = ecosystem_key(part.ecosystem);
+    let scheme = Ecosystem::parse(part.ecosystem)
+        .ok()
+        .and_then(|e| e.scheme());
+    let ranges = part.ranges;
+    let matcher =
+        AffectedMatcher::compile(scheme, ranges, part.versions, withdrawn).map_err(|e| {
+            CompileProblem {
+                id: id.to_string(),
+                path: format!("affected[{ai}].{}", e.path),
+                reason: e.reason,
+            }
+        })?;
+    let mut fixed: Vec<(Option<Version>, String)> = Vec::new();
+    for r in ranges {
+        if r.kind == VRangeKind::Git {
+            continue;
+        }
+        let sch = match r.kind {
+            VRangeKind::Semver => Some(levee_versions::range::semver_range_scheme(scheme)),
+            _ => scheme,
+        };
+        for e in &r.events {
+            if let levee_versions::Event::Fixed(v) = e {
+                if fixed.iter().any(|(_, s)| s == v) {
+                    continue;
+                }
+                let parsed = sch.and_then(|s| Version::parse(s, v).ok());
+                fixed.push((parsed, v.clone()));
+            }
+        }
+    }
+    levee_versions::sort::sort_by(&mut fixed, |a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    // Upgrade candidates are compared with the query version, parsed in
+    // the ecosystem's own scheme.
+    let fixed_parsed: Vec<Version> = fixed
+        .iter()
+        .filter_map(|(_, s)| scheme.and_then(|sc| Version::parse(sc, s).ok()))
+        .collect();
+    let name_key = normalize_name(&eco_key, part.name).into_owned();
+    Ok(CompiledPackage {
+        ecosystem: part.ecosystem.to_string(),
+        eco_key: eco_key.into_owned(),
+        release: release.map(str::to_string),
+        name: part.name.to_string(),
+        name_key,
+        scheme,
+        matcher,
+        fixed: fixed.into_iter().map(|(_, s)| s).collect(),
+        fixed_parsed,
+        informational: part.informational,
+        affected_index: ai,
+    })
 }
 
 /// A package (and version or commit) to look up.

@@ -15,7 +15,7 @@ mod load;
 mod output;
 mod progress;
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -59,25 +59,36 @@ pub struct Args {
     pub no_progress: bool,
 }
 
-/// One matched (or possibly matched) advisory for one component.
-#[derive(Debug, Clone)]
+/// One matched (or possibly matched) advisory for one component; the JSON
+/// output's finding object.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
-    pub file: String,
-    pub line: Option<u32>,
-    pub json_path: Option<String>,
-    pub ecosystem: String,
     pub package: String,
     pub version: String,
+    pub ecosystem: String,
     pub purl: String,
     pub id: String,
     pub aliases: Vec<String>,
     pub summary: Option<String>,
-    pub url: Option<String>,
-    pub severity: Vec<(String, String)>,
+    #[serde(rename = "fixed_versions")]
     pub fixed: Vec<String>,
     pub smallest_fix: Option<String>,
+    pub url: Option<String>,
+    pub severity: Vec<SeverityOut>,
+    pub file: String,
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_path: Option<String>,
     /// RustSec informational kind for warnings.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SeverityOut {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub score: String,
 }
 
 /// One input file's summary.
@@ -103,6 +114,8 @@ pub struct Report {
     /// Scanned components (for SBOM-style outputs): (ecosystem, name, version, purl).
     pub components: Vec<(String, String, String, String)>,
     pub advisories_loaded: usize,
+    /// RustSec package directories not read: no input has the package.
+    pub advisory_dirs_skipped: usize,
     pub advisory_sources: Vec<String>,
     pub advisory_problems: Vec<String>,
 }
@@ -113,20 +126,9 @@ pub fn run(a: Args) -> Result<u8> {
     let started = Instant::now();
     let mut report = Report::default();
 
-    // 1. Advisories.
-    let mut prog = Progress::new(progress_allowed, "loading advisories");
-    let loaded = if a.advisories.is_empty() {
-        load::from_store(&a.storage, &mut prog)?
-    } else {
-        load::from_paths(&a.advisories, &mut prog)?
-    };
-    prog.finish();
-    report.advisories_loaded = loaded.index.len();
-    report.advisory_sources = loaded.sources;
-    report.advisory_problems = loaded.problems;
-    let index = loaded.index;
-
-    // 2. Inputs.
+    // 1. Inputs: parsed first, so advisory loading can skip packages no
+    //    input has (a RustSec `crates/<name>/` directory is read only when
+    //    some input holds crates.io package <name>).
     let mut files: Vec<PathBuf> = Vec::new();
     for p in &a.paths {
         let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
@@ -143,12 +145,8 @@ pub fn run(a: Args) -> Result<u8> {
             files.push(p.clone());
         }
     }
-
-    // 3. Parse and match.
-    let mut prog = Progress::new(progress_allowed, "scanning");
-    let mut seen = BTreeSet::new();
-    for (i, f) in files.iter().enumerate() {
-        prog.update(i, files.len());
+    let mut inventories = Vec::with_capacity(files.len());
+    for f in &files {
         let name = f.display().to_string();
         let bytes = match std::fs::read(f) {
             Ok(b) => b,
@@ -158,11 +156,43 @@ pub fn run(a: Args) -> Result<u8> {
             }
         };
         match levee_inventory::parse(&name, &bytes) {
-            Ok(inv) => scan_inventory(&index, &inv, &mut report, &mut seen),
+            Ok(inv) => inventories.push(inv),
             Err(e) => report.errors.push((name, e.to_string())),
         }
     }
+    let crate_names: HashSet<&str> = inventories
+        .iter()
+        .flat_map(|i| &i.components)
+        .filter(|c| c.ecosystem == Some(Ecosystem::CratesIo))
+        .map(|c| c.name.as_str())
+        .collect();
+    let t_parsed = started.elapsed();
+
+    // 2. Advisories.
+    let mut prog = Progress::new(progress_allowed, "loading advisories");
+    let loaded = if a.advisories.is_empty() {
+        load::from_store(&a.storage, &mut prog)?
+    } else {
+        load::from_paths(&a.advisories, Some(&crate_names), &mut prog)?
+    };
     prog.finish();
+    let t_loaded = started.elapsed();
+    report.advisories_loaded = loaded.index.len();
+    report.advisory_dirs_skipped = loaded.skipped_dirs;
+    report.advisory_sources = loaded.sources;
+    report.advisory_problems = loaded.problems;
+    let index = loaded.index;
+
+    // 3. Match.
+    let mut prog = Progress::new(progress_allowed, "scanning");
+    let keep_components = a.format == OutputFormat::CycloneDxVex;
+    for (i, inv) in inventories.iter().enumerate() {
+        prog.update(i, inventories.len());
+        scan_inventory(&index, inv, &mut report, keep_components);
+    }
+    prog.finish();
+
+    let t_scanned = started.elapsed();
 
     // 4. Report.
     let mut stdout = std::io::stdout().lock();
@@ -180,18 +210,32 @@ pub fn run(a: Args) -> Result<u8> {
             return Err(e.into());
         }
     }
+    if std::env::var_os("LEVEE_SCAN_TIMINGS").is_some() {
+        eprintln!(
+            "levee scan timings: inputs {t_parsed:.1?}, advisories {:.1?}, match {:.1?}, report {:.1?}",
+            t_loaded - t_parsed,
+            t_scanned - t_loaded,
+            started.elapsed() - t_scanned
+        );
+    }
     if json_like {
         for (f, e) in &report.errors {
             eprintln!("levee: {f}: {e}");
         }
     }
-    Ok(if !report.errors.is_empty() {
+    let code = if !report.errors.is_empty() {
         crate::EXIT_ERROR
     } else if !report.findings.is_empty() {
         crate::EXIT_FINDING
     } else {
         crate::EXIT_OK
-    })
+    };
+    // The process ends right after this; freeing the index and the report
+    // piece by piece only costs time.
+    std::mem::forget(index);
+    std::mem::forget(inventories);
+    std::mem::forget(report);
+    Ok(code)
 }
 
 const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target", ".hg", ".svn"];
@@ -236,12 +280,9 @@ fn checkable(c: &Component) -> bool {
     }
 }
 
-fn scan_inventory(
-    index: &MatchIndex,
-    inv: &Inventory,
-    report: &mut Report,
-    seen: &mut BTreeSet<(String, String, String, String, String)>,
-) {
+fn scan_inventory(index: &MatchIndex, inv: &Inventory, report: &mut Report, keep_components: bool) {
+    // The same package listed twice in one file is reported once.
+    let mut seen: HashSet<(Option<Ecosystem>, &str, &str, &str)> = HashSet::new();
     let mut summary = InputSummary {
         path: inv.file.clone(),
         format: inv.format.name().to_string(),
@@ -260,12 +301,14 @@ fn scan_inventory(
             continue;
         };
         summary.scanned += 1;
-        report.components.push((
-            eco.clone(),
-            c.name.clone(),
-            c.version.clone(),
-            c.purl.clone(),
-        ));
+        if keep_components {
+            report.components.push((
+                eco.clone(),
+                c.name.clone(),
+                c.version.clone(),
+                c.purl.clone(),
+            ));
+        }
         let q = Query {
             ecosystem: &eco,
             name: &c.name,
@@ -273,14 +316,7 @@ fn scan_inventory(
             commit: c.commit.as_deref(),
         };
         for f in index.query(&q) {
-            let key = (
-                inv.file.clone(),
-                eco.clone(),
-                c.name.clone(),
-                c.version.clone(),
-                f.advisory.id.clone(),
-            );
-            if !seen.insert(key) {
+            if !seen.insert((c.ecosystem, &c.name, &c.version, &f.advisory.id)) {
                 continue;
             }
             let hit = Hit {
@@ -299,7 +335,10 @@ fn scan_inventory(
                     .advisory
                     .severity
                     .iter()
-                    .map(|s| (s.kind.clone(), s.score.clone()))
+                    .map(|s| SeverityOut {
+                        kind: s.kind.clone(),
+                        score: s.score.clone(),
+                    })
                     .collect(),
                 fixed: f.fixed.clone(),
                 smallest_fix: f.smallest_fix.clone(),

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use levee_formats::rustsec::{advisory_path_kind, parse_rustsec_md};
+use std::collections::HashSet;
+
+use levee_formats::rustsec::advisory_path_kind;
 use levee_formats::{read_bytes, read_zip, Limits, ReadOptions, Record};
 use levee_match::{compile, CompiledAdvisory, MatchIndex};
 
@@ -13,6 +15,8 @@ use crate::opts::{FileConfig, StorageArgs};
 
 pub struct Loaded {
     pub index: MatchIndex,
+    /// RustSec `crates/<name>/` (and `rust/`) directories not read: no input has the package.
+    pub skipped_dirs: usize,
     pub sources: Vec<String>,
     pub problems: Vec<String>,
 }
@@ -55,18 +59,40 @@ fn kind_of_file(path: &Path) -> Kind {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, Kind)>) -> Result<()> {
+/// Walk an advisory directory. With `wanted` (the crates.io names the
+/// inputs hold), a RustSec `crates/<name>/` directory is entered only for a
+/// wanted name, and `rust/` (toolchain advisories, ecosystem `Rust`, which
+/// no input component has) is not entered at all.
+fn walk(
+    dir: &Path,
+    wanted: Option<&HashSet<&str>>,
+    out: &mut Vec<(PathBuf, Kind)>,
+    skipped: &mut usize,
+) -> Result<()> {
     let mut stack = vec![dir.to_path_buf()];
     let mut found = Vec::new();
     while let Some(d) = stack.pop() {
         let rd = std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))?;
+        let parent = d.file_name().map(|n| n.to_string_lossy().into_owned());
         for entry in rd {
             let entry = entry?;
             let ft = entry.file_type()?;
             let name = entry.file_name();
             if ft.is_dir() {
-                if name.to_string_lossy().starts_with('.') {
+                let name = name.to_string_lossy();
+                if name.starts_with('.') {
                     continue;
+                }
+                if let Some(w) = wanted {
+                    let prune = match parent.as_deref() {
+                        Some("crates") => !w.contains(name.as_ref()),
+                        Some("rust") => true,
+                        _ => false,
+                    };
+                    if prune {
+                        *skipped += 1;
+                        continue;
+                    }
                 }
                 stack.push(entry.path());
             } else if ft.is_file() {
@@ -105,8 +131,13 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, out: &mut Batch) {
                     return;
                 }
             };
-            match parse_rustsec_md(Some(&name), &text, limits) {
-                Ok(a) => push_record(a.record, out),
+            // Straight to the compiled form (no OSV JSON in between).
+            match levee_match::rustsec::compile_md(Some(&name), &text, limits) {
+                Ok(c) => {
+                    out.problems
+                        .extend(c.problems.iter().map(|p| format!("{name}: {p}")));
+                    out.advisories.push(c);
+                }
                 Err(e) => out.problems.push(format!("{name}: {e}")),
             }
         }
@@ -148,12 +179,17 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, out: &mut Batch) {
 }
 
 /// Load `--advisories` paths.
-pub fn from_paths(paths: &[PathBuf], prog: &mut Progress) -> Result<Loaded> {
+pub fn from_paths(
+    paths: &[PathBuf],
+    wanted: Option<&HashSet<&str>>,
+    prog: &mut Progress,
+) -> Result<Loaded> {
     let mut files: Vec<(PathBuf, Kind)> = Vec::new();
+    let mut skipped = 0;
     for p in paths {
         let meta = std::fs::metadata(p).with_context(|| format!("advisories: {}", p.display()))?;
         if meta.is_dir() {
-            walk(p, &mut files)?;
+            walk(p, wanted, &mut files, &mut skipped)?;
         } else {
             files.push((p.clone(), kind_of_file(p)));
         }
@@ -187,12 +223,8 @@ pub fn from_paths(paths: &[PathBuf], prog: &mut Progress) -> Result<Loaded> {
                 })
             })
             .collect();
-        loop {
-            let n = done.load(std::sync::atomic::Ordering::Relaxed);
-            prog.update(n, total);
-            if handles.iter().all(|h| h.is_finished()) {
-                break;
-            }
+        while prog.enabled() && !handles.iter().all(|h| h.is_finished()) {
+            prog.update(done.load(std::sync::atomic::Ordering::Relaxed), total);
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         for h in handles {
@@ -215,6 +247,7 @@ pub fn from_paths(paths: &[PathBuf], prog: &mut Progress) -> Result<Loaded> {
     }
     Ok(Loaded {
         index,
+        skipped_dirs: skipped,
         sources: paths.iter().map(|p| p.display().to_string()).collect(),
         problems,
     })
@@ -259,6 +292,7 @@ pub fn from_store(storage: &StorageArgs, prog: &mut Progress) -> Result<Loaded> 
         }
         Ok(Loaded {
             index,
+            skipped_dirs: 0,
             sources: vec![st.describe()],
             problems,
         })

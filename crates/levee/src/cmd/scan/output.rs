@@ -11,61 +11,60 @@ use super::{Hit, Report};
 
 const TOOL_URI: &str = "https://example.invalid/levee";
 
-fn hit_json(h: &Hit) -> Value {
-    let mut v = json!({
-        "package": h.package,
-        "version": h.version,
-        "ecosystem": h.ecosystem,
-        "purl": h.purl,
-        "id": h.id,
-        "aliases": h.aliases,
-        "summary": h.summary,
-        "fixed_versions": h.fixed,
-        "smallest_fix": h.smallest_fix,
-        "url": h.url,
-        "severity": h.severity.iter().map(|(k, s)| json!({"type": k, "score": s})).collect::<Vec<_>>(),
-        "file": h.file,
-        "line": h.line,
-    });
-    if let (Some(p), Value::Object(m)) = (&h.json_path, &mut v) {
-        m.insert("json_path".into(), p.clone().into());
-    }
-    if let (Some(k), Value::Object(m)) = (&h.kind, &mut v) {
-        m.insert("kind".into(), k.clone().into());
-    }
-    v
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    levee_scan_version: u32,
+    tool: Value,
+    advisories: Value,
+    inputs: Vec<Value>,
+    errors: Vec<Value>,
+    findings: &'a [Hit],
+    warnings: &'a [Hit],
+    undecidable: &'a [Hit],
+    summary: Value,
 }
 
 pub fn json(r: &Report) -> Result<String> {
-    let v = json!({
-        "levee_scan_version": 1,
-        "tool": {"name": "levee", "version": env!("CARGO_PKG_VERSION")},
-        "advisories": {
+    let v = JsonReport {
+        levee_scan_version: 1,
+        tool: json!({"name": "levee", "version": env!("CARGO_PKG_VERSION")}),
+        advisories: json!({
             "sources": r.advisory_sources,
             "loaded": r.advisories_loaded,
+            "package_dirs_skipped": r.advisory_dirs_skipped,
             "problems": r.advisory_problems,
-        },
-        "inputs": r.inputs.iter().map(|i| json!({
-            "path": i.path,
-            "format": i.format,
-            "components": i.components,
-            "scanned": i.scanned,
-            "not_checked": i.not_checked,
-            "problems": i.problems,
-        })).collect::<Vec<_>>(),
-        "errors": r.errors.iter().map(|(f, e)| json!({"path": f, "reason": e})).collect::<Vec<_>>(),
-        "findings": r.findings.iter().map(hit_json).collect::<Vec<_>>(),
-        "warnings": r.warnings.iter().map(hit_json).collect::<Vec<_>>(),
-        "undecidable": r.undecidable.iter().map(hit_json).collect::<Vec<_>>(),
-        "summary": {
+        }),
+        inputs: r
+            .inputs
+            .iter()
+            .map(|i| {
+                json!({
+                    "path": i.path,
+                    "format": i.format,
+                    "components": i.components,
+                    "scanned": i.scanned,
+                    "not_checked": i.not_checked,
+                    "problems": i.problems,
+                })
+            })
+            .collect(),
+        errors: r
+            .errors
+            .iter()
+            .map(|(f, e)| json!({"path": f, "reason": e}))
+            .collect(),
+        findings: &r.findings,
+        warnings: &r.warnings,
+        undecidable: &r.undecidable,
+        summary: json!({
             "findings": r.findings.len(),
             "vulnerable_packages": distinct_packages(&r.findings),
             "warnings": r.warnings.len(),
             "undecidable": r.undecidable.len(),
             "packages_scanned": r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
             "errors": r.errors.len(),
-        },
-    });
+        }),
+    };
     Ok(serde_json::to_string_pretty(&v)? + "\n")
 }
 
@@ -382,7 +381,7 @@ pub fn cyclonedx_vex(r: &Report) -> Result<String> {
         let ratings: Vec<Value> = first
             .severity
             .iter()
-            .map(|(k, s)| json!({"method": cvss_method(k, s), "vector": s}))
+            .map(|s| json!({"method": cvss_method(&s.kind, &s.score), "vector": s.score}))
             .collect();
         let fixes: Vec<String> = hits
             .iter()
