@@ -114,7 +114,16 @@ struct Batch {
     problems: Vec<String>,
 }
 
-fn load_file(path: &Path, kind: Kind, limits: &Limits, out: &mut Batch) {
+fn read_reusing<'b>(path: &Path, buf: &'b mut Vec<u8>) -> std::io::Result<&'b str> {
+    use std::io::Read;
+    buf.clear();
+    std::fs::File::open(path)?.read_to_end(buf)?;
+    std::str::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// Read, parse and compile one advisory file; `buf` is a read buffer
+/// reused across one worker's files.
+fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &mut Batch) {
     let name = path.display().to_string();
     let push_record = |rec: Record, out: &mut Batch| {
         let c = compile(&rec);
@@ -124,7 +133,7 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, out: &mut Batch) {
     };
     match kind {
         Kind::Markdown => {
-            let text = match std::fs::read_to_string(path) {
+            let text = match read_reusing(path, buf) {
                 Ok(t) => t,
                 Err(e) => {
                     out.problems.push(format!("{name}: {e}"));
@@ -195,8 +204,11 @@ pub fn from_paths(
         }
     }
     let limits = Limits::default();
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
+    // LEVEE_SCAN_THREADS overrides the worker count (default: one per core).
+    let workers = std::env::var("LEVEE_SCAN_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
         .unwrap_or(1)
         .clamp(1, 16)
         .min(files.len().max(1));
@@ -213,9 +225,10 @@ pub fn from_paths(
                 let done = &done;
                 s.spawn(move || {
                     let mut mine = Vec::new();
+                    let mut buf = Vec::with_capacity(16 << 10);
                     for (i, (p, k)) in files.iter().enumerate().skip(w).step_by(workers) {
                         let mut b = Batch::default();
-                        load_file(p, *k, limits, &mut b);
+                        load_file(p, *k, limits, &mut buf, &mut b);
                         mine.push((i, b));
                         done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
