@@ -141,7 +141,7 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
                 }
             };
             // Straight to the compiled form (no OSV JSON in between).
-            match levee_match::rustsec::compile_md(Some(&name), &text, limits) {
+            match levee_match::rustsec::compile_md(Some(&name), text, limits) {
                 Ok(c) => {
                     out.problems
                         .extend(c.problems.iter().map(|p| format!("{name}: {p}")));
