@@ -735,3 +735,62 @@ fn cargo_audit_live_differential() {
         assert_same(name, &got, &want);
     }
 }
+
+/// Without `--advisories`, the local knowledge base is the source.
+#[test]
+fn scans_against_the_local_store() {
+    use levee_store::{Store, StoreConfig};
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = t.path().join("data");
+    std::fs::create_dir_all(&data).unwrap_or_else(|e| panic!("{e}"));
+    let rec = levee_formats::parse_rustsec_md(
+        Some("crates/smallvec/RUSTSEC-2021-0003.md"),
+        SMALLVEC_MD,
+        &levee_formats::Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .record;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    rt.block_on(async {
+        let store = Store::open(
+            &StoreConfig::sqlite_in(&data),
+            std::sync::Arc::new(levee_model::SystemClock),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut tx = store.write().await.unwrap_or_else(|e| panic!("{e}"));
+        let ts =
+            |s: &str| levee_model::Timestamp::parse_rfc3339(s).unwrap_or_else(|e| panic!("{e:?}"));
+        tx.kb_upsert(&[levee_store::kb::KbRecordRow {
+            id: rec.id.clone(),
+            source: "rustsec".into(),
+            modified: ts(rec.modified.as_str()),
+            published: None,
+            withdrawn: None,
+            aliases: rec.aliases.clone(),
+            related: vec![],
+            upstream: vec![],
+            summary: rec.summary.clone(),
+            search: String::new(),
+            json: rec.source_json().to_string(),
+            label: levee_store::kb::Label::clear(),
+            affected: vec![("crates.io".into(), "smallvec".into(), None)],
+        }])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+    });
+    let lock = write(
+        t.path(),
+        "Cargo.lock",
+        &cargo_lock(&[("smallvec", "1.6.0", Some(CRATES_IO))]),
+    );
+    let (code, out, err) = levee(&["scan", "--data-dir", s(&data), s(&lock), "--format", "json"]);
+    assert_eq!(code, 1, "{err}\n{out}");
+    let v = parse_json(&out);
+    assert_eq!(v["findings"][0]["id"], "RUSTSEC-2021-0003", "{out}");
+    assert_eq!(v["findings"][0]["smallest_fix"], "1.6.1", "{out}");
+}
