@@ -1,0 +1,796 @@
+//! The in-memory matching index: OSV advisories indexed by (ecosystem,
+//! normalised package name), each `affected[]` entry compiled once into a
+//! [`levee_versions::AffectedMatcher`], with its `fixed` versions parsed and
+//! sorted so "the smallest upgrade that fixes it" is a short walk.
+//!
+//! Pure: no IO, never panics on input. Records come from anywhere (files,
+//! the store, a feed): [`compile`] turns one [`levee_formats::Record`] into a
+//! [`CompiledAdvisory`] (independent per record, so callers may compile in
+//! parallel), [`MatchIndex::insert`] adds or replaces it by id, and
+//! [`MatchIndex::query`] answers "which advisories affect this package at
+//! this version (or commit)?".
+//!
+//! ```
+//! use levee_formats::{Limits, Record};
+//! use levee_match::{compile, MatchIndex, Query};
+//! let rec = Record::from_json(r#"{"id":"RUSTSEC-2021-0001","modified":"2021-01-01T00:00:00Z",
+//!   "affected":[{"package":{"ecosystem":"crates.io","name":"smallvec"},
+//!   "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.6.1"}]}]}]}"#,
+//!   &Limits::default()).unwrap();
+//! let mut index = MatchIndex::new();
+//! index.insert(compile(&rec));
+//! let hits = index.query(&Query::version("crates.io", "smallvec", "1.6.0"));
+//! assert_eq!(hits[0].advisory.id, "RUSTSEC-2021-0001");
+//! assert_eq!(hits[0].smallest_fix.as_deref(), Some("1.6.1"));
+//! assert!(index.query(&Query::version("crates.io", "smallvec", "1.6.1")).is_empty());
+//! ```
+//!
+//! Matching rules:
+//! - Ecosystems compare by their base name (`Debian:12` → `Debian`); a
+//!   query naming a release matches entries of that release and entries
+//!   without one; a query without a release matches every release.
+//! - Names: PyPI is PEP 503-normalised, NuGet and Packagist compare
+//!   case-insensitively, every other ecosystem exactly (crates.io exactly,
+//!   as cargo-audit does).
+//! - Withdrawn records are kept (so a replacement can withdraw) but never
+//!   match.
+//! - RustSec informational advisories (`affected[].database_specific.
+//!   informational`: `unmaintained`, `unsound`, `notice`, ...) match like
+//!   any other and carry [`Finding::informational`]; the caller decides
+//!   (cargo-audit reports them as warnings, not vulnerabilities).
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod rustsec;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+pub use levee_formats::{Record, Severity, Timestamp};
+pub use levee_versions::range::OsvRange;
+pub use levee_versions::Verdict;
+use levee_versions::{AffectedMatcher, Ecosystem, RangeKind as VRangeKind, Version, VersionScheme};
+
+/// What a finding says about the advisory (shared by every package it
+/// affects).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdvisoryInfo {
+    /// `id`.
+    pub id: String,
+    /// `aliases`.
+    pub aliases: Vec<String>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `modified`.
+    pub modified: Timestamp,
+    /// Top-level `severity` (vectors as written).
+    pub severity: Vec<Severity>,
+    /// First `ADVISORY` reference, else the first reference.
+    pub url: Option<String>,
+    /// Withdrawn records never match.
+    pub withdrawn: bool,
+}
+
+/// One `affected[]` entry that could not be compiled (it is left out; the
+/// rest of the record still matches).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileProblem {
+    /// Record id.
+    pub id: String,
+    /// JSON path of the offending part (`affected[0].ranges[1].events[2].fixed`).
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl std::fmt::Display for CompileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.id, self.path, self.reason)
+    }
+}
+
+/// One compiled `affected[]` entry.
+#[derive(Debug, Clone)]
+pub struct CompiledPackage {
+    /// `package.ecosystem` as written.
+    pub ecosystem: String,
+    /// Base ecosystem name, canonical spelling (index key).
+    eco_key: String,
+    /// Release suffix (`12` of `Debian:12`).
+    release: Option<String>,
+    /// `package.name` as written.
+    pub name: String,
+    /// Normalised name (index key).
+    name_key: String,
+    scheme: Option<VersionScheme>,
+    matcher: AffectedMatcher,
+    /// `fixed` event versions, sorted by version (unparsable ones last, as written).
+    fixed: Vec<String>,
+    /// The parsed `fixed` versions, sorted (upgrade candidates).
+    fixed_parsed: Vec<Version>,
+    /// RustSec `informational` kind.
+    pub informational: Option<String>,
+    /// Index in the record's `affected[]`.
+    pub affected_index: usize,
+}
+
+impl CompiledPackage {
+    /// The `fixed` versions, in version order.
+    pub fn fixed(&self) -> &[String] {
+        &self.fixed
+    }
+}
+
+/// A record compiled for matching.
+#[derive(Debug, Clone)]
+pub struct CompiledAdvisory {
+    /// The advisory's descriptive part.
+    pub info: AdvisoryInfo,
+    /// Its compiled `affected[]` entries (those with a package).
+    pub packages: Vec<CompiledPackage>,
+    /// Entries left out, and why.
+    pub problems: Vec<CompileProblem>,
+}
+
+/// Canonical base ecosystem and release of an OSV ecosystem string. Unknown
+/// ecosystems keep their spelling (they can still match by `versions`).
+pub fn ecosystem_key(ecosystem: &str) -> (Cow<'_, str>, Option<&str>) {
+    let (base, release) = match ecosystem.split_once(':') {
+        Some((b, r)) => (b, Some(r).filter(|r| !r.is_empty())),
+        None => (ecosystem, None),
+    };
+    match base.parse::<levee_versions::EcosystemName>() {
+        Ok(n) => (Cow::Borrowed(n.as_str()), release),
+        Err(_) => (Cow::Borrowed(base), release),
+    }
+}
+
+/// The name under which a package is indexed in `ecosystem` (base name as
+/// given by [`ecosystem_key`]).
+pub fn normalize_name<'a>(ecosystem_base: &str, name: &'a str) -> Cow<'a, str> {
+    match ecosystem_base {
+        "PyPI" => Cow::Owned(levee_versions::purl::pep503(name)),
+        "NuGet" | "Packagist" if name.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Cow::Owned(name.to_ascii_lowercase())
+        }
+        _ => Cow::Borrowed(name),
+    }
+}
+
+fn informational_of(raw: Option<&levee_formats::RawJson>) -> Option<String> {
+    let raw = raw?;
+    if !raw.get().contains("informational") {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(raw.get()).ok()?;
+    v.get("informational")?.as_str().map(str::to_string)
+}
+
+fn convert_ranges(
+    ranges: &[levee_formats::Range],
+    id: &str,
+    ai: usize,
+    problems: &mut Vec<CompileProblem>,
+) -> Vec<OsvRange> {
+    let mut out = Vec::with_capacity(ranges.len());
+    for (ri, r) in ranges.iter().enumerate() {
+        let kind = match &r.kind {
+            levee_formats::RangeKind::Semver => VRangeKind::Semver,
+            levee_formats::RangeKind::Ecosystem => VRangeKind::Ecosystem,
+            levee_formats::RangeKind::Git => VRangeKind::Git,
+            levee_formats::RangeKind::Other(t) => {
+                problems.push(CompileProblem {
+                    id: id.to_string(),
+                    path: format!("affected[{ai}].ranges[{ri}].type"),
+                    reason: format!("unknown range type {t:?}; range ignored"),
+                });
+                continue;
+            }
+        };
+        let events = r
+            .events
+            .iter()
+            .map(|e| match e {
+                levee_formats::Event::Introduced(v) => levee_versions::Event::Introduced(v.clone()),
+                levee_formats::Event::Fixed(v) => levee_versions::Event::Fixed(v.clone()),
+                levee_formats::Event::LastAffected(v) => {
+                    levee_versions::Event::LastAffected(v.clone())
+                }
+                levee_formats::Event::Limit(v) => levee_versions::Event::Limit(v.clone()),
+            })
+            .collect();
+        out.push(OsvRange {
+            kind,
+            repo: r.repo.clone(),
+            events,
+        });
+    }
+    out
+}
+
+/// Compile one OSV record: every `affected[]` entry with a package becomes
+/// a [`CompiledPackage`]; entries whose ranges do not compile are listed in
+/// `problems` and left out.
+pub fn compile(record: &Record) -> CompiledAdvisory {
+    let url = record
+        .references
+        .iter()
+        .find(|r| r.kind == "ADVISORY")
+        .or_else(|| record.references.first())
+        .map(|r| r.url.clone());
+    let withdrawn = record.is_withdrawn();
+    let info = AdvisoryInfo {
+        id: record.id.clone(),
+        aliases: record.aliases.clone(),
+        summary: record.summary.clone(),
+        modified: record.modified.clone(),
+        severity: record.severity.clone(),
+        url,
+        withdrawn,
+    };
+    let mut problems = Vec::new();
+    let mut packages = Vec::with_capacity(record.affected.len());
+    for (ai, a) in record.affected.iter().enumerate() {
+        let Some(pkg) = &a.package else {
+            continue;
+        };
+        let ranges = convert_ranges(&a.ranges, &record.id, ai, &mut problems);
+        let part = AffectedParts {
+            ecosystem: &pkg.ecosystem,
+            name: &pkg.name,
+            ranges: &ranges,
+            versions: &a.versions,
+            informational: informational_of(a.database_specific.as_ref()),
+            affected_index: ai,
+        };
+        match compile_affected(&record.id, withdrawn, part) {
+            Ok(p) => packages.push(p),
+            Err(e) => problems.push(e),
+        }
+    }
+    CompiledAdvisory {
+        info,
+        packages,
+        problems,
+    }
+}
+
+/// One `affected[]` entry given as parts (for sources that are not OSV
+/// JSON, such as RustSec markdown).
+#[derive(Debug, Clone)]
+pub struct AffectedParts<'a> {
+    /// `package.ecosystem`.
+    pub ecosystem: &'a str,
+    /// `package.name`.
+    pub name: &'a str,
+    /// `ranges`.
+    pub ranges: &'a [OsvRange],
+    /// `versions`.
+    pub versions: &'a [String],
+    /// RustSec informational kind.
+    pub informational: Option<String>,
+    /// Index in `affected[]`.
+    pub affected_index: usize,
+}
+
+/// Compile one affected entry of advisory `id`.
+pub fn compile_affected(
+    id: &str,
+    withdrawn: bool,
+    part: AffectedParts<'_>,
+) -> Result<CompiledPackage, CompileProblem> {
+    let ai = part.affected_index;
+    let (eco_key, release) = ecosystem_key(part.ecosystem);
+    let scheme = Ecosystem::parse(part.ecosystem)
+        .ok()
+        .and_then(|e| e.scheme());
+    let ranges = part.ranges;
+    let matcher =
+        AffectedMatcher::compile(scheme, ranges, part.versions, withdrawn).map_err(|e| {
+            CompileProblem {
+                id: id.to_string(),
+                path: format!("affected[{ai}].{}", e.path),
+                reason: e.reason,
+            }
+        })?;
+    let mut fixed: Vec<(Option<Version>, String)> = Vec::new();
+    for r in ranges {
+        if r.kind == VRangeKind::Git {
+            continue;
+        }
+        let sch = match r.kind {
+            VRangeKind::Semver => Some(levee_versions::range::semver_range_scheme(scheme)),
+            _ => scheme,
+        };
+        for e in &r.events {
+            if let levee_versions::Event::Fixed(v) = e {
+                if fixed.iter().any(|(_, s)| s == v) {
+                    continue;
+                }
+                let parsed = sch.and_then(|s| Version::parse(s, v).ok());
+                fixed.push((parsed, v.clone()));
+            }
+        }
+    }
+    levee_versions::sort::sort_by(&mut fixed, |a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    // Upgrade candidates are compared with the query version, parsed in
+    // the ecosystem's own scheme.
+    let fixed_parsed: Vec<Version> = fixed
+        .iter()
+        .filter_map(|(_, s)| scheme.and_then(|sc| Version::parse(sc, s).ok()))
+        .collect();
+    let name_key = normalize_name(&eco_key, part.name).into_owned();
+    Ok(CompiledPackage {
+        ecosystem: part.ecosystem.to_string(),
+        eco_key: eco_key.into_owned(),
+        release: release.map(str::to_string),
+        name: part.name.to_string(),
+        name_key,
+        scheme,
+        matcher,
+        fixed: fixed.into_iter().map(|(_, s)| s).collect(),
+        fixed_parsed,
+        informational: part.informational,
+        affected_index: ai,
+    })
+}
+
+/// A package (and version or commit) to look up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Query<'a> {
+    /// OSV ecosystem, optionally with a release (`Debian:12`).
+    pub ecosystem: &'a str,
+    /// Package name as OSV spells it (normalised here).
+    pub name: &'a str,
+    /// The version, if known.
+    pub version: Option<&'a str>,
+    /// A commit id, if known (decided by `GIT` ranges).
+    pub commit: Option<&'a str>,
+}
+
+impl<'a> Query<'a> {
+    /// A version query.
+    pub fn version(ecosystem: &'a str, name: &'a str, version: &'a str) -> Self {
+        Query {
+            ecosystem,
+            name,
+            version: Some(version),
+            commit: None,
+        }
+    }
+}
+
+/// One advisory that affects (or may affect) the queried package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding<'a> {
+    /// The advisory.
+    pub advisory: &'a AdvisoryInfo,
+    /// [`Verdict::Affected`], or [`Verdict::Undecidable`] when the data
+    /// cannot decide (unparsable version, unordered ecosystem, unknown
+    /// commit). Never `NotAffected`.
+    pub verdict: Verdict,
+    /// The advisory's `package.ecosystem` (first matching entry).
+    pub ecosystem: &'a str,
+    /// `affected[]` indexes that matched.
+    pub affected_indexes: Vec<usize>,
+    /// Every `fixed` version of the advisory's entries for this package,
+    /// sorted by version.
+    pub fixed: Vec<String>,
+    /// The smallest version above the queried one that none of the
+    /// advisory's entries for this package affect, chosen among the fixed
+    /// versions (`None` when no fix is known or the version is unparsable).
+    pub smallest_fix: Option<String>,
+    /// RustSec `informational` kind (`unmaintained`, `unsound`, `notice`).
+    pub informational: Option<&'a str>,
+}
+
+/// Outcome of [`MatchIndex::insert`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Insert {
+    /// A new id.
+    Inserted,
+    /// Replaced the record with the same id (the new one is not older).
+    Replaced,
+    /// Kept the stored record: it is newer than the one offered.
+    KeptNewer,
+}
+
+#[derive(Debug)]
+struct Slot {
+    info: AdvisoryInfo,
+    /// (ecosystem key, name key) buckets holding this advisory's entries.
+    keys: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    slot: u32,
+    pkg: CompiledPackage,
+}
+
+/// The index. Build with [`MatchIndex::insert`] (or `FromIterator`), query
+/// with [`MatchIndex::query`].
+#[derive(Debug, Default)]
+pub struct MatchIndex {
+    slots: Vec<Option<Slot>>,
+    free: Vec<u32>,
+    by_id: HashMap<String, u32>,
+    by_pkg: HashMap<String, HashMap<String, Vec<Entry>>>,
+    entries: usize,
+}
+
+impl FromIterator<CompiledAdvisory> for MatchIndex {
+    fn from_iter<I: IntoIterator<Item = CompiledAdvisory>>(iter: I) -> Self {
+        let mut idx = MatchIndex::new();
+        for a in iter {
+            idx.insert(a);
+        }
+        idx
+    }
+}
+
+impl MatchIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        MatchIndex::default()
+    }
+
+    /// Number of advisories (withdrawn included).
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// No advisories?
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Number of indexed `affected[]` entries.
+    pub fn entry_count(&self) -> usize {
+        self.entries
+    }
+
+    /// The advisory with this id.
+    pub fn advisory(&self, id: &str) -> Option<&AdvisoryInfo> {
+        let s = *self.by_id.get(id)?;
+        self.slots
+            .get(s as usize)
+            .and_then(Option::as_ref)
+            .map(|s| &s.info)
+    }
+
+    /// Add a compiled advisory, replacing a stored one with the same id
+    /// unless the stored one has a newer `modified`.
+    pub fn insert(&mut self, adv: CompiledAdvisory) -> Insert {
+        let mut outcome = Insert::Inserted;
+        if let Some(&old) = self.by_id.get(&adv.info.id) {
+            let newer_stored = self
+                .slots
+                .get(old as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|s| s.info.modified > adv.info.modified);
+            if newer_stored {
+                return Insert::KeptNewer;
+            }
+            self.remove(&adv.info.id);
+            outcome = Insert::Replaced;
+        }
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                let s = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                self.slots.push(None);
+                s
+            }
+        };
+        let mut keys: Vec<(String, String)> = Vec::new();
+        for pkg in adv.packages {
+            let key = (pkg.eco_key.clone(), pkg.name_key.clone());
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+            self.by_pkg
+                .entry(pkg.eco_key.clone())
+                .or_default()
+                .entry(pkg.name_key.clone())
+                .or_default()
+                .push(Entry { slot, pkg });
+            self.entries += 1;
+        }
+        self.by_id.insert(adv.info.id.clone(), slot);
+        if let Some(s) = self.slots.get_mut(slot as usize) {
+            *s = Some(Slot {
+                info: adv.info,
+                keys,
+            });
+        }
+        outcome
+    }
+
+    /// Remove the advisory with this id; false if absent.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let Some(slot) = self.by_id.remove(id) else {
+            return false;
+        };
+        let Some(s) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
+            return false;
+        };
+        for (eco, name) in &s.keys {
+            if let Some(names) = self.by_pkg.get_mut(eco) {
+                if let Some(v) = names.get_mut(name) {
+                    let before = v.len();
+                    v.retain(|e| e.slot != slot);
+                    self.entries -= before - v.len();
+                    if v.is_empty() {
+                        names.remove(name);
+                    }
+                }
+                if names.is_empty() {
+                    self.by_pkg.remove(eco);
+                }
+            }
+        }
+        self.free.push(slot);
+        true
+    }
+
+    /// Every advisory that affects, or may affect, the queried package,
+    /// one [`Finding`] per advisory, in advisory-id order.
+    pub fn query(&self, q: &Query<'_>) -> Vec<Finding<'_>> {
+        let (eco, release) = ecosystem_key(q.ecosystem);
+        let name = normalize_name(&eco, q.name);
+        let Some(bucket) = self
+            .by_pkg
+            .get(eco.as_ref())
+            .and_then(|m| m.get(name.as_ref()))
+        else {
+            return Vec::new();
+        };
+        // Parse the version once per scheme seen in the bucket.
+        let mut parsed: Vec<(Option<VersionScheme>, Option<Version>)> = Vec::new();
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        for e in bucket {
+            if let (Some(want), Some(have)) = (release, e.pkg.release.as_deref()) {
+                if want != have {
+                    continue;
+                }
+            }
+            let Some(slot) = self.slots.get(e.slot as usize).and_then(Option::as_ref) else {
+                continue;
+            };
+            if slot.info.withdrawn {
+                continue;
+            }
+            let v = match parsed.iter().find(|(s, _)| *s == e.pkg.scheme) {
+                Some((_, v)) => v.clone(),
+                None => {
+                    let v = match (e.pkg.scheme, q.version) {
+                        (Some(s), Some(ver)) => Version::parse(s, ver).ok(),
+                        _ => None,
+                    };
+                    parsed.push((e.pkg.scheme, v.clone()));
+                    v
+                }
+            };
+            let mut verdict = match (&v, q.version) {
+                (Some(v), _) => e.pkg.matcher.evaluate(v),
+                (None, Some(s)) => e.pkg.matcher.evaluate_str(s),
+                (None, None) => Verdict::NotAffected,
+            };
+            if verdict != Verdict::Affected {
+                if let Some(c) = q.commit {
+                    match e.pkg.matcher.evaluate_commit(c) {
+                        Verdict::Affected => verdict = Verdict::Affected,
+                        Verdict::Undecidable if q.version.is_none() => {
+                            verdict = Verdict::Undecidable
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            match groups.iter_mut().find(|g| g.slot == e.slot) {
+                Some(g) => {
+                    g.verdicts.push(verdict);
+                    g.entries.push(&e.pkg);
+                }
+                None => groups.push(Group {
+                    slot: e.slot,
+                    info: &slot.info,
+                    verdicts: vec![verdict],
+                    entries: vec![&e.pkg],
+                    version: v,
+                }),
+            }
+        }
+        let mut out = Vec::new();
+        for g in groups {
+            let verdict = if g.verdicts.contains(&Verdict::Affected) {
+                Verdict::Affected
+            } else if g.verdicts.contains(&Verdict::Undecidable) {
+                Verdict::Undecidable
+            } else {
+                continue;
+            };
+            let mut fixed: Vec<String> = Vec::new();
+            for p in &g.entries {
+                for f in &p.fixed {
+                    if !fixed.contains(f) {
+                        fixed.push(f.clone());
+                    }
+                }
+            }
+            if g.entries.len() > 1 {
+                let scheme = g.entries.first().and_then(|p| p.scheme);
+                sort_version_strings(scheme, &mut fixed);
+            }
+            let smallest_fix = g
+                .version
+                .as_ref()
+                .and_then(|v| smallest_fix(v, &g.entries))
+                .map(|v| v.as_str().to_string());
+            let matched: Vec<&&CompiledPackage> = g
+                .entries
+                .iter()
+                .zip(&g.verdicts)
+                .filter(|(_, v)| **v == verdict)
+                .map(|(p, _)| p)
+                .collect();
+            out.push(Finding {
+                advisory: g.info,
+                verdict,
+                ecosystem: matched
+                    .first()
+                    .map(|p| p.ecosystem.as_str())
+                    .unwrap_or_default(),
+                affected_indexes: matched.iter().map(|p| p.affected_index).collect(),
+                fixed,
+                smallest_fix,
+                informational: g.entries.iter().find_map(|p| p.informational.as_deref()),
+            });
+        }
+        out.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
+        out
+    }
+
+    /// All indexed advisories.
+    pub fn advisories(&self) -> impl Iterator<Item = &AdvisoryInfo> {
+        self.slots.iter().flatten().map(|s| &s.info)
+    }
+}
+
+struct Group<'a> {
+    slot: u32,
+    info: &'a AdvisoryInfo,
+    verdicts: Vec<Verdict>,
+    entries: Vec<&'a CompiledPackage>,
+    version: Option<Version>,
+}
+
+fn sort_version_strings(scheme: Option<VersionScheme>, v: &mut Vec<String>) {
+    let mut keyed: Vec<(Option<Version>, String)> = v
+        .drain(..)
+        .map(|s| (scheme.and_then(|sc| Version::parse(sc, &s).ok()), s))
+        .collect();
+    levee_versions::sort::sort_by(&mut keyed, |a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    v.extend(keyed.into_iter().map(|(_, s)| s));
+}
+
+/// The smallest fixed version above `current` that none of `entries`
+/// affects.
+fn smallest_fix(current: &Version, entries: &[&CompiledPackage]) -> Option<Version> {
+    let mut best: Option<&Version> = None;
+    for p in entries {
+        for c in &p.fixed_parsed {
+            if c <= current || best.is_some_and(|b| c >= b) {
+                continue;
+            }
+            if entries
+                .iter()
+                .all(|q| q.matcher.evaluate(c) != Verdict::Affected)
+            {
+                best = Some(c);
+            }
+        }
+    }
+    best.cloned()
+}
+
+/// The smallest version above `current` that fixes every one of
+/// `findings` (all for the same package), chosen among their fixed
+/// versions; `None` if there is none or a finding has no fix.
+///
+/// `scheme`-less ecosystems and unparsable versions give `None`.
+pub fn smallest_fix_for_all(
+    index: &MatchIndex,
+    q: &Query<'_>,
+    findings: &[Finding<'_>],
+) -> Option<String> {
+    let version = q.version?;
+    if findings.iter().any(|f| f.smallest_fix.is_none()) {
+        return None;
+    }
+    let (eco, _) = ecosystem_key(q.ecosystem);
+    let scheme = Ecosystem::parse(&eco).ok().and_then(|e| e.scheme())?;
+    let current = Version::parse(scheme, version).ok()?;
+    let mut parsed: Vec<Version> = findings
+        .iter()
+        .flat_map(|f| f.fixed.iter())
+        .filter_map(|s| Version::parse(scheme, s).ok())
+        .filter(|v| v > &current)
+        .collect();
+    levee_versions::sort::sort_versions(&mut parsed);
+    let ids: Vec<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
+    for c in parsed {
+        let still = index.query(&Query {
+            version: Some(c.as_str()),
+            commit: None,
+            ..*q
+        });
+        if !still
+            .iter()
+            .any(|f| f.verdict == Verdict::Affected && ids.contains(&f.advisory.id.as_str()))
+        {
+            return Some(c.as_str().to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use levee_formats::Limits;
+
+    fn rec(json: &str) -> Record {
+        Record::from_json(json, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn ecosystem_keys() {
+        assert_eq!(
+            ecosystem_key("Debian:12"),
+            (Cow::Borrowed("Debian"), Some("12"))
+        );
+        assert_eq!(ecosystem_key("pypi"), (Cow::Borrowed("PyPI"), None));
+        assert_eq!(ecosystem_key("Nope:x"), (Cow::Borrowed("Nope"), Some("x")));
+    }
+
+    #[test]
+    fn replace_and_remove() {
+        let a = rec(
+            r#"{"id":"X-1","modified":"2021-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"a"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}"#,
+        );
+        let b = rec(
+            r#"{"id":"X-1","modified":"2022-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"b"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}"#,
+        );
+        let mut idx = MatchIndex::new();
+        assert_eq!(idx.insert(compile(&a)), Insert::Inserted);
+        assert_eq!(idx.insert(compile(&b)), Insert::Replaced);
+        assert_eq!(idx.insert(compile(&a)), Insert::KeptNewer);
+        assert!(idx.query(&Query::version("npm", "a", "0.1.0")).is_empty());
+        assert_eq!(idx.query(&Query::version("npm", "b", "0.1.0")).len(), 1);
+        assert_eq!(idx.entry_count(), 1);
+        assert!(idx.remove("X-1"));
+        assert!(idx.is_empty());
+        assert_eq!(idx.entry_count(), 0);
+        assert!(idx.query(&Query::version("npm", "b", "0.1.0")).is_empty());
+    }
+}

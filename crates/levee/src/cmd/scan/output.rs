@@ -1,0 +1,444 @@
+//! Report renderers: table, JSON, SARIF 2.1.0, CycloneDX 1.6 VEX.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use anyhow::Result;
+use serde_json::{json, Value};
+
+use super::{Hit, Report};
+
+const TOOL_URI: &str = "https://example.invalid/levee";
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    levee_scan_version: u32,
+    tool: Value,
+    advisories: Value,
+    inputs: Vec<Value>,
+    errors: Vec<Value>,
+    findings: &'a [Hit],
+    warnings: &'a [Hit],
+    undecidable: &'a [Hit],
+    summary: Value,
+}
+
+pub fn json(r: &Report) -> Result<String> {
+    let v = JsonReport {
+        levee_scan_version: 1,
+        tool: json!({"name": "levee", "version": env!("CARGO_PKG_VERSION")}),
+        advisories: json!({
+            "sources": r.advisory_sources,
+            "loaded": r.advisories_loaded,
+            "package_dirs_skipped": r.advisory_dirs_skipped,
+            "problems": r.advisory_problems,
+        }),
+        inputs: r
+            .inputs
+            .iter()
+            .map(|i| {
+                json!({
+                    "path": i.path,
+                    "format": i.format,
+                    "components": i.components,
+                    "scanned": i.scanned,
+                    "not_checked": i.not_checked,
+                    "problems": i.problems,
+                })
+            })
+            .collect(),
+        errors: r
+            .errors
+            .iter()
+            .map(|(f, e)| json!({"path": f, "reason": e}))
+            .collect(),
+        findings: &r.findings,
+        warnings: &r.warnings,
+        undecidable: &r.undecidable,
+        summary: json!({
+            "findings": r.findings.len(),
+            "vulnerable_packages": distinct_packages(&r.findings),
+            "warnings": r.warnings.len(),
+            "undecidable": r.undecidable.len(),
+            "packages_scanned": r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
+            "errors": r.errors.len(),
+        }),
+    };
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
+
+fn distinct_packages(h: &[Hit]) -> usize {
+    let mut s: Vec<(&str, &str, &str)> = h
+        .iter()
+        .map(|h| (h.ecosystem.as_str(), h.package.as_str(), h.version.as_str()))
+        .collect();
+    s.sort();
+    s.dedup();
+    s.len()
+}
+
+fn cell(s: &str, w: usize) -> String {
+    let mut out: String = s.chars().take(w).collect();
+    let n = out.chars().count();
+    if s.chars().count() > w {
+        out.pop();
+        out.push('…');
+    }
+    out + &" ".repeat(w.saturating_sub(n))
+}
+
+fn rows(out: &mut String, title: &str, hits: &[Hit]) {
+    if hits.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(
+        out,
+        "  {} {} {} {} {} SUMMARY",
+        cell("PACKAGE", 24),
+        cell("VERSION", 14),
+        cell("ID", 20),
+        cell("ALIASES", 20),
+        cell("UPGRADE TO", 12)
+    );
+    for h in hits {
+        let _ = writeln!(
+            out,
+            "  {} {} {} {} {} {}",
+            cell(&h.package, 24),
+            cell(&h.version, 14),
+            cell(&h.id, 20),
+            cell(&h.aliases.join(","), 20),
+            cell(h.smallest_fix.as_deref().unwrap_or("-"), 12),
+            h.kind
+                .as_deref()
+                .map(|k| format!("[{k}] "))
+                .unwrap_or_default()
+                + h.summary.as_deref().unwrap_or("")
+        );
+    }
+}
+
+pub fn table(r: &Report, took: Duration) -> String {
+    let mut out = String::new();
+    type Lists = (Vec<Hit>, Vec<Hit>, Vec<Hit>);
+    let mut by_file: BTreeMap<&str, Lists> = BTreeMap::new();
+    for h in &r.findings {
+        by_file.entry(&h.file).or_default().0.push(h.clone());
+    }
+    for h in &r.warnings {
+        by_file.entry(&h.file).or_default().1.push(h.clone());
+    }
+    for h in &r.undecidable {
+        by_file.entry(&h.file).or_default().2.push(h.clone());
+    }
+    for i in &r.inputs {
+        let _ = writeln!(
+            out,
+            "{} ({}): {} packages, {} checked",
+            i.path, i.format, i.components, i.scanned
+        );
+        for p in &i.problems {
+            let _ = writeln!(out, "  skipped: {p}");
+        }
+        if let Some((f, w, u)) = by_file.get(i.path.as_str()) {
+            rows(&mut out, " vulnerabilities:", f);
+            rows(&mut out, " warnings:", w);
+            rows(&mut out, " undecidable (check by hand):", u);
+        }
+    }
+    for (f, e) in &r.errors {
+        let _ = writeln!(out, "error: {f}: {e}");
+    }
+    if !r.advisory_problems.is_empty() {
+        let _ = writeln!(
+            out,
+            "note: {} advisory entries could not be read (see --format json)",
+            r.advisory_problems.len()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} vulnerabilities in {} packages, {} warnings; {} packages checked against {} advisories in {:.0?}",
+        r.findings.len(),
+        distinct_packages(&r.findings),
+        r.warnings.len(),
+        r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
+        r.advisories_loaded,
+        took
+    );
+    out
+}
+
+fn message(h: &Hit) -> String {
+    let mut m = format!(
+        "{} {} ({}) is affected by {}",
+        h.package, h.version, h.ecosystem, h.id
+    );
+    if !h.aliases.is_empty() {
+        let _ = write!(m, " ({})", h.aliases.join(", "));
+    }
+    if let Some(s) = &h.summary {
+        let _ = write!(m, ": {s}");
+    }
+    match &h.smallest_fix {
+        Some(f) => {
+            let _ = write!(m, ". Upgrade to {f} or later.");
+        }
+        None => m.push_str(". No fixed version is known."),
+    }
+    m
+}
+
+/// A relative URI reference for a path as given (SARIF `artifactLocation.uri`).
+fn uri_of(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                out.push(char::from(b))
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+pub fn sarif(r: &Report) -> Result<String> {
+    let mut rules: Vec<Value> = Vec::new();
+    let mut rule_index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut results = Vec::new();
+    let all = r
+        .findings
+        .iter()
+        .map(|h| (h, "error"))
+        .chain(r.warnings.iter().map(|h| (h, "warning")))
+        .chain(r.undecidable.iter().map(|h| (h, "note")));
+    for (h, level) in all {
+        let idx = *rule_index.entry(h.id.clone()).or_insert_with(|| {
+            let mut rule = json!({
+                "id": h.id,
+                "shortDescription": {"text": h.summary.clone().unwrap_or_else(|| h.id.clone())},
+                "properties": {"aliases": h.aliases},
+            });
+            if let (Some(u), Value::Object(m)) = (&h.url, &mut rule) {
+                m.insert("helpUri".into(), u.clone().into());
+            }
+            rules.push(rule);
+            rules.len() - 1
+        });
+        let mut phys = json!({"artifactLocation": {"uri": uri_of(&h.file)}});
+        if let (Some(line), Value::Object(m)) = (h.line, &mut phys) {
+            m.insert("region".into(), json!({"startLine": line.max(1)}));
+        }
+        results.push(json!({
+            "ruleId": h.id,
+            "ruleIndex": idx,
+            "level": level,
+            "message": {"text": message(h)},
+            "locations": [{
+                "physicalLocation": phys,
+                "logicalLocations": [{"name": format!("{}@{}", h.package, h.version), "kind": "package"}],
+            }],
+            "properties": {
+                "purl": h.purl,
+                "fixedVersions": h.fixed,
+                "smallestFix": h.smallest_fix,
+            },
+        }));
+    }
+    let notifications: Vec<Value> = r
+        .errors
+        .iter()
+        .map(|(f, e)| json!({"level": "error", "message": {"text": format!("{f}: {e}")}}))
+        .collect();
+    let v = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "levee",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": TOOL_URI,
+                "rules": rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": r.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
+
+/// A deterministic `urn:uuid:` (version 4 layout, hashed from the content)
+/// so the same scan gives the same document.
+fn serial_number(seed: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut words = [0u64; 2];
+    for (i, w) in words.iter_mut().enumerate() {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (i, seed).hash(&mut h);
+        *w = h.finish();
+    }
+    let [a, b] = words;
+    let hex = format!("{a:016x}{b:016x}");
+    let g = |r: std::ops::Range<usize>| hex.get(r).unwrap_or("0").to_string();
+    let variant = ["8", "9", "a", "b"]
+        .get(usize::from(b.to_le_bytes()[0] & 3))
+        .copied()
+        .unwrap_or("8");
+    format!(
+        "urn:uuid:{}-{}-4{}-{}{}-{}",
+        g(0..8),
+        g(8..12),
+        g(13..16),
+        variant,
+        g(17..20),
+        g(20..32)
+    )
+}
+
+fn cvss_method(kind: &str, vector: &str) -> &'static str {
+    match kind {
+        "CVSS_V2" => "CVSSv2",
+        "CVSS_V4" => "CVSSv4",
+        "CVSS_V3" if vector.starts_with("CVSS:3.1") => "CVSSv31",
+        "CVSS_V3" => "CVSSv3",
+        _ => "other",
+    }
+}
+
+fn vuln_source(id: &str) -> Value {
+    if id.starts_with("RUSTSEC-") {
+        json!({"name": "RustSec", "url": format!("https://rustsec.org/advisories/{id}.html")})
+    } else if id.starts_with("GHSA-") {
+        json!({"name": "GitHub", "url": format!("https://github.com/advisories/{id}")})
+    } else if id.starts_with("CVE-") {
+        json!({"name": "NVD", "url": format!("https://nvd.nist.gov/vuln/detail/{id}")})
+    } else {
+        json!({"name": "OSV", "url": format!("https://osv.dev/vulnerability/{id}")})
+    }
+}
+
+pub fn cyclonedx_vex(r: &Report) -> Result<String> {
+    // Components: one per distinct purl.
+    let mut comps: BTreeMap<&str, Value> = BTreeMap::new();
+    for (eco, name, version, purl) in &r.components {
+        comps.entry(purl.as_str()).or_insert_with(|| {
+            json!({
+                "type": "library",
+                "bom-ref": purl,
+                "name": name,
+                "version": version,
+                "purl": purl,
+                "properties": [{"name": "levee:ecosystem", "value": eco}],
+            })
+        });
+    }
+    // Vulnerabilities: one per advisory id, affecting every matched purl.
+    let mut vulns: BTreeMap<&str, (Vec<&Hit>, &str)> = BTreeMap::new();
+    for h in &r.findings {
+        vulns
+            .entry(h.id.as_str())
+            .or_insert((Vec::new(), "affected"))
+            .0
+            .push(h);
+    }
+    for h in r.warnings.iter() {
+        vulns
+            .entry(h.id.as_str())
+            .or_insert((Vec::new(), "affected"))
+            .0
+            .push(h);
+    }
+    for h in &r.undecidable {
+        vulns
+            .entry(h.id.as_str())
+            .or_insert((Vec::new(), "unknown"))
+            .0
+            .push(h);
+    }
+    let mut out_vulns = Vec::new();
+    for (id, (hits, status)) in &vulns {
+        let Some(first) = hits.first() else { continue };
+        let mut affects: BTreeMap<&str, Value> = BTreeMap::new();
+        for h in hits {
+            affects.entry(h.purl.as_str()).or_insert_with(
+                || json!({"ref": h.purl, "versions": [{"version": h.version, "status": status}]}),
+            );
+        }
+        let references: Vec<Value> = first
+            .aliases
+            .iter()
+            .map(|a| json!({"id": a, "source": vuln_source(a)}))
+            .collect();
+        let ratings: Vec<Value> = first
+            .severity
+            .iter()
+            .map(|s| json!({"method": cvss_method(&s.kind, &s.score), "vector": s.score}))
+            .collect();
+        let fixes: Vec<String> = hits
+            .iter()
+            .filter_map(|h| {
+                h.smallest_fix
+                    .as_ref()
+                    .map(|f| format!("Upgrade {} {} to {f}", h.package, h.version))
+            })
+            .collect();
+        let mut v = json!({
+            "bom-ref": format!("vuln:{id}"),
+            "id": id,
+            "source": vuln_source(id),
+            "references": references,
+            "ratings": ratings,
+            "description": first.summary.clone().unwrap_or_default(),
+            "affects": affects.into_values().collect::<Vec<_>>(),
+            "analysis": {
+                "state": "in_triage",
+                "detail": match &first.kind {
+                    Some(k) => format!("Reported by levee scan (informational: {k})"),
+                    None => "Reported by levee scan from the advisory's affected ranges".to_string(),
+                },
+            },
+        });
+        if let Value::Object(m) = &mut v {
+            if !fixes.is_empty() {
+                m.insert("recommendation".into(), fixes.join("; ").into());
+            }
+            if let Some(u) = &first.url {
+                m.insert(
+                    "advisories".into(),
+                    json!([{"title": first.summary.clone().unwrap_or_else(|| id.to_string()), "url": u}]),
+                );
+            }
+        }
+        out_vulns.push(v);
+    }
+    let now = levee_model::Clock::now(&levee_model::SystemClock);
+    let seed = format!("{:?}{:?}", r.components, vulns.keys().collect::<Vec<_>>());
+    let secs = levee_model::Timestamp::from_secs(now.secs()).to_rfc3339();
+    let v = json!({
+        "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "serialNumber": serial_number(&seed),
+        "version": 1,
+        "metadata": {
+            "timestamp": secs,
+            "tools": {"components": [{
+                "type": "application",
+                "name": "levee",
+                "version": env!("CARGO_PKG_VERSION"),
+            }]},
+        },
+        "components": comps.into_values().collect::<Vec<_>>(),
+        "vulnerabilities": out_vulns,
+    });
+    Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
