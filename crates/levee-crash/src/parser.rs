@@ -86,6 +86,8 @@ pub(crate) struct State {
     is_trusty: bool,
     found_python_crash: bool,
     found_golang_crash: bool,
+    /// The whole log matches the OOM pattern (else no line can).
+    maybe_oom: bool,
 }
 
 fn rank(t: &str) -> u8 {
@@ -283,7 +285,10 @@ impl<'s> Parser<'s> {
             ..State::default()
         };
         let is_lkl = memmem::find(log.as_bytes(), LKL_STACK_MARKER.as_bytes()).is_some();
-        let mut lines = split_deadlysignal(split_lines(log), log.ends_with('\n'));
+        let mut lines = split_lines(log);
+        if memmem::find(log.as_bytes(), b"Sanitizer:DEADLYSIGNAL").is_some() {
+            lines = split_deadlysignal(lines, log.ends_with('\n'));
+        }
         if is_lkl {
             for l in lines.iter_mut() {
                 if l.starts_with('[') {
@@ -298,13 +303,17 @@ impl<'s> Parser<'s> {
         }
         let has_san_signal =
             memmem::find(log.as_bytes(), b"SCARINESS: ").is_some() && has_scariness_signal(log);
+        // The OOM pattern has no anchors and `.` stops at `\n`, and every
+        // line is a substring of the log: no match in the log, none in a line.
+        let maybe_oom = p.out_of_memory.is_match(log);
+        st.maybe_oom = maybe_oom;
 
         for line in lines.iter().copied() {
             let kw = Kw::scan(line);
             if should_ignore_line(kw, line, &st) {
                 continue;
             }
-            if !self.s.detect_ooms_and_hangs && p.out_of_memory.is_match(line) {
+            if !self.s.detect_ooms_and_hangs && maybe_oom && p.out_of_memory.is_match(line) {
                 return State::default();
             }
             if is_signal_line(kw, line)
@@ -813,7 +822,7 @@ impl<'s> Parser<'s> {
                 st.reset();
                 st.set_type("Timeout");
             }
-            if p.out_of_memory.is_match(line) {
+            if st.maybe_oom && p.out_of_memory.is_match(line) {
                 st.reset();
                 st.set_type("Out-of-memory");
             }
