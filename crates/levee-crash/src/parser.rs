@@ -21,7 +21,6 @@ const LINE_LENGTH_CAP: usize = 80;
 const MAX_CYCLE_LENGTH: usize = 10;
 const REPEATED_CYCLE_COUNT: usize = 3;
 const JNI_ERROR_STRING: &str = "JNI DETECTED ERROR IN APPLICATION:";
-const LKL_STACK_MARKER: &str = "Linux Kernel Library Stack Trace:";
 const MAX_LINE_LEN: usize = 1024 * 1024;
 
 const IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL: &[&str] = &[
@@ -88,6 +87,8 @@ pub(crate) struct State {
     found_golang_crash: bool,
     /// The whole log matches the OOM pattern (else no line can).
     maybe_oom: bool,
+    /// The keywords found anywhere in the log.
+    pub log_kw: Kw,
 }
 
 fn rank(t: &str) -> u8 {
@@ -276,45 +277,59 @@ impl<'s> Parser<'s> {
 
     pub fn parse(&self, log: &str) -> State {
         let p = &*P;
+        let mut lines = split_lines(log);
+        let mut kws: Vec<Kw> = lines.iter().map(|l| Kw::scan(l)).collect();
+        // Keywords have no line breaks, so each occurs in the log exactly
+        // when it occurs in some line.
+        let all = kws.iter().fold(Kw::default(), |a, &k| a | k);
         let mut st = State {
-            is_kasan: memmem::find(log.as_bytes(), b"KASAN").is_some(),
+            is_kasan: has!(all, log, "KASAN"),
             is_golang: memmem::find(log.as_bytes(), b".go:").is_some(),
-            is_python: memmem::find(log.as_bytes(), b".py\", line").is_some(),
-            is_js: memmem::find(log.as_bytes(), b"Uncaught Exception: Jazzer.js").is_some(),
-            is_trusty: memmem::find(log.as_bytes(), b"Trusted App crash stacktrace").is_some(),
+            is_python: has!(all, log, ".py\", line"),
+            is_js: has!(all, log, "Uncaught Exception: Jazzer.js"),
+            is_trusty: has!(all, log, "Trusted App crash stacktrace"),
+            log_kw: all,
             ..State::default()
         };
-        let is_lkl = memmem::find(log.as_bytes(), LKL_STACK_MARKER.as_bytes()).is_some();
-        let mut lines = split_lines(log);
-        if memmem::find(log.as_bytes(), b"Sanitizer:DEADLYSIGNAL").is_some() {
+        let is_lkl = has!(all, log, "Linux Kernel Library Stack Trace:");
+        // Transformed lines (rare) are scanned again.
+        let mut rescan = false;
+        if has!(all, log, "Sanitizer:DEADLYSIGNAL") {
             lines = split_deadlysignal(lines, log.ends_with('\n'));
+            rescan = true;
         }
         if is_lkl {
             for l in lines.iter_mut() {
                 if l.starts_with('[') {
                     if let Some(m) = p.android_kernel_time.find(l) {
-                        *l = &l[m.end()..];
+                        *l = l.get(m.end()..).unwrap_or("");
                     }
                 }
             }
+            rescan = true;
         }
         if st.is_python {
             lines = reverse_python_stacktrace(&lines);
+            rescan = true;
         }
-        let has_san_signal =
-            memmem::find(log.as_bytes(), b"SCARINESS: ").is_some() && has_scariness_signal(log);
+        if rescan {
+            kws = lines.iter().map(|l| Kw::scan(l)).collect();
+        }
+        let has_san_signal = has!(all, log, "SCARINESS: ") && has_scariness_signal(log);
         // The OOM pattern has no anchors and `.` stops at `\n`, and every
         // line is a substring of the log: no match in the log, none in a line.
         let maybe_oom = p.out_of_memory.is_match(log);
         st.maybe_oom = maybe_oom;
 
-        for line in lines.iter().copied() {
-            let kw = Kw::scan(line);
+        for (&line, &kw) in lines.iter().zip(kws.iter()) {
             if should_ignore_line(kw, line, &st) {
                 continue;
             }
             if !self.s.detect_ooms_and_hangs && maybe_oom && p.out_of_memory.is_match(line) {
-                return State::default();
+                return State {
+                    log_kw: all,
+                    ..State::default()
+                };
             }
             if is_signal_line(kw, line)
                 && IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL.contains(&st.crash_type.as_str())
@@ -329,8 +344,11 @@ impl<'s> Parser<'s> {
         if st.fuzzer_dir_frames * 2 >= st.frame_count {
             st.categories.insert("Fuzzer-crash-state");
         }
-        let frame0 = memmem::find(log.as_bytes(), b"    #0");
-        if let Some(logcat) = memmem::find(log.as_bytes(), b"\n\nLogcat:\n") {
+        let logcat = has!(all, log, "Logcat:")
+            .then(|| memmem::find(log.as_bytes(), b"\n\nLogcat:\n"))
+            .flatten();
+        if let Some(logcat) = logcat {
+            let frame0 = memmem::find(log.as_bytes(), b"    #0");
             if frame0.is_none_or(|f| f > logcat) {
                 st.categories.insert("Missing-libfuzzer-stacktrace");
             }
@@ -633,7 +651,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if !st.is_kasan && has!(kw, line, " of size ") && has!(kw, line, " at ") {
+        if !st.is_kasan && has!(kw, line, " of size ") && line.contains(" at ") {
             if let Some(c) = cap(&p.san_crash_type_address, line) {
                 st.crash_address = grp(&c, 3).trim().to_string();
                 if !st.crash_type.starts_with("UNKNOWN") {
@@ -1116,7 +1134,7 @@ impl<'s> Parser<'s> {
                 "CHECK failure" | "Fatal Exception" | "Uncaught exception" | "Security exception"
             )
         {
-            if has!(kw, line, "at ") {
+            if line.contains("at ") {
                 if let Some(c) = cap(&p.java_exception_frame, line) {
                     self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, filter_stack_frame);
                 }
@@ -1124,7 +1142,7 @@ impl<'s> Parser<'s> {
             return;
         }
         if has_plus && line.contains('/') {
-            if has!(kw, line, "[<") {
+            if line.contains("[<") {
                 if let Some(c) = cap(&p.android_kernel_frame, line) {
                     let before = st.frame_count;
                     self.add_frame(st, line, grp(&c, 3), FrameKind::Plain, filter_stack_frame);
@@ -1160,7 +1178,7 @@ impl<'s> Parser<'s> {
                 return;
             }
         }
-        if st.is_js && has!(kw, line, " at ") {
+        if st.is_js && line.contains(" at ") {
             if let Some(c) = cap(&p.jazzer_js_frame, line) {
                 self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, filter_stack_frame);
                 return;
