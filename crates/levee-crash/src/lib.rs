@@ -22,6 +22,7 @@
 mod keywords;
 mod parser;
 mod patterns;
+mod sanframe;
 mod security;
 mod similarity;
 mod text;

@@ -10,6 +10,7 @@ use regex::{Captures, Regex};
 
 use crate::keywords::{has, has_ci, Kw};
 use crate::patterns::P;
+use crate::sanframe::san_frame_span;
 use crate::text::{
     address_to_integer, capitalize, filter_addresses_and_numbers, filter_stack_frame,
     fix_check_failure_string, fix_filename_string, is_printable, split_deadlysignal, split_lines,
@@ -245,7 +246,7 @@ impl<'s> Parser<'s> {
             st.crash_state.push_str(&filtered);
             st.crash_state.push('\n');
             st.frame_count += 1;
-            if line.contains('#') && P.fuzzer_dir.is_match(line) {
+            if has_byte(line, b'#') && P.fuzzer_dir.is_match(line) {
                 st.fuzzer_dir_frames += 1;
             }
         }
@@ -857,7 +858,8 @@ impl<'s> Parser<'s> {
             self.no_type_yet(st, kw, line);
         }
 
-        if st.fatal_error_occurred && line.contains('#') {
+        let has_hash = has_byte(line, b'#');
+        if st.fatal_error_occurred && has_hash {
             let mut m = cap(&p.fatal_error_line, line);
             if m.is_some() {
                 st.set_type("Fatal error");
@@ -909,7 +911,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains('#') && p.fuzzer_exit.is_match(line) {
+        if has_hash && p.fuzzer_exit.is_match(line) {
             st.categories.insert("Fuzzer-exit");
         }
 
@@ -931,7 +933,7 @@ impl<'s> Parser<'s> {
             return Flow::Continue;
         }
 
-        self.frames(st, kw, line);
+        self.frames(st, kw, line, has_hash);
         Flow::Next
     }
 
@@ -1085,21 +1087,20 @@ impl<'s> Parser<'s> {
     }
 
     /// Stack frame rules, tried in ClusterFuzz's order; the first match wins.
-    fn frames(&self, st: &mut State, kw: Kw, line: &str) {
+    fn frames(&self, st: &mut State, kw: Kw, line: &str, has_hash: bool) {
         let p = &*P;
-        let has_bang = line.contains('!');
-        let has_plus = line.contains('+');
+        let has_bang = has_byte(line, b'!');
+        let has_plus = has_byte(line, b'+');
         if has_bang && has_plus {
             if let Some(c) = cap(&p.cdb_frame, line) {
                 self.add_frame(st, line, grp(&c, 4), FrameKind::Cdb, filter_stack_frame);
                 return;
             }
         }
-        let has_hash = line.contains('#');
         if has_hash {
-            // A DFA search gives the end of the frame; no capture groups needed.
-            if let Some(m) = p.san_frame.find(line) {
-                let body = line.get(san_frame_body_start(line)..m.end()).unwrap_or("");
+            // The span of the regex match, found without the regex.
+            if let Some((start, end)) = san_frame_span(line) {
+                let body = line.get(start..end).unwrap_or("");
                 self.add_frame(st, line, body, FrameKind::San, filter_stack_frame);
                 return;
             }
@@ -1115,7 +1116,7 @@ impl<'s> Parser<'s> {
                 self.add_frame(st, line, grp(&c, 6), FrameKind::Plain, filter_stack_frame);
                 return;
             }
-            if line.contains('[') {
+            if has_byte(line, b'[') {
                 if let Some(c) = cap(&p.chrome_win_frame, line) {
                     self.add_frame(
                         st,
@@ -1141,7 +1142,7 @@ impl<'s> Parser<'s> {
             }
             return;
         }
-        if has_plus && line.contains('/') {
+        if has_plus && has_byte(line, b'/') {
             if line.contains("[<") {
                 if let Some(c) = cap(&p.android_kernel_frame, line) {
                     let before = st.frame_count;
@@ -1379,26 +1380,10 @@ fn reverse_python_stacktrace<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-/// Start of the frame text in a sanitizer frame line, after
-/// `\s*#<id>\s+<address>\s+` (the line is known to match `san_frame`).
-fn san_frame_body_start(line: &str) -> usize {
-    let mut it = line.char_indices().peekable();
-    let mut skip = |pred: &dyn Fn(char) -> bool| {
-        while let Some(&(_, c)) = it.peek() {
-            if pred(c) {
-                it.next();
-            } else {
-                break;
-            }
-        }
-    };
-    skip(&char::is_whitespace);
-    skip(&|c| c == '#');
-    skip(&|c| c.is_ascii_digit());
-    skip(&char::is_whitespace);
-    skip(&|c| c.is_ascii_hexdigit() || c == 'x' || c == 'X');
-    skip(&char::is_whitespace);
-    it.peek().map_or(line.len(), |&(i, _)| i)
+/// The line contains the byte (SIMD search; lines can be long).
+#[inline]
+fn has_byte(line: &str, b: u8) -> bool {
+    memchr::memchr(b, line.as_bytes()).is_some()
 }
 
 /// Python's `int(s, 16)` for frame offsets: optional `0x`, hex digits.
