@@ -89,22 +89,15 @@ fn ascii_span(b: &[u8]) -> Option<(usize, usize)> {
     if at(b, s) == b'(' {
         // A3: `(` X `)`. First alternative: the rightmost `+` whose hex run
         // is followed by `)`; else the rightmost `)`.
-        let mut p = n;
-        while p > s + 1 {
-            p -= 1;
-            if at(b, p) == b'+' {
-                let e = run(b, p + 1, is_hex);
-                if e > p + 1 && at(b, e) == b')' {
-                    return Some((s, e + 1));
-                }
-            }
+        let plus = memrchr_from(b'+', b, s + 1).find_map(|p| {
+            let e = run(b, p + 1, is_hex);
+            (e > p + 1 && at(b, e) == b')').then_some(e + 1)
+        });
+        if let Some(end) = plus {
+            return Some((s, end));
         }
-        let mut p = n;
-        while p > s + 1 {
-            p -= 1;
-            if at(b, p) == b')' {
-                return Some((s, p + 1));
-            }
+        if let Some(p) = memrchr_from(b')', b, s + 1).next() {
+            return Some((s, p + 1));
         }
     }
     None
@@ -113,17 +106,15 @@ fn ascii_span(b: &[u8]) -> Option<(usize, usize)> {
 /// The rightmost `+` at or after `from` followed by a hex digit, with the
 /// end of its (maximal) hex run.
 fn rightmost_plus_hex(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let mut p = b.len();
-    while p > from {
-        p -= 1;
-        if at(b, p) == b'+' {
-            let e = run(b, p + 1, is_hex);
-            if e > p + 1 {
-                return Some((p, e));
-            }
-        }
-    }
-    None
+    memrchr_from(b'+', b, from).find_map(|p| {
+        let e = run(b, p + 1, is_hex);
+        (e > p + 1).then_some((p, e))
+    })
+}
+
+/// Positions of `needle` at or after `from`, right to left.
+fn memrchr_from(needle: u8, b: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    memchr::memrchr_iter(needle, b.get(from..).unwrap_or(&[])).map(move |i| i + from)
 }
 
 /// A1: `in` (at `x - 2`), `\s*`, X, one space, LOC. X's first alternative
@@ -132,34 +123,20 @@ fn rightmost_plus_hex(b: &[u8], from: usize) -> Option<(usize, usize)> {
 /// whitespace lets the space also sit right after `in`. The first space
 /// after which LOC matches decides.
 fn a1(b: &[u8], x: usize) -> Option<usize> {
-    let n = b.len();
     // First alternative of X: candidates are spaces right after a maximal
     // hex run that follows a `+` (at or after x).
     let mut sweep = LocSweep::new(b);
-    let mut p = n;
-    while p > x {
-        p -= 1;
-        if at(b, p) == b'+' {
-            let e = run(b, p + 1, is_hex);
-            if e > p + 1 && at(b, e) == b' ' {
-                if let Some(end) = sweep.loc_at(e + 1) {
-                    return Some(end);
-                }
+    for p in memrchr_from(b'+', b, x) {
+        let e = run(b, p + 1, is_hex);
+        if e > p + 1 && at(b, e) == b' ' {
+            if let Some(end) = sweep.loc_at(e + 1) {
+                return Some(end);
             }
         }
     }
     // Second alternative: every space at or after x.
     let mut sweep = LocSweep::new(b);
-    let mut r = n;
-    while r > x {
-        r -= 1;
-        if at(b, r) == b' ' {
-            if let Some(end) = sweep.loc_at(r + 1) {
-                return Some(end);
-            }
-        }
-    }
-    None
+    memrchr_from(b' ', b, x).find_map(|r| sweep.loc_at(r + 1))
 }
 
 /// LOC tried at positions visited from right to left; what the third
@@ -212,7 +189,7 @@ impl<'b> LocSweep<'b> {
         }
         // `[^ ]+` is the run of non-spaces from q, given back from the
         // right: the rightmost `:` in (q, e) after which the rest matches.
-        let e = run(b, q, |c| c != b' ');
+        let e = memchr::memchr(b' ', b.get(q..).unwrap_or(&[])).map_or(n, |i| i + q);
         let mut c = e;
         while c > q + 1 {
             c -= 1;

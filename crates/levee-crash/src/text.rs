@@ -161,16 +161,28 @@ pub(crate) fn address_to_integer(a: &str) -> u128 {
     u128::from_str_radix(&digits, 16).unwrap_or(u128::MAX)
 }
 
+const STRIPPED_FROM_FRAMES: [&str; 3] = [
+    "non-virtual thunk to ",
+    "(anonymous namespace)::",
+    "`anonymous namespace'::",
+];
+
+static STRIPPED_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    STRIPPED_FROM_FRAMES
+        .iter()
+        .map(memchr::memmem::Finder::new)
+        .collect()
+});
+
 /// ClusterFuzz's `_filter_stack_frame`: drop anonymous namespaces, module
 /// prefixes (`mod!`), argument lists and template/array suffixes.
 pub(crate) fn filter_stack_frame(frame: &str) -> String {
     let mut f = frame.to_string();
-    for ns in [
-        "non-virtual thunk to ",
-        "(anonymous namespace)::",
-        "`anonymous namespace'::",
-    ] {
-        if f.contains(ns) {
+    for (i, ns) in STRIPPED_FROM_FRAMES.iter().enumerate() {
+        if STRIPPED_FINDERS
+            .get(i)
+            .is_some_and(|fi| fi.find(f.as_bytes()).is_some())
+        {
             f = f.replace(ns, "");
         }
     }
