@@ -22,6 +22,7 @@
 mod keywords;
 mod parser;
 mod patterns;
+mod sanframe;
 mod security;
 mod similarity;
 mod text;
@@ -242,7 +243,8 @@ impl Analysis {
 /// Analyse one crash log (the full output of the crashing process).
 pub fn analyze(log: &str, settings: &Settings) -> Analysis {
     let st = parser::Parser::new(settings).parse(log);
-    let security = security::is_security_issue(log, &st.crash_type, &st.crash_address, settings);
+    let security =
+        security::is_security_issue(log, st.log_kw, &st.crash_type, &st.crash_address, settings);
     Analysis {
         crash_type: st.crash_type,
         crash_address: st.crash_address,

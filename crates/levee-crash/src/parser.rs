@@ -10,6 +10,7 @@ use regex::{Captures, Regex};
 
 use crate::keywords::{has, has_ci, Kw};
 use crate::patterns::P;
+use crate::sanframe::san_frame_span;
 use crate::text::{
     address_to_integer, capitalize, filter_addresses_and_numbers, filter_stack_frame,
     fix_check_failure_string, fix_filename_string, is_printable, split_deadlysignal, split_lines,
@@ -21,7 +22,6 @@ const LINE_LENGTH_CAP: usize = 80;
 const MAX_CYCLE_LENGTH: usize = 10;
 const REPEATED_CYCLE_COUNT: usize = 3;
 const JNI_ERROR_STRING: &str = "JNI DETECTED ERROR IN APPLICATION:";
-const LKL_STACK_MARKER: &str = "Linux Kernel Library Stack Trace:";
 const MAX_LINE_LEN: usize = 1024 * 1024;
 
 const IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL: &[&str] = &[
@@ -86,6 +86,10 @@ pub(crate) struct State {
     is_trusty: bool,
     found_python_crash: bool,
     found_golang_crash: bool,
+    /// The whole log matches the OOM pattern (else no line can).
+    maybe_oom: bool,
+    /// The keywords found anywhere in the log.
+    pub log_kw: Kw,
 }
 
 fn rank(t: &str) -> u8 {
@@ -242,7 +246,7 @@ impl<'s> Parser<'s> {
             st.crash_state.push_str(&filtered);
             st.crash_state.push('\n');
             st.frame_count += 1;
-            if line.contains('#') && P.fuzzer_dir.is_match(line) {
+            if has_byte(line, b'#') && P.fuzzer_dir.is_match(line) {
                 st.fuzzer_dir_frames += 1;
             }
         }
@@ -274,38 +278,59 @@ impl<'s> Parser<'s> {
 
     pub fn parse(&self, log: &str) -> State {
         let p = &*P;
+        let mut lines = split_lines(log);
+        let mut kws: Vec<Kw> = lines.iter().map(|l| Kw::scan(l)).collect();
+        // Keywords have no line breaks, so each occurs in the log exactly
+        // when it occurs in some line.
+        let all = kws.iter().fold(Kw::default(), |a, &k| a | k);
         let mut st = State {
-            is_kasan: memmem::find(log.as_bytes(), b"KASAN").is_some(),
+            is_kasan: has!(all, log, "KASAN"),
             is_golang: memmem::find(log.as_bytes(), b".go:").is_some(),
-            is_python: memmem::find(log.as_bytes(), b".py\", line").is_some(),
-            is_js: memmem::find(log.as_bytes(), b"Uncaught Exception: Jazzer.js").is_some(),
-            is_trusty: memmem::find(log.as_bytes(), b"Trusted App crash stacktrace").is_some(),
+            is_python: has!(all, log, ".py\", line"),
+            is_js: has!(all, log, "Uncaught Exception: Jazzer.js"),
+            is_trusty: has!(all, log, "Trusted App crash stacktrace"),
+            log_kw: all,
             ..State::default()
         };
-        let is_lkl = memmem::find(log.as_bytes(), LKL_STACK_MARKER.as_bytes()).is_some();
-        let mut lines = split_deadlysignal(split_lines(log), log.ends_with('\n'));
+        let is_lkl = has!(all, log, "Linux Kernel Library Stack Trace:");
+        // Transformed lines (rare) are scanned again.
+        let mut rescan = false;
+        if has!(all, log, "Sanitizer:DEADLYSIGNAL") {
+            lines = split_deadlysignal(lines, log.ends_with('\n'));
+            rescan = true;
+        }
         if is_lkl {
             for l in lines.iter_mut() {
                 if l.starts_with('[') {
                     if let Some(m) = p.android_kernel_time.find(l) {
-                        *l = &l[m.end()..];
+                        *l = l.get(m.end()..).unwrap_or("");
                     }
                 }
             }
+            rescan = true;
         }
         if st.is_python {
             lines = reverse_python_stacktrace(&lines);
+            rescan = true;
         }
-        let has_san_signal =
-            memmem::find(log.as_bytes(), b"SCARINESS: ").is_some() && has_scariness_signal(log);
+        if rescan {
+            kws = lines.iter().map(|l| Kw::scan(l)).collect();
+        }
+        let has_san_signal = has!(all, log, "SCARINESS: ") && has_scariness_signal(log);
+        // The OOM pattern has no anchors and `.` stops at `\n`, and every
+        // line is a substring of the log: no match in the log, none in a line.
+        let maybe_oom = p.out_of_memory.is_match(log);
+        st.maybe_oom = maybe_oom;
 
-        for line in lines.iter().copied() {
-            let kw = Kw::scan(line);
+        for (&line, &kw) in lines.iter().zip(kws.iter()) {
             if should_ignore_line(kw, line, &st) {
                 continue;
             }
-            if !self.s.detect_ooms_and_hangs && p.out_of_memory.is_match(line) {
-                return State::default();
+            if !self.s.detect_ooms_and_hangs && maybe_oom && p.out_of_memory.is_match(line) {
+                return State {
+                    log_kw: all,
+                    ..State::default()
+                };
             }
             if is_signal_line(kw, line)
                 && IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL.contains(&st.crash_type.as_str())
@@ -320,8 +345,11 @@ impl<'s> Parser<'s> {
         if st.fuzzer_dir_frames * 2 >= st.frame_count {
             st.categories.insert("Fuzzer-crash-state");
         }
-        let frame0 = memmem::find(log.as_bytes(), b"    #0");
-        if let Some(logcat) = memmem::find(log.as_bytes(), b"\n\nLogcat:\n") {
+        let logcat = has!(all, log, "Logcat:")
+            .then(|| memmem::find(log.as_bytes(), b"\n\nLogcat:\n"))
+            .flatten();
+        if let Some(logcat) = logcat {
+            let frame0 = memmem::find(log.as_bytes(), b"    #0");
             if frame0.is_none_or(|f| f > logcat) {
                 st.categories.insert("Missing-libfuzzer-stacktrace");
             }
@@ -624,7 +652,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if !st.is_kasan && has!(kw, line, " of size ") && has!(kw, line, " at ") {
+        if !st.is_kasan && has!(kw, line, " of size ") && line.contains(" at ") {
             if let Some(c) = cap(&p.san_crash_type_address, line) {
                 st.crash_address = grp(&c, 3).trim().to_string();
                 if !st.crash_type.starts_with("UNKNOWN") {
@@ -813,7 +841,7 @@ impl<'s> Parser<'s> {
                 st.reset();
                 st.set_type("Timeout");
             }
-            if p.out_of_memory.is_match(line) {
+            if st.maybe_oom && p.out_of_memory.is_match(line) {
                 st.reset();
                 st.set_type("Out-of-memory");
             }
@@ -830,7 +858,8 @@ impl<'s> Parser<'s> {
             self.no_type_yet(st, kw, line);
         }
 
-        if st.fatal_error_occurred && line.contains('#') {
+        let has_hash = has_byte(line, b'#');
+        if st.fatal_error_occurred && has_hash {
             let mut m = cap(&p.fatal_error_line, line);
             if m.is_some() {
                 st.set_type("Fatal error");
@@ -882,7 +911,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if line.contains('#') && p.fuzzer_exit.is_match(line) {
+        if has_hash && p.fuzzer_exit.is_match(line) {
             st.categories.insert("Fuzzer-exit");
         }
 
@@ -904,7 +933,7 @@ impl<'s> Parser<'s> {
             return Flow::Continue;
         }
 
-        self.frames(st, kw, line);
+        self.frames(st, kw, line, has_hash);
         Flow::Next
     }
 
@@ -1058,21 +1087,20 @@ impl<'s> Parser<'s> {
     }
 
     /// Stack frame rules, tried in ClusterFuzz's order; the first match wins.
-    fn frames(&self, st: &mut State, kw: Kw, line: &str) {
+    fn frames(&self, st: &mut State, kw: Kw, line: &str, has_hash: bool) {
         let p = &*P;
-        let has_bang = line.contains('!');
-        let has_plus = line.contains('+');
+        let has_bang = has_byte(line, b'!');
+        let has_plus = has_byte(line, b'+');
         if has_bang && has_plus {
             if let Some(c) = cap(&p.cdb_frame, line) {
                 self.add_frame(st, line, grp(&c, 4), FrameKind::Cdb, filter_stack_frame);
                 return;
             }
         }
-        let has_hash = line.contains('#');
         if has_hash {
-            // A DFA search gives the end of the frame; no capture groups needed.
-            if let Some(m) = p.san_frame.find(line) {
-                let body = line.get(san_frame_body_start(line)..m.end()).unwrap_or("");
+            // The span of the regex match, found without the regex.
+            if let Some((start, end)) = san_frame_span(line) {
+                let body = line.get(start..end).unwrap_or("");
                 self.add_frame(st, line, body, FrameKind::San, filter_stack_frame);
                 return;
             }
@@ -1088,7 +1116,7 @@ impl<'s> Parser<'s> {
                 self.add_frame(st, line, grp(&c, 6), FrameKind::Plain, filter_stack_frame);
                 return;
             }
-            if line.contains('[') {
+            if has_byte(line, b'[') {
                 if let Some(c) = cap(&p.chrome_win_frame, line) {
                     self.add_frame(
                         st,
@@ -1107,15 +1135,15 @@ impl<'s> Parser<'s> {
                 "CHECK failure" | "Fatal Exception" | "Uncaught exception" | "Security exception"
             )
         {
-            if has!(kw, line, "at ") {
+            if line.contains("at ") {
                 if let Some(c) = cap(&p.java_exception_frame, line) {
                     self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, filter_stack_frame);
                 }
             }
             return;
         }
-        if has_plus && line.contains('/') {
-            if has!(kw, line, "[<") {
+        if has_plus && has_byte(line, b'/') {
+            if line.contains("[<") {
                 if let Some(c) = cap(&p.android_kernel_frame, line) {
                     let before = st.frame_count;
                     self.add_frame(st, line, grp(&c, 3), FrameKind::Plain, filter_stack_frame);
@@ -1151,7 +1179,7 @@ impl<'s> Parser<'s> {
                 return;
             }
         }
-        if st.is_js && has!(kw, line, " at ") {
+        if st.is_js && line.contains(" at ") {
             if let Some(c) = cap(&p.jazzer_js_frame, line) {
                 self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, filter_stack_frame);
                 return;
@@ -1352,26 +1380,10 @@ fn reverse_python_stacktrace<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-/// Start of the frame text in a sanitizer frame line, after
-/// `\s*#<id>\s+<address>\s+` (the line is known to match `san_frame`).
-fn san_frame_body_start(line: &str) -> usize {
-    let mut it = line.char_indices().peekable();
-    let mut skip = |pred: &dyn Fn(char) -> bool| {
-        while let Some(&(_, c)) = it.peek() {
-            if pred(c) {
-                it.next();
-            } else {
-                break;
-            }
-        }
-    };
-    skip(&char::is_whitespace);
-    skip(&|c| c == '#');
-    skip(&|c| c.is_ascii_digit());
-    skip(&char::is_whitespace);
-    skip(&|c| c.is_ascii_hexdigit() || c == 'x' || c == 'X');
-    skip(&char::is_whitespace);
-    it.peek().map_or(line.len(), |&(i, _)| i)
+/// The line contains the byte (SIMD search; lines can be long).
+#[inline]
+fn has_byte(line: &str, b: u8) -> bool {
+    memchr::memchr(b, line.as_bytes()).is_some()
 }
 
 /// Python's `int(s, 16)` for frame offsets: optional `0x`, hex digits.

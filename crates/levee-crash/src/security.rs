@@ -3,6 +3,7 @@
 
 use memchr::memmem;
 
+use crate::keywords::{has, Kw};
 use crate::parser::is_assert_crash_address;
 use crate::text::address_to_integer;
 use crate::{Settings, NULL_DEREFERENCE_BOUNDARY};
@@ -17,15 +18,6 @@ const GENERIC_CRASH_TYPES: &[&str] = &[
     "UNKNOWN WRITE",
     "WRITE",
     "Uncaught exception",
-];
-
-const SIGNAL_SIGNATURES_NOT_SECURITY: &[&str] = &[
-    "Sanitizer: ABRT",
-    "Sanitizer: BUS",
-    "Sanitizer: FPE",
-    "Sanitizer: ILL",
-    "Sanitizer: breakpoint",
-    "Sanitizer: illegal-instruction",
 ];
 
 const UBSAN_NON_SECURITY: &[&str] = &[
@@ -112,29 +104,35 @@ fn jni_security(log: &str) -> bool {
     })
 }
 
+/// `kw`: the keywords found anywhere in `log` (a literal test is a bit test).
 pub(crate) fn is_security_issue(
     log: &str,
+    kw: Kw,
     crash_type: &str,
     crash_address: &str,
     s: &Settings,
 ) -> bool {
-    let has = |m: &str| memmem::find(log.as_bytes(), m.as_bytes()).is_some();
     let issue = "FuzzerSecurityIssue";
-    if memmem::find_iter(log.as_bytes(), issue.as_bytes()).any(|i| {
-        let rest = log.get(i + issue.len()..).unwrap_or("");
-        ["Critical", "High", "Medium", "Low"]
-            .iter()
-            .any(|l| rest.starts_with(l))
-    }) {
+    if has!(kw, log, "FuzzerSecurityIssue")
+        && memmem::find_iter(log.as_bytes(), issue.as_bytes()).any(|i| {
+            let rest = log.get(i + issue.len()..).unwrap_or("");
+            ["Critical", "High", "Medium", "Low"]
+                .iter()
+                .any(|l| rest.starts_with(l))
+        })
+    {
         return true;
     }
-    if has("pc (nil) ") || has("pc 0x00000000 ") || has("pc 0x000000000000 ") {
+    if has!(kw, log, "pc (nil) ")
+        || has!(kw, log, "pc 0x00000000 ")
+        || has!(kw, log, "pc 0x000000000000 ")
+    {
         return true;
     }
-    if jni_security(log) {
+    if has!(kw, log, "JNI DETECTED ERROR") && jni_security(log) {
         return true;
     }
-    if has("MiraclePtr Status: PROTECTED") {
+    if has!(kw, log, "MiraclePtr Status: PROTECTED") {
         return false;
     }
     if crash_type == "CHECK failure" {
@@ -178,7 +176,7 @@ pub(crate) fn is_security_issue(
     ) {
         return false;
     }
-    if crash_type == "ASSERT" || has("ASSERTION FAILED") {
+    if crash_type == "ASSERT" || has!(kw, log, "ASSERTION FAILED") {
         return s.asserts_have_security_implication;
     }
     if matches!(crash_type, "Timeout" | "Out-of-memory" | "Unexpected-exit") {
@@ -193,7 +191,14 @@ pub(crate) fn is_security_issue(
     if crash_type.is_empty() {
         return false;
     }
-    if has_gsignal_frame0(log) || SIGNAL_SIGNATURES_NOT_SECURITY.iter().any(|m| has(m)) {
+    // ClusterFuzz's SIGNAL_SIGNATURES_NOT_SECURITY, as keyword bits.
+    let signal_not_security = has!(kw, log, "Sanitizer: ABRT")
+        || has!(kw, log, "Sanitizer: BUS")
+        || has!(kw, log, "Sanitizer: FPE")
+        || has!(kw, log, "Sanitizer: ILL")
+        || has!(kw, log, "Sanitizer: breakpoint")
+        || has!(kw, log, "Sanitizer: illegal-instruction");
+    if (has!(kw, log, "in gsignal ") && has_gsignal_frame0(log)) || signal_not_security {
         return false;
     }
     if !GENERIC_CRASH_TYPES.contains(&crash_type) {

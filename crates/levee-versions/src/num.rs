@@ -214,8 +214,14 @@ impl NumList {
 /// alphanumerics in ASCII order (optionally case-insensitive), and a longer
 /// list wins when all shared identifiers are equal.
 pub fn cmp_identifiers(a: &str, b: &str, case_insensitive: bool) -> Ordering {
-    let mut ia = a.split('.');
-    let mut ib = b.split('.');
+    cmp_identifiers_bytes(a.as_bytes(), b.as_bytes(), case_insensitive)
+}
+
+/// [`cmp_identifiers`] on bytes (identifiers are ASCII; any other byte
+/// orders by its value, as in `str`'s byte-wise order).
+pub fn cmp_identifiers_bytes(a: &[u8], b: &[u8], case_insensitive: bool) -> Ordering {
+    let mut ia = a.split(|&c| c == b'.');
+    let mut ib = b.split(|&c| c == b'.');
     loop {
         match (ia.next(), ib.next()) {
             (None, None) => return Ordering::Equal,
@@ -235,21 +241,34 @@ pub fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn cmp_identifier(x: &str, y: &str, ci: bool) -> Ordering {
-    match (is_digits(x), is_digits(y)) {
-        (true, true) => cmp_digits(x, y),
+fn is_digit_bytes(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+}
+
+fn cmp_identifier(x: &[u8], y: &[u8], ci: bool) -> Ordering {
+    match (is_digit_bytes(x), is_digit_bytes(y)) {
+        (true, true) => {
+            let x = trim_zeros(x);
+            let y = trim_zeros(y);
+            x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+        }
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
         (false, false) => {
             if ci {
-                x.bytes()
-                    .map(|c| c.to_ascii_lowercase())
-                    .cmp(y.bytes().map(|c| c.to_ascii_lowercase()))
+                x.iter()
+                    .map(u8::to_ascii_lowercase)
+                    .cmp(y.iter().map(u8::to_ascii_lowercase))
             } else {
                 x.cmp(y)
             }
         }
     }
+}
+
+fn trim_zeros(s: &[u8]) -> &[u8] {
+    let z = s.iter().take_while(|&&c| c == b'0').count();
+    s.get(z..).unwrap_or(&[])
 }
 
 #[cfg(test)]

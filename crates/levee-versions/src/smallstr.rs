@@ -27,6 +27,16 @@ impl SmallStr {
         SmallStr::Heap(s.into())
     }
 
+    /// The bytes of the string, without the UTF-8 check `as_str` repeats
+    /// on the inline form (for comparisons on ASCII parts).
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            SmallStr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(&[]),
+            SmallStr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match self {
             SmallStr::Inline { len, buf } => buf

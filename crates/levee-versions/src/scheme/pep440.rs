@@ -10,20 +10,195 @@
 use std::cmp::Ordering;
 
 use crate::error::{PResult, RejectKind};
-use crate::num::{cmp_digits, is_digits, Num, NumList};
+use crate::num::{cmp_digits, is_digits, Num, NumList, NumRef};
 
+/// A parsed PyPI version. Laid out compactly (a [`crate::Version`] is moved
+/// by value on every parse): the epoch, pre/post/dev numbers and local
+/// offsets inline when they fit (the common case), else everything in
+/// [`Full`] behind a box; the accessors hide which.
 #[derive(Clone, Debug)]
 pub struct Pep440 {
     raw: crate::smallstr::SmallStr,
-    epoch: Num,
     release: NumList,
-    /// 0 = a, 1 = b, 2 = rc
+    pre_n: u64,
+    post_n: u64,
+    dev_n: u64,
+    epoch: u32,
+    /// Byte range of the local part in `raw`; `(0, 0)`: none.
+    local: (u16, u16),
+    /// 0 = a, 1 = b, 2 = rc, [`NO_PRE`]: none.
+    pre_kind: u8,
+    has_post: bool,
+    has_dev: bool,
+    /// When set, authoritative for everything but `raw` and `release`.
+    full: Option<Box<Full>>,
+}
+
+const NO_PRE: u8 = u8::MAX;
+
+/// Release components collected inline, spilling to a [`NumList`] past
+/// four or for a number beyond `u64`.
+#[derive(Default)]
+struct ReleaseBuf {
+    v: [u64; 4],
+    n: usize,
+    spill: Option<NumList>,
+}
+
+impl ReleaseBuf {
+    fn push(&mut self, x: Num) {
+        if let Some(list) = &mut self.spill {
+            list.push(x);
+            return;
+        }
+        if let (Num::Small(x), Some(slot)) = (&x, self.v.get_mut(self.n)) {
+            *slot = *x;
+            self.n += 1;
+            return;
+        }
+        let mut list = NumList::new();
+        for &y in self.v.iter().take(self.n) {
+            list.push(Num::Small(y));
+        }
+        list.push(x);
+        self.spill = Some(list);
+    }
+
+    fn finish(self) -> NumList {
+        match self.spill {
+            Some(list) => list,
+            None => NumList::Inline {
+                len: self.n as u8,
+                v: self.v,
+            },
+        }
+    }
+}
+
+/// The parts of a version that do not fit the inline fields.
+#[derive(Clone, Debug)]
+struct Full {
+    epoch: Num,
     pre: Option<(u8, Num)>,
     post: Option<Num>,
     dev: Option<Num>,
     local: Option<(usize, usize)>,
     /// `Some` for a pre-PEP 440 "legacy" version (see [`Pep440::is_legacy`]).
     legacy: Option<Vec<Box<str>>>,
+}
+
+impl Pep440 {
+    /// The compact form when every part fits it, else the boxed one.
+    fn pack(
+        raw: &str,
+        release: NumList,
+        epoch: Num,
+        pre: Option<(u8, Num)>,
+        post: Option<Num>,
+        dev: Option<Num>,
+        local: Option<(usize, usize)>,
+    ) -> Pep440 {
+        let small = |n: &Num| match n {
+            Num::Small(v) => Some(*v),
+            Num::Big(_) => None,
+        };
+        let e = small(&epoch).and_then(|e| u32::try_from(e).ok());
+        let p = match &pre {
+            None => Some((NO_PRE, 0)),
+            Some((k, n)) => small(n).map(|n| (*k, n)),
+        };
+        let po = post.as_ref().map_or(Some(0), small);
+        let d = dev.as_ref().map_or(Some(0), small);
+        let l = match local {
+            None => Some((0, 0)),
+            Some((a, b)) => u16::try_from(a).ok().zip(u16::try_from(b).ok()),
+        };
+        match (e, p, po, d, l) {
+            (Some(epoch), Some((pre_kind, pre_n)), Some(post_n), Some(dev_n), Some(local)) => {
+                Pep440 {
+                    raw: raw.into(),
+                    release,
+                    pre_n,
+                    post_n,
+                    dev_n,
+                    epoch,
+                    local,
+                    pre_kind,
+                    has_post: post.is_some(),
+                    has_dev: dev.is_some(),
+                    full: None,
+                }
+            }
+            _ => Pep440::boxed(
+                raw,
+                release,
+                Full {
+                    epoch,
+                    pre,
+                    post,
+                    dev,
+                    local,
+                    legacy: None,
+                },
+            ),
+        }
+    }
+
+    fn boxed(raw: &str, release: NumList, f: Full) -> Pep440 {
+        Pep440 {
+            raw: raw.into(),
+            release,
+            pre_n: 0,
+            post_n: 0,
+            dev_n: 0,
+            epoch: 0,
+            local: (0, 0),
+            pre_kind: NO_PRE,
+            has_post: false,
+            has_dev: false,
+            full: Some(Box::new(f)),
+        }
+    }
+
+    fn epoch(&self) -> NumRef<'_> {
+        match &self.full {
+            Some(f) => f.epoch.as_ref(),
+            None => NumRef::Small(u64::from(self.epoch)),
+        }
+    }
+
+    fn pre(&self) -> Option<(u8, NumRef<'_>)> {
+        match &self.full {
+            Some(f) => f.pre.as_ref().map(|(k, n)| (*k, n.as_ref())),
+            None => (self.pre_kind != NO_PRE).then_some((self.pre_kind, NumRef::Small(self.pre_n))),
+        }
+    }
+
+    fn post(&self) -> Option<NumRef<'_>> {
+        match &self.full {
+            Some(f) => f.post.as_ref().map(Num::as_ref),
+            None => self.has_post.then_some(NumRef::Small(self.post_n)),
+        }
+    }
+
+    fn dev(&self) -> Option<NumRef<'_>> {
+        match &self.full {
+            Some(f) => f.dev.as_ref().map(Num::as_ref),
+            None => self.has_dev.then_some(NumRef::Small(self.dev_n)),
+        }
+    }
+
+    fn local_range(&self) -> Option<(usize, usize)> {
+        match &self.full {
+            Some(f) => f.local,
+            None => (self.local != (0, 0))
+                .then_some((usize::from(self.local.0), usize::from(self.local.1))),
+        }
+    }
+
+    fn legacy(&self) -> Option<&[Box<str>]> {
+        self.full.as_ref().and_then(|f| f.legacy.as_deref())
+    }
 }
 
 /// `packaging.version.LegacyVersion`'s comparison key (packaging < 22):
@@ -147,6 +322,15 @@ impl Cur<'_> {
         if Self::is_sep(self.peek()) {
             self.i += 1;
         }
+        // Cheap rejection: no label starts with the next letter.
+        let first = self.peek();
+        if !labels
+            .iter()
+            .any(|(lab, _)| lab.as_bytes().first().copied() == first)
+        {
+            self.i = save;
+            return None;
+        }
         for (lab, code) in labels {
             if self.kw(lab) {
                 self.i += lab.len();
@@ -194,28 +378,142 @@ impl Pep440 {
             Err(e) => {
                 crate::error::check_basic(input)?;
                 let _ = e;
-                Ok(Pep440 {
-                    raw: input.into(),
-                    epoch: Num::ZERO,
-                    release: NumList::new(),
-                    pre: None,
-                    post: None,
-                    dev: None,
-                    local: None,
-                    legacy: Some(legacy_key(input)),
-                })
+                Ok(Pep440::boxed(
+                    input,
+                    NumList::new(),
+                    Full {
+                        epoch: Num::ZERO,
+                        pre: None,
+                        post: None,
+                        dev: None,
+                        local: None,
+                        legacy: Some(legacy_key(input)),
+                    },
+                ))
             }
         }
     }
 
+    /// The common forms (`[v][N!]N(.N)*[(a|b|rc)N][.postN][.devN]`, at most
+    /// four release components, numbers of at most 19 digits, an epoch
+    /// below 2^32, no surrounding whitespace) in one pass; `None` sends everything else to the general parser, which
+    /// gives the same result for the strings accepted here.
+    #[inline]
+    fn parse_plain(input: &str) -> Option<Pep440> {
+        let b = input.as_bytes();
+        let mut i = usize::from(matches!(b.first(), Some(b'v' | b'V')));
+        let mut v = [0u64; 4];
+        let mut n = 0usize;
+        let mut epoch = 0u32;
+        loop {
+            let start = i;
+            let mut x = 0u64;
+            while let Some(d) = b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+                if i - start >= 19 {
+                    return None;
+                }
+                x = x * 10 + u64::from(d);
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            match b.get(i) {
+                Some(b'!') if n == 0 && epoch == 0 && start <= 1 => {
+                    // Only before the first release component.
+                    epoch = u32::try_from(x).ok()?;
+                    if epoch == 0 {
+                        // `0!1.0` equals `1.0`, but keep the general path
+                        // for it (rare).
+                        return None;
+                    }
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            *v.get_mut(n)? = x;
+            n += 1;
+            if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        // Normalised suffixes: `(a|b|rc)N`, `.postN`, `.devN` (lower case),
+        // which the general parser reads the same way.
+        let num = |i: &mut usize| -> Option<u64> {
+            let start = *i;
+            let mut x = 0u64;
+            while let Some(d) = b.get(*i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+                if *i - start >= 19 {
+                    return None;
+                }
+                x = x * 10 + u64::from(d);
+                *i += 1;
+            }
+            (*i > start).then_some(x)
+        };
+        let (mut pre_kind, mut pre_n) = (NO_PRE, 0);
+        let kind = match b.get(i) {
+            Some(b'a') => Some((0, 1)),
+            Some(b'b') => Some((1, 1)),
+            Some(b'r') if b.get(i + 1) == Some(&b'c') => Some((2, 2)),
+            _ => None,
+        };
+        if let Some((k, len)) = kind {
+            i += len;
+            pre_n = num(&mut i)?;
+            pre_kind = k;
+        }
+        let mut post = None;
+        if b.get(i..i + 5) == Some(b".post") {
+            i += 5;
+            post = Some(num(&mut i)?);
+        }
+        let mut dev = None;
+        if b.get(i..i + 4) == Some(b".dev") {
+            i += 4;
+            dev = Some(num(&mut i)?);
+        }
+        if i != b.len() {
+            return None;
+        }
+        Some(Pep440 {
+            raw: input.into(),
+            release: NumList::Inline { len: n as u8, v },
+            pre_n,
+            post_n: post.unwrap_or(0),
+            dev_n: dev.unwrap_or(0),
+            epoch,
+            local: (0, 0),
+            pre_kind,
+            has_post: post.is_some(),
+            has_dev: dev.is_some(),
+            full: None,
+        })
+    }
+
     /// Parse a PEP 440 version only (no legacy versions).
     pub fn parse_strict(input: &str) -> PResult<Pep440> {
+        if let Some(v) = Self::parse_plain(input) {
+            return Ok(v);
+        }
+        Self::parse_general(input)
+    }
+
+    fn parse_general(input: &str) -> PResult<Pep440> {
         if input.is_empty() {
             return Err((0, RejectKind::Empty));
         }
-        // PEP 440 allows (and normalises away) surrounding whitespace.
-        let s = input.trim();
-        let off = input.len() - input.trim_start().len();
+        // PEP 440 allows (and normalises away) surrounding whitespace. An
+        // ASCII non-space byte at both ends means there is none.
+        let edge = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+        let (s, off) = if edge(input.as_bytes().first()) && edge(input.as_bytes().last()) {
+            (input, 0)
+        } else {
+            (input.trim(), input.len() - input.trim_start().len())
+        };
         if s.is_empty() {
             return Err((0, RejectKind::Empty));
         }
@@ -232,7 +530,7 @@ impl Pep440 {
             return err(c.i, RejectKind::ExpectedDigit);
         };
         let mut epoch = Num::ZERO;
-        let mut release = NumList::new();
+        let mut release = ReleaseBuf::default();
         if c.peek() == Some(b'!') {
             epoch = first;
             c.i += 1;
@@ -248,6 +546,11 @@ impl Pep440 {
             if let Some(n) = c.digits() {
                 release.push(n);
             }
+        }
+        let release = release.finish();
+        // The common end: nothing after the release.
+        if c.i == s.len() {
+            return Ok(Pep440::pack(input, release, epoch, None, None, None, None));
         }
         let pre = c.labelled(PRE);
         let mut post = None;
@@ -289,22 +592,13 @@ impl Pep440 {
                 },
             );
         }
-        Ok(Pep440 {
-            raw: input.into(),
-            epoch,
-            release,
-            pre,
-            post,
-            dev,
-            local,
-            legacy: None,
-        })
+        Ok(Pep440::pack(input, release, epoch, pre, post, dev, local))
     }
 
     /// A pre-PEP 440 version (ordered by `LegacyVersion` rules, below all
     /// PEP 440 versions).
     pub fn is_legacy(&self) -> bool {
-        self.legacy.is_some()
+        self.legacy().is_some()
     }
 
     pub fn as_str(&self) -> &str {
@@ -312,35 +606,36 @@ impl Pep440 {
     }
 
     fn local_str(&self) -> Option<&str> {
-        self.local.and_then(|(a, b)| self.raw.get(a..b))
+        self.local_range().and_then(|(a, b)| self.raw.get(a..b))
     }
 
     /// Whether this is a pre-release or dev release (PEP 440 sense).
     pub fn is_prerelease(&self) -> bool {
-        self.pre.is_some() || self.dev.is_some()
+        self.pre().is_some() || self.dev().is_some()
     }
 
     /// The canonical normalised form (`1.0a1.post2.dev3+local.1`).
     pub fn normalized(&self) -> String {
         let mut s = String::new();
-        if !self.epoch.is_zero() {
-            s.push_str(&format!("{}!", self.epoch));
+        let epoch = self.epoch();
+        if epoch != NumRef::Small(0) {
+            s.push_str(&format!("{}!", num_ref_str(epoch)));
         }
         let rel: Vec<String> = self.release.iter().map(|n| num_ref_str(n)).collect();
         s.push_str(&rel.join("."));
-        if let Some((k, n)) = &self.pre {
+        if let Some((k, n)) = self.pre() {
             s.push_str(match k {
                 0 => "a",
                 1 => "b",
                 _ => "rc",
             });
-            s.push_str(&n.to_string());
+            s.push_str(&num_ref_str(n));
         }
-        if let Some(n) = &self.post {
-            s.push_str(&format!(".post{n}"));
+        if let Some(n) = self.post() {
+            s.push_str(&format!(".post{}", num_ref_str(n)));
         }
-        if let Some(n) = &self.dev {
-            s.push_str(&format!(".dev{n}"));
+        if let Some(n) = self.dev() {
+            s.push_str(&format!(".dev{}", num_ref_str(n)));
         }
         if let Some(l) = self.local_str() {
             s.push('+');
@@ -350,57 +645,58 @@ impl Pep440 {
     }
 
     pub fn compare(&self, o: &Pep440) -> Ordering {
-        match (&self.legacy, &o.legacy) {
-            (Some(a), Some(b)) => return a.cmp(b),
-            (Some(_), None) => return Ordering::Less,
-            (None, Some(_)) => return Ordering::Greater,
-            (None, None) => {}
+        if self.full.is_some() || o.full.is_some() {
+            match (self.legacy(), o.legacy()) {
+                (Some(a), Some(b)) => return a.cmp(b),
+                (Some(_), None) => return Ordering::Less,
+                (None, Some(_)) => return Ordering::Greater,
+                (None, None) => {}
+            }
         }
-        self.epoch
-            .cmp(&o.epoch)
+        self.epoch()
+            .cmp(&o.epoch())
             .then_with(|| self.release.cmp_padded(&o.release))
             .then_with(|| self.pre_key().cmp(&o.pre_key()))
-            .then_with(|| cmp_opt_low(&self.post, &o.post))
-            .then_with(|| cmp_opt_high(&self.dev, &o.dev))
+            .then_with(|| cmp_opt_low(self.post(), o.post()))
+            .then_with(|| cmp_opt_high(self.dev(), o.dev()))
             .then_with(|| cmp_local(self.local_str(), o.local_str()))
     }
 
     /// (rank, kind, number): dev-only releases before any pre-release,
     /// final releases (and post-only) after.
-    fn pre_key(&self) -> (u8, u8, crate::num::NumRef<'_>) {
-        use crate::num::NumRef;
-        match &self.pre {
-            Some((k, n)) => (1, *k, n.as_ref()),
-            None if self.post.is_none() && self.dev.is_some() => (0, 0, NumRef::Small(0)),
+    fn pre_key(&self) -> (u8, u8, NumRef<'_>) {
+        match self.pre() {
+            Some((k, n)) => (1, k, n),
+            None if self.post().is_none() && self.dev().is_some() => (0, 0, NumRef::Small(0)),
             None => (2, 0, NumRef::Small(0)),
         }
     }
 }
 
-fn num_ref_str(n: crate::num::NumRef<'_>) -> String {
+fn num_ref_str(n: NumRef<'_>) -> String {
     match n {
-        crate::num::NumRef::Small(v) => v.to_string(),
-        crate::num::NumRef::Big(s) => s.to_string(),
+        NumRef::Small(v) => v.to_string(),
+        NumRef::Big(s) => s.to_string(),
     }
 }
 
 /// Missing sorts lowest.
-fn cmp_opt_low(a: &Option<Num>, b: &Option<Num>) -> Ordering {
+fn cmp_opt_low(a: Option<NumRef<'_>>, b: Option<NumRef<'_>>) -> Ordering {
     match (a, b) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
-        (Some(x), Some(y)) => x.cmp(y),
+        (Some(x), Some(y)) => x.cmp(&y),
     }
 }
 
 /// Missing sorts highest.
-fn cmp_opt_high(a: &Option<Num>, b: &Option<Num>) -> Ordering {
+fn cmp_opt_high(a: Option<NumRef<'_>>, b: Option<NumRef<'_>>) -> Ordering {
     match (a, b) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Greater,
         (Some(_), None) => Ordering::Less,
-        (Some(x), Some(y)) => x.cmp(y),
+        (Some(x), Some(y)) => x.cmp(&y),
     }
 }
 
@@ -505,5 +801,18 @@ mod tests {
             p("0.1-bulbasaur").compare(&p("0.1-charmander")),
             Ordering::Less
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The one-pass plain-release parser agrees with the general one
+        /// wherever it answers.
+        #[test]
+        fn plain_path_agrees(s in " ?[vV]?([0-9]{1,3}!)?([0-9]{1,3}|0{0,3}[0-9]{17,22})(\\.[0-9]{0,4}){0,5}((a|b|rc|c|alpha|A|RC|pre|-)[0-9]{0,3})?([.-]?(post|rev|r|POST)[0-9]{0,3})?([.-]?(dev|DEV)[0-9]{0,21})?(!|\\.|a1|\\+x| )?") {
+            if let Some(plain) = Pep440::parse_plain(&s) {
+                let general = Pep440::parse_general(&s);
+                proptest::prop_assert_eq!(format!("Ok({plain:?})"), format!("{general:?}"));
+            }
+        }
     }
 }

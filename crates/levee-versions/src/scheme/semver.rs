@@ -11,7 +11,7 @@
 use std::cmp::Ordering;
 
 use crate::error::{check_basic, PResult, RejectKind};
-use crate::num::{cmp_identifiers, Num, NumList};
+use crate::num::{cmp_identifiers_bytes, Num, NumList};
 
 /// Which tool's rules decide the order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,7 +40,72 @@ fn ident_ok(b: u8) -> bool {
 }
 
 impl SemVer {
+    #[inline]
     pub fn parse(s: &str) -> PResult<SemVer> {
+        match Self::parse_fast(s) {
+            Some(v) => Ok(v),
+            None => Self::parse_general(s),
+        }
+    }
+
+    /// The common case in one pass: at most four numeric components of at
+    /// most 19 digits (so they fit a `u64` without overflow checks), then
+    /// the pre-release and build parts. `None` sends every other string,
+    /// valid or not, to [`SemVer::parse_general`], which gives the same
+    /// result for the strings accepted here (and the error for the others).
+    /// The accepted bytes are printable non-space ASCII, so `check_basic`
+    /// holds.
+    #[inline]
+    fn parse_fast(s: &str) -> Option<SemVer> {
+        let b = s.as_bytes();
+        let mut i = usize::from(matches!(b.first(), Some(b'v' | b'V')));
+        let mut v = [0u64; 4];
+        let mut n = 0usize;
+        loop {
+            let start = i;
+            let mut x = 0u64;
+            while let Some(d) = b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d <= 9) {
+                if i - start >= 19 {
+                    return None;
+                }
+                x = x * 10 + u64::from(d);
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+            *v.get_mut(n)? = x;
+            n += 1;
+            if b.get(i) == Some(&b'.') {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let mut pre = None;
+        let mut build = None;
+        if b.get(i) == Some(&b'-') {
+            let start = i + 1;
+            i = scan_idents(s, start, false).ok()?;
+            pre = Some((start, i));
+        }
+        if b.get(i) == Some(&b'+') {
+            let start = i + 1;
+            i = scan_idents(s, start, true).ok()?;
+            build = Some((start, i));
+        }
+        if i != b.len() {
+            return None;
+        }
+        Some(SemVer {
+            raw: s.into(),
+            nums: NumList::Inline { len: n as u8, v },
+            pre,
+            build,
+        })
+    }
+
+    fn parse_general(s: &str) -> PResult<SemVer> {
         check_basic(s)?;
         let bytes = s.as_bytes();
         let mut i = 0;
@@ -124,25 +189,29 @@ impl SemVer {
         &self.nums
     }
 
+    fn part(&self, r: Option<(usize, usize)>) -> Option<&[u8]> {
+        r.and_then(|(a, b)| self.raw.as_bytes().get(a..b))
+    }
+
     pub fn compare(&self, other: &SemVer, flavor: SemVerFlavor) -> Ordering {
         let o = self.nums.cmp_padded(&other.nums);
         if o != Ordering::Equal {
             return o;
         }
-        let o = match (self.pre(), other.pre()) {
+        let o = match (self.part(self.pre), other.part(other.pre)) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => Ordering::Greater,
             (Some(_), None) => Ordering::Less,
-            (Some(a), Some(b)) => cmp_identifiers(a, b, flavor == SemVerFlavor::NuGet),
+            (Some(a), Some(b)) => cmp_identifiers_bytes(a, b, flavor == SemVerFlavor::NuGet),
         };
         if o != Ordering::Equal || flavor != SemVerFlavor::BuildOrdered {
             return o;
         }
-        match (self.build(), other.build()) {
+        match (self.part(self.build), other.part(other.build)) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => Ordering::Less,
             (Some(_), None) => Ordering::Greater,
-            (Some(a), Some(b)) => cmp_identifiers(a, b, false),
+            (Some(a), Some(b)) => cmp_identifiers_bytes(a, b, false),
         }
     }
 }
@@ -195,6 +264,19 @@ mod tests {
             "", "a", "1.", "1..2", "1.0-", "1.0+", "1.0-a..b", "1 .0", "1.0_1",
         ] {
             assert!(SemVer::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The one-pass parser agrees with the general one wherever it
+        /// answers.
+        #[test]
+        fn fast_path_agrees(s in "[vV]?([0-9]{1,3}|0{0,3}[0-9]{17,22})(\\.[0-9]{0,4}){0,5}(-[0-9A-Za-z.-]{0,6})?(\\+[0-9A-Za-z.-]{0,6})?[ _a.]?") {
+            if let Some(fast) = SemVer::parse_fast(&s) {
+                let general = SemVer::parse_general(&s);
+                proptest::prop_assert_eq!(format!("Ok({fast:?})"), format!("{general:?}"));
+            }
         }
     }
 }
