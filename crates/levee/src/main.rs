@@ -49,6 +49,8 @@ enum Command {
     /// Administer API tokens on local storage.
     #[command(subcommand)]
     Token(cmd::org::TokenCommand),
+    /// Import advisory files and enrichment feeds into the knowledge base.
+    Import(cmd::import::Args),
 }
 
 /// The exit code scheme shared by every subcommand.
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Audit(c) => cmd::audit::run(c),
         Command::Org(c) => cmd::org::org(c),
         Command::Token(c) => cmd::org::token(c),
+        Command::Import(a) => cmd::import::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod crash;
 pub mod cvss;
+pub mod import;
 pub mod ops;
 pub mod org;
 pub mod scan;
