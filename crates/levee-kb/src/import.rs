@@ -28,6 +28,8 @@
 //! whose group changed, rebuilds the id index of the touched groups and
 //! replaces the list of refused merges.
 
+#![allow(clippy::result_large_err)] // `Result<Record, Rejection>`, as in levee-formats
+
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;

@@ -145,7 +145,8 @@ pub fn detect(
         }
         Some(b'#') if lower.starts_with(b"#model_version") => return Some(Format::Epss),
         Some(_) => {
-            if lower.starts_with(b"cve,epss") || lower.starts_with(b"cve;epss") {
+            // FIRST's header (a wrong one is reported by the parser).
+            if lower.starts_with(b"cve,") || lower.starts_with(b"cve;") {
                 return Some(Format::Epss);
             }
             if plain_epss_line(line) {
