@@ -187,10 +187,13 @@ const REC_CHUNK: usize = 400;
 const WIDE_CHUNK: usize = 1000;
 
 impl WriteTx {
-    /// Insert or replace source records (a newer `modified`, or the same
-    /// time with different content from the same `source`, replaces;
-    /// otherwise unchanged — so two feeds carrying one id at the same
-    /// `modified` do not flip-flop on re-import). Appends one change-log
+    /// Insert or replace source records: a newer `modified` replaces; at
+    /// the same `modified`, different content from the same `source`
+    /// replaces when it sorts after the stored text (a deterministic
+    /// tie-break, so a feed listing one id twice with one `modified`
+    /// converges whatever the order); otherwise unchanged — so two feeds
+    /// carrying one id at the same `modified` do not flip-flop on
+    /// re-import, and re-import is idempotent. Appends one change-log
     /// entry per stored record. New records start in a group of their own
     /// (or keep their old group); call [`WriteTx::kb_set_groups`] after
     /// grouping.
@@ -255,7 +258,7 @@ impl WriteTx {
                 None => Upsert::Inserted,
                 Some((m, j, _, _, s))
                     if r.modified.micros() > *m
-                        || (r.modified.micros() == *m && *j != r.json && *s == r.source) =>
+                        || (r.modified.micros() == *m && r.json > *j && *s == r.source) =>
                 {
                     Upsert::Updated
                 }
