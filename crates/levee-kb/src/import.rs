@@ -387,11 +387,12 @@ impl Writer<'_> {
         let mut tx = self.store.write().await?;
         let mut audit: Vec<serde_json::Value> = Vec::new();
         // Advisory records: all pending files in one upsert.
-        let rows: Vec<KbRecordRow> = p
-            .records
-            .iter()
-            .flat_map(|(_, r)| r.iter().cloned())
-            .collect();
+        let mut files: Vec<(usize, usize)> = Vec::with_capacity(p.records.len());
+        let mut rows: Vec<KbRecordRow> = Vec::with_capacity(p.rows);
+        for (file, r) in p.records {
+            files.push((file, r.len()));
+            rows.extend(r);
+        }
         let g = &mut self.groups;
         let hashes: Vec<u64> = rows.iter().map(keys_hash).collect();
         let mut tentative = vec![false; rows.len()];
@@ -411,10 +412,10 @@ impl Writer<'_> {
             tx.kb_upsert_grouped(&rows, &vulns).await?
         };
         let mut at = 0;
-        for (file, r) in &p.records {
-            let o = outcomes.get(at..at + r.len()).unwrap_or_default();
-            at += r.len();
-            self.counted(*file, "records", tally(o), &mut audit);
+        for (file, n) in files {
+            let o = outcomes.get(at..at + n).unwrap_or_default();
+            at += n;
+            self.counted(file, "records", tally(o), &mut audit);
         }
         for (file, r) in &p.kev {
             let o = tx.kb_upsert_kev_classified(r).await?;

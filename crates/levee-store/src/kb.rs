@@ -253,6 +253,7 @@ impl WriteTx {
         let mut outcome = Vec::with_capacity(rows.len());
         let mut write: Vec<(usize, String, i64)> = Vec::new(); // (row index, vuln_id, first_seen)
         let mut replace: Vec<&str> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
             let o = match existing.get(&r.id) {
                 None => Upsert::Inserted,
@@ -274,7 +275,12 @@ impl WriteTx {
                     replace.push(&r.id);
                 }
                 // A repeated id within the batch: drop the earlier write.
-                write.retain(|(j, _, _)| rows[*j].id != r.id);
+                if let Some(&k) = slot.get(r.id.as_str()) {
+                    if let Some(w) = write.get_mut(k) {
+                        w.0 = usize::MAX;
+                    }
+                }
+                slot.insert(r.id.as_str(), write.len());
                 write.push((i, vuln.clone(), first));
                 existing.insert(
                     r.id.clone(),
@@ -289,6 +295,7 @@ impl WriteTx {
             }
             outcome.push(o);
         }
+        write.retain(|w| w.0 != usize::MAX);
         if write.is_empty() {
             return Ok(outcome);
         }
