@@ -24,6 +24,7 @@ import glob
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -85,8 +86,13 @@ def run(levee, data, files, batch):
            "--report", os.path.join(data, "rejections.jsonl"),
            "--batch-size", str(batch)] + files
     t = time.monotonic()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(cmd, capture_output=True, text=True)
     dt = time.monotonic() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    print("  wall %.1f s, cpu (user+sys) %.1f s, load average %.1f"
+          % (dt, cpu, os.getloadavg()[0]))
     if p.returncode != 0:
         sys.stderr.write(p.stderr)
         sys.exit("levee import exited %d" % p.returncode)
@@ -122,8 +128,10 @@ def main():
     print("database: %.0f MiB" % (os.path.getsize(db) / 2**20))
     dt2, rep2 = run(a.levee, data, files, a.batch_size)
     t2 = rep2["total"]
+    stored = t["imported"] + t["updated"] + t["unchanged"]
     print("re-import (all unchanged: %s): %.1f s -> %.0f records/s"
-          % (t2["unchanged"] == t["imported"], dt2, t2["read"] / dt2))
+          % (t2["unchanged"] == stored and t2["imported"] + t2["updated"] == 0,
+             dt2, t2["read"] / dt2))
     if not a.keep:
         shutil.rmtree(data, ignore_errors=True)
 

@@ -385,6 +385,7 @@ impl Writer<'_> {
             return Ok(());
         }
         let mut tx = self.store.write().await?;
+        tx.kb_bulk_mode().await?;
         let mut audit: Vec<serde_json::Value> = Vec::new();
         // Advisory records: all pending files in one upsert.
         let mut files: Vec<(usize, usize)> = Vec::with_capacity(p.records.len());
@@ -545,6 +546,7 @@ impl Writer<'_> {
             return Ok(());
         }
         let mut tx = self.store.write().await?;
+        tx.kb_bulk_mode().await?;
         tx.kb_set_groups(&changes, &rebuild).await?;
         tx.kb_set_conflicts(&conflicts).await?;
         tx.audit(
