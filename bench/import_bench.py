@@ -108,7 +108,7 @@ def main():
     ap.add_argument("--work", default="/tmp/levee-import-bench")
     ap.add_argument("--levee", default=os.path.join(
         os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target")), "release", "levee"))
-    ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument("--batch-size", type=int, default=5000)
     ap.add_argument("--keep", action="store_true", help="keep the database")
     a = ap.parse_args()
 

@@ -96,7 +96,7 @@ impl Default for ImportOptions {
             format: None,
             label: Label::clear(),
             source: None,
-            batch_size: 2000,
+            batch_size: 5000,
             limits: Limits::default(),
             actor: "cli".into(),
             org: None,
@@ -320,6 +320,7 @@ struct Writer<'a> {
     report: ImportReport,
     groups: Groups,
     pending: Pending,
+    checkpoint: Option<tokio::task::JoinHandle<()>>,
     records: u64,
     rejected: u64,
 }
@@ -374,6 +375,20 @@ impl Writer<'_> {
                 "unchanged": c.2,
             }));
         }
+    }
+
+    /// Start a passive WAL checkpoint on another connection unless one is
+    /// still running (SQLite; see `WriteTx::kb_bulk_mode`).
+    fn checkpoint_in_background(&mut self) {
+        if self.checkpoint.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        let store = self.store.clone();
+        self.checkpoint = Some(tokio::spawn(async move {
+            if let Err(e) = store.kb_checkpoint().await {
+                tracing::debug!("background checkpoint: {e}");
+            }
+        }));
     }
 
     /// Write everything pending in one transaction, with one audit entry;
@@ -454,6 +469,7 @@ impl Writer<'_> {
             )
             .await?;
             tx.commit().await?;
+            self.checkpoint_in_background();
         }
         let g = &mut self.groups;
         for (i, r) in rows.iter().enumerate() {
@@ -477,8 +493,12 @@ impl Writer<'_> {
             })
             .map(|(_, r)| r.id.as_str())
             .collect();
+        let restore: Vec<String> = restore.into_iter().map(str::to_string).collect();
+        // Freeing a batch's texts is a measurable share of the writer's
+        // time: do it off the writer's path.
+        std::thread::spawn(move || drop(rows));
         for id in restore {
-            if let Some(s) = self.store.kb_record(id).await? {
+            if let Some(s) = self.store.kb_record(&id).await? {
                 self.groups
                     .grouper
                     .add(&s.id, &s.aliases, &s.related, &s.upstream);
@@ -592,6 +612,7 @@ pub async fn import_paths(
         report: ImportReport::default(),
         groups,
         pending: Pending::default(),
+        checkpoint: None,
         records: 0,
         rejected: 0,
     };
@@ -727,6 +748,9 @@ pub async fn import_paths(
     };
     progress(&p);
     w.regroup().await?;
+    if let Some(h) = w.checkpoint.take() {
+        let _ = h.await;
+    }
     p.phase = Phase::Done;
     progress(&p);
     w.report.elapsed = started.elapsed();

@@ -919,18 +919,33 @@ impl Store {
 impl WriteTx {
     /// Tune this connection for bulk imports (SQLite: a 64 MiB page cache so
     /// that a big transaction does not spill pages to the WAL before commit,
-    /// statement journals in memory, and WAL checkpoints every ~40 MiB
-    /// instead of ~4 MiB). Connection settings only: durability
-    /// (`synchronous=FULL`) is unchanged. No-op on PostgreSQL.
+    /// statement journals in memory, and the commit-time WAL checkpoint only
+    /// past ~400 MiB: the importer checkpoints from another connection with
+    /// [`Store::kb_checkpoint`] while it writes, off its critical path).
+    /// Connection settings only: durability (`synchronous=FULL`) is
+    /// unchanged. No-op on PostgreSQL.
     pub async fn kb_bulk_mode(&mut self) -> Result<()> {
         if self.backend() == crate::Backend::Sqlite {
             for pragma in [
                 "PRAGMA cache_size = -65536",
                 "PRAGMA temp_store = MEMORY",
-                "PRAGMA wal_autocheckpoint = 10000",
+                "PRAGMA wal_autocheckpoint = 100000",
             ] {
                 sqlx::query(pragma).execute(self.conn()).await?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A passive WAL checkpoint (SQLite; no-op on PostgreSQL): copies
+    /// committed pages into the database file without blocking writers.
+    pub async fn kb_checkpoint(&self) -> Result<()> {
+        if self.backend == crate::Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
         }
         Ok(())
     }

@@ -32,7 +32,7 @@ pub struct Args {
     )]
     pub report: PathBuf,
     /// Records per transaction.
-    #[arg(long, value_name = "N", default_value_t = 2000)]
+    #[arg(long, value_name = "N", default_value_t = 5000)]
     pub batch_size: usize,
     /// Provenance name stored with every record (default: the file name).
     #[arg(long, value_name = "NAME")]
