@@ -3,7 +3,8 @@
 //! ignored (and not regrouped), related links never merge, refused merges
 //! stored, withdrawn kept and flagged, labels, enrichment formats with their
 //! dates, bad rows and unreadable files, forced formats, RustSec
-//! advisory-db directories, audit and change-log entries.
+//! advisory-db directories, osv.dev zips and YAML, audit and change-log
+//! entries.
 
 mod import_support;
 
@@ -386,6 +387,53 @@ async fn rustsec_advisory_db_directory() {
             "{}: {:?}",
             db.name,
             r.rejections
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn osv_dev_style_zip_and_yaml() {
+    use std::io::Write;
+    let Some(go) = levee_testdata::shared_data("osv-go/go-vulndb.osv.jsonl") else {
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    // An osv.dev all.zip: one `<ID>.json` per record at the root.
+    let mut w = zip::ZipWriter::new(std::fs::File::create(d.join("all.zip")).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut ids = Vec::new();
+    for line in std::fs::read_to_string(&go).unwrap().lines().take(60) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        w.start_file(format!("{id}.json"), opts).unwrap();
+        w.write_all(line.as_bytes()).unwrap();
+        ids.push(id);
+    }
+    w.finish().unwrap();
+    write(
+        d,
+        "two.yaml",
+        "id: Y-1\nmodified: '2024-01-01T00:00:00Z'\naliases: [CVE-2024-7777]\n---\nid: Y-2\nmodified: '2024-01-01T00:00:00Z'\naliases: [CVE-2024-7777]\n",
+    );
+    for (db, store) in stores().await {
+        let name = db.name;
+        let r = import(&store, &[d.to_path_buf()], &ImportOptions::default()).await;
+        let fmts: Vec<&str> = r.sources.iter().map(|s| s.format.as_str()).collect();
+        assert_eq!(fmts, ["zip", "yaml"], "{name}");
+        assert_eq!(r.sources[0].imported, 60, "{name}: {:?}", r.rejections);
+        for id in &ids {
+            let rec = store.kb_record(id).await.unwrap().unwrap();
+            assert_eq!(rec.source, "all.zip", "{name}");
+        }
+        assert_eq!(
+            store.kb_resolve("Y-2").await.unwrap().as_deref(),
+            Some("CVE-2024-7777")
+        );
+        assert_eq!(
+            store.kb_records_of("CVE-2024-7777").await.unwrap().len(),
+            2,
+            "{name}"
         );
     }
 }

@@ -922,8 +922,10 @@ impl WriteTx {
     /// statement journals in memory, and the commit-time WAL checkpoint only
     /// past ~400 MiB: the importer checkpoints from another connection with
     /// [`Store::kb_checkpoint`] while it writes, off its critical path).
-    /// Connection settings only: durability (`synchronous=FULL`) is
-    /// unchanged. No-op on PostgreSQL.
+    /// Connection settings only, and they stay with the pooled connection
+    /// (bounded: 64 MiB of cache, a WAL of at most ~400 MiB between
+    /// checkpoints); durability (`synchronous=FULL`) is unchanged. No-op on
+    /// PostgreSQL.
     pub async fn kb_bulk_mode(&mut self) -> Result<()> {
         if self.backend() == crate::Backend::Sqlite {
             for pragma in [
