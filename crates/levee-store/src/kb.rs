@@ -262,35 +262,49 @@ impl WriteTx {
         for r in rows {
             q = q.bind(&r.id);
         }
-        type Existing = (i64, String, String, i64, String);
-        let mut existing: HashMap<String, Existing> = q
-            .fetch_all(self.conn())
-            .await?
-            .into_iter()
-            .map(|(id, m, j, v, f, s)| (id, (m, j, v, f, s)))
+        let fetched = q.fetch_all(self.conn()).await?;
+        // (modified, json, vuln_id, first_seen, source), borrowed from the
+        // fetched rows and the input (no copies of the JSON texts).
+        type Existing<'a> = (i64, &'a str, std::borrow::Cow<'a, str>, i64, &'a str);
+        let mut existing: HashMap<&str, Existing<'_>> = fetched
+            .iter()
+            .map(|(id, m, j, v, f, s)| {
+                (
+                    id.as_str(),
+                    (
+                        *m,
+                        j.as_str(),
+                        std::borrow::Cow::Borrowed(v.as_str()),
+                        *f,
+                        s.as_str(),
+                    ),
+                )
+            })
             .collect();
         let mut outcome = Vec::with_capacity(rows.len());
         let mut write: Vec<(usize, String, i64)> = Vec::new(); // (row index, vuln_id, first_seen)
         let mut replace: Vec<&str> = Vec::new();
         let mut slot: HashMap<&str, usize> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            let o = match existing.get(&r.id) {
+            let o = match existing.get(r.id.as_str()) {
                 None => Upsert::Inserted,
                 Some((m, j, _, _, s))
                     if r.modified.micros() > *m
-                        || (r.modified.micros() == *m && r.json > *j && *s == r.source) =>
+                        || (r.modified.micros() == *m
+                            && r.json.as_str() > *j
+                            && *s == r.source) =>
                 {
                     Upsert::Updated
                 }
                 Some(_) => Upsert::Unchanged,
             };
             if o != Upsert::Unchanged {
-                let (vuln, first) = match existing.get(&r.id) {
-                    Some((_, _, v, f, _)) => (v.clone(), *f),
+                let (vuln, first) = match existing.get(r.id.as_str()) {
+                    Some((_, _, v, f, _)) => (v.to_string(), *f),
                     None => (r.id.clone(), now),
                 };
                 let vuln = vulns.and_then(|v| v.get(i)).cloned().unwrap_or(vuln);
-                if existing.contains_key(&r.id) {
+                if existing.contains_key(r.id.as_str()) {
                     replace.push(&r.id);
                 }
                 // A repeated id within the batch: drop the earlier write.
@@ -302,13 +316,13 @@ impl WriteTx {
                 slot.insert(r.id.as_str(), write.len());
                 write.push((i, vuln.clone(), first));
                 existing.insert(
-                    r.id.clone(),
+                    r.id.as_str(),
                     (
                         r.modified.micros(),
-                        r.json.clone(),
-                        vuln,
+                        r.json.as_str(),
+                        std::borrow::Cow::Owned(vuln),
                         first,
-                        r.source.clone(),
+                        r.source.as_str(),
                     ),
                 );
             }
