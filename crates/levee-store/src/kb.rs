@@ -148,8 +148,23 @@ fn record_from_row(r: &AnyRow) -> Result<StoredRecord> {
     })
 }
 
-/// `$a, $b, …` placeholders for `rows` rows of `cols` columns.
-fn values(rows: usize, cols: usize) -> String {
+/// Placeholder number `i` (1-based). SQLite gets anonymous `?` (numbered
+/// by position, the same order): sqlx binds SQLite parameters by looking
+/// each one up by name, which is quadratic in the number of named
+/// parameters of a statement — most of an import's CPU time with `$N`.
+fn ph(s: &mut String, backend: crate::Backend, i: usize) {
+    match backend {
+        crate::Backend::Sqlite => s.push('?'),
+        crate::Backend::Postgres => {
+            s.push('$');
+            s.push_str(&i.to_string());
+        }
+    }
+}
+
+/// `($a, $b, …), …` placeholders for `rows` rows of `cols` columns,
+/// numbered from 1. Only for statements whose parameters are all here.
+fn values(backend: crate::Backend, rows: usize, cols: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -160,88 +175,160 @@ fn values(rows: usize, cols: usize) -> String {
             if c > 0 {
                 s.push(',');
             }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
+            ph(&mut s, backend, r * cols + c + 1);
         }
         s.push(')');
     }
     s
 }
 
-fn in_list(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(",")
+/// `$start, …` for `n` parameters (see [`values`]).
+fn in_list(backend: crate::Backend, start: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 5);
+    for i in start..start + n {
+        if i > start {
+            s.push(',');
+        }
+        ph(&mut s, backend, i);
+    }
+    s
 }
 
 /// Rows per multi-row statement (keeps parameters well under both
 /// databases' limits).
 const CHUNK: usize = 100;
 
+/// Records per multi-row statement (20 columns: 20 × 400 = 8,000
+/// parameters, under SQLite's 32,766 and PostgreSQL's 65,535).
+const REC_CHUNK: usize = 400;
+
+/// Rows per statement for the narrow tables (ids, groups, enrichment).
+const WIDE_CHUNK: usize = 1000;
+
 impl WriteTx {
-    /// Insert or replace source records (a newer `modified`, or the same
-    /// time with different content, replaces; otherwise unchanged). Appends
-    /// one change-log entry per stored record. New records start in a group
-    /// of their own (or keep their old group); call [`WriteTx::kb_set_groups`]
-    /// after grouping.
+    /// Insert or replace source records: a newer `modified` replaces; at
+    /// the same `modified`, different content from the same `source`
+    /// replaces when it sorts after the stored text (a deterministic
+    /// tie-break, so a feed listing one id twice with one `modified`
+    /// converges whatever the order); otherwise unchanged — so two feeds
+    /// carrying one id at the same `modified` do not flip-flop on
+    /// re-import, and re-import is idempotent. Appends one change-log
+    /// entry per stored record. New records start in a group of their own
+    /// (or keep their old group); call [`WriteTx::kb_set_groups`] after
+    /// grouping.
     pub async fn kb_upsert(&mut self, rows: &[KbRecordRow]) -> Result<Vec<Upsert>> {
         let mut out = Vec::with_capacity(rows.len());
-        for chunk in rows.chunks(CHUNK) {
-            out.extend(self.kb_upsert_chunk(chunk).await?);
+        for chunk in rows.chunks(REC_CHUNK) {
+            out.extend(self.kb_upsert_chunk(chunk, None).await?);
         }
         Ok(out)
     }
 
-    async fn kb_upsert_chunk(&mut self, rows: &[KbRecordRow]) -> Result<Vec<Upsert>> {
+    /// [`WriteTx::kb_upsert`], with the group (`vuln_id`) each written
+    /// record gets (`vuln_ids[i]` for `rows[i]`), as computed by the
+    /// importer's grouper; saves updating them afterwards.
+    pub async fn kb_upsert_grouped(
+        &mut self,
+        rows: &[KbRecordRow],
+        vuln_ids: &[String],
+    ) -> Result<Vec<Upsert>> {
+        if vuln_ids.len() != rows.len() {
+            return Err(StoreError::Conflict(format!(
+                "kb_upsert_grouped: {} rows but {} group ids",
+                rows.len(),
+                vuln_ids.len()
+            )));
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for (chunk, vulns) in rows.chunks(REC_CHUNK).zip(vuln_ids.chunks(REC_CHUNK)) {
+            out.extend(self.kb_upsert_chunk(chunk, Some(vulns)).await?);
+        }
+        Ok(out)
+    }
+
+    async fn kb_upsert_chunk(
+        &mut self,
+        rows: &[KbRecordRow],
+        vulns: Option<&[String]>,
+    ) -> Result<Vec<Upsert>> {
         let now = self.now().micros();
         // Existing versions of these ids (a batch may repeat an id: the
         // later occurrence wins, as in a sequential import).
         let sql = format!(
-            "SELECT id, modified, json, vuln_id, first_seen FROM kb_records WHERE id IN ({})",
-            in_list(1, rows.len())
+            "SELECT id, modified, json, vuln_id, first_seen, source FROM kb_records WHERE id IN ({})",
+            in_list(self.backend(), 1, rows.len())
         );
-        let mut q = sqlx::query_as::<_, (String, i64, String, String, i64)>(&sql);
+        let mut q = sqlx::query_as::<_, (String, i64, String, String, i64, String)>(&sql);
         for r in rows {
             q = q.bind(&r.id);
         }
-        let mut existing: HashMap<String, (i64, String, String, i64)> = q
-            .fetch_all(self.conn())
-            .await?
-            .into_iter()
-            .map(|(id, m, j, v, f)| (id, (m, j, v, f)))
+        let fetched = q.fetch_all(self.conn()).await?;
+        // (modified, json, vuln_id, first_seen, source), borrowed from the
+        // fetched rows and the input (no copies of the JSON texts).
+        type Existing<'a> = (i64, &'a str, std::borrow::Cow<'a, str>, i64, &'a str);
+        let mut existing: HashMap<&str, Existing<'_>> = fetched
+            .iter()
+            .map(|(id, m, j, v, f, s)| {
+                (
+                    id.as_str(),
+                    (
+                        *m,
+                        j.as_str(),
+                        std::borrow::Cow::Borrowed(v.as_str()),
+                        *f,
+                        s.as_str(),
+                    ),
+                )
+            })
             .collect();
         let mut outcome = Vec::with_capacity(rows.len());
         let mut write: Vec<(usize, String, i64)> = Vec::new(); // (row index, vuln_id, first_seen)
         let mut replace: Vec<&str> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
-            let o = match existing.get(&r.id) {
+            let o = match existing.get(r.id.as_str()) {
                 None => Upsert::Inserted,
-                Some((m, j, _, _))
-                    if r.modified.micros() > *m || (r.modified.micros() == *m && *j != r.json) =>
+                Some((m, j, _, _, s))
+                    if r.modified.micros() > *m
+                        || (r.modified.micros() == *m
+                            && r.json.as_str() > *j
+                            && *s == r.source) =>
                 {
                     Upsert::Updated
                 }
                 Some(_) => Upsert::Unchanged,
             };
             if o != Upsert::Unchanged {
-                let (vuln, first) = match existing.get(&r.id) {
-                    Some((_, _, v, f)) => (v.clone(), *f),
+                let (vuln, first) = match existing.get(r.id.as_str()) {
+                    Some((_, _, v, f, _)) => (v.to_string(), *f),
                     None => (r.id.clone(), now),
                 };
-                if existing.contains_key(&r.id) {
+                let vuln = vulns.and_then(|v| v.get(i)).cloned().unwrap_or(vuln);
+                if existing.contains_key(r.id.as_str()) {
                     replace.push(&r.id);
                 }
                 // A repeated id within the batch: drop the earlier write.
-                write.retain(|(j, _, _)| rows[*j].id != r.id);
-                write.push((i, vuln, first));
+                if let Some(&k) = slot.get(r.id.as_str()) {
+                    if let Some(w) = write.get_mut(k) {
+                        w.0 = usize::MAX;
+                    }
+                }
+                slot.insert(r.id.as_str(), write.len());
+                write.push((i, vuln.clone(), first));
                 existing.insert(
-                    r.id.clone(),
-                    (r.modified.micros(), r.json.clone(), r.id.clone(), first),
+                    r.id.as_str(),
+                    (
+                        r.modified.micros(),
+                        r.json.as_str(),
+                        std::borrow::Cow::Owned(vuln),
+                        first,
+                        r.source.as_str(),
+                    ),
                 );
             }
             outcome.push(o);
         }
+        write.retain(|w| w.0 != usize::MAX);
         if write.is_empty() {
             return Ok(outcome);
         }
@@ -253,7 +340,7 @@ impl WriteTx {
                     "DELETE FROM {} WHERE {} IN ({})",
                     table_col.0,
                     table_col.1,
-                    in_list(1, replace.len())
+                    in_list(self.backend(), 1, replace.len())
                 );
                 let mut q = sqlx::query(&sql);
                 for id in &replace {
@@ -270,7 +357,7 @@ impl WriteTx {
             .unwrap_or(0);
         let sql = format!(
             "INSERT INTO changes (at, kind, object_id, op, data) VALUES {}",
-            values(write.len(), 5)
+            values(self.backend(), write.len(), 5)
         );
         let mut q = sqlx::query(&sql);
         for (i, _, _) in &write {
@@ -294,7 +381,7 @@ impl WriteTx {
 
         let sql = format!(
             "INSERT INTO kb_records ({REC_COLS}, search) VALUES {}",
-            values(write.len(), 20)
+            values(self.backend(), write.len(), 20)
         );
         let mut q = sqlx::query(&sql);
         for (i, vuln, first) in &write {
@@ -332,10 +419,10 @@ impl WriteTx {
                     .map(move |(k, a)| (rows[*i].id.as_str(), k, a))
             })
             .collect();
-        for chunk in affected.chunks(CHUNK) {
+        for chunk in affected.chunks(WIDE_CHUNK) {
             let sql = format!(
                 "INSERT INTO kb_affected (record_id, idx, ecosystem, name, purl) VALUES {}",
-                values(chunk.len(), 5)
+                values(self.backend(), chunk.len(), 5)
             );
             let mut q = sqlx::query(&sql);
             for (id, k, (eco, name, purl)) in chunk {
@@ -352,40 +439,85 @@ impl WriteTx {
     }
 
     /// Set the group of records whose group changed, and rebuild the id →
-    /// group index for the touched groups.
+    /// group index for the touched groups (an empty id list removes the
+    /// group from the index). Multi-row statements throughout: a first
+    /// import touches every group.
     pub async fn kb_set_groups(
         &mut self,
         changes: &[(String, String)],
         group_ids: &[(String, Vec<String>)],
     ) -> Result<()> {
-        for (record, vuln) in changes {
-            sqlx::query("UPDATE kb_records SET vuln_id = $1 WHERE id = $2")
-                .bind(vuln)
-                .bind(record)
-                .execute(self.conn())
-                .await?;
-        }
-        for (vuln, ids) in group_ids {
-            sqlx::query("DELETE FROM kb_ids WHERE vuln_id = $1")
-                .bind(vuln)
-                .execute(self.conn())
-                .await?;
-            for chunk in ids.chunks(CHUNK) {
-                let sql = match self.backend() {
-                    crate::Backend::Sqlite => {
-                        format!("INSERT OR REPLACE INTO kb_ids (id, vuln_id) VALUES {}", values(chunk.len(), 2))
-                    }
-                    crate::Backend::Postgres => format!(
-                        "INSERT INTO kb_ids (id, vuln_id) VALUES {} ON CONFLICT (id) DO UPDATE SET vuln_id = excluded.vuln_id",
-                        values(chunk.len(), 2)
-                    ),
-                };
-                let mut q = sqlx::query(&sql);
-                for id in chunk {
-                    q = q.bind(id).bind(vuln);
-                }
-                q.execute(self.conn()).await?;
+        for chunk in changes.chunks(WIDE_CHUNK) {
+            // `VALUES` columns are `column1`, `column2` on both backends.
+            let sql = format!(
+                "UPDATE kb_records SET vuln_id = v.column2 FROM (VALUES {}) AS v \
+                 WHERE kb_records.id = v.column1",
+                values(self.backend(), chunk.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (record, vuln) in chunk {
+                q = q.bind(record).bind(vuln);
             }
+            q.execute(self.conn()).await?;
+        }
+        let keys: Vec<&String> = group_ids.iter().map(|(k, _)| k).collect();
+        for chunk in keys.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "DELETE FROM kb_ids WHERE vuln_id IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for k in chunk {
+                q = q.bind(*k);
+            }
+            q.execute(self.conn()).await?;
+        }
+        let pairs: Vec<(&String, &String)> = group_ids
+            .iter()
+            .flat_map(|(vuln, ids)| ids.iter().map(move |id| (id, vuln)))
+            .collect();
+        for chunk in pairs.chunks(WIDE_CHUNK) {
+            let sql = match self.backend() {
+                crate::Backend::Sqlite => format!(
+                    "INSERT OR REPLACE INTO kb_ids (id, vuln_id) VALUES {}",
+                    values(self.backend(), chunk.len(), 2)
+                ),
+                crate::Backend::Postgres => format!(
+                    "INSERT INTO kb_ids (id, vuln_id) VALUES {} ON CONFLICT (id) DO UPDATE SET vuln_id = excluded.vuln_id",
+                    values(self.backend(), chunk.len(), 2)
+                ),
+            };
+            let mut q = sqlx::query(&sql);
+            let mut seen = std::collections::HashSet::new();
+            let mut n = 0;
+            for (id, vuln) in chunk {
+                // PostgreSQL refuses to touch one row twice in a statement.
+                if seen.insert(*id) {
+                    q = q.bind(*id).bind(*vuln);
+                    n += 1;
+                }
+            }
+            if n < chunk.len() {
+                // Rare: the same id listed by two groups in one chunk; the
+                // later one wins, one row at a time.
+                for (id, vuln) in chunk {
+                    let sql = match self.backend() {
+                        crate::Backend::Sqlite => {
+                            "INSERT OR REPLACE INTO kb_ids (id, vuln_id) VALUES ($1, $2)"
+                        }
+                        crate::Backend::Postgres => {
+                            "INSERT INTO kb_ids (id, vuln_id) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET vuln_id = excluded.vuln_id"
+                        }
+                    };
+                    sqlx::query(sql)
+                        .bind(*id)
+                        .bind(*vuln)
+                        .execute(self.conn())
+                        .await?;
+                }
+                continue;
+            }
+            q.execute(self.conn()).await?;
         }
         Ok(())
     }
@@ -395,15 +527,21 @@ impl WriteTx {
         sqlx::query("DELETE FROM kb_conflicts")
             .execute(self.conn())
             .await?;
-        for (rec, alias, detail) in conflicts {
-            sqlx::query(
-                "INSERT INTO kb_conflicts (record_id, alias, detail) VALUES ($1, $2, $3) ON CONFLICT (record_id, alias) DO NOTHING",
-            )
-            .bind(rec)
-            .bind(alias)
-            .bind(detail)
-            .execute(self.conn())
-            .await?;
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<&(String, String, String)> = conflicts
+            .iter()
+            .filter(|(r, a, _)| seen.insert((r.as_str(), a.as_str())))
+            .collect();
+        for chunk in unique.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO kb_conflicts (record_id, alias, detail) VALUES {}",
+                values(self.backend(), chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (rec, alias, detail) in chunk {
+                q = q.bind(rec).bind(alias).bind(detail);
+            }
+            q.execute(self.conn()).await?;
         }
         Ok(())
     }
@@ -415,7 +553,7 @@ impl WriteTx {
             let sql = format!(
                 "INSERT INTO kb_kev (cve, date_added, data, updated_at) VALUES {} ON CONFLICT (cve) DO UPDATE SET \
                  date_added = excluded.date_added, data = excluded.data, updated_at = excluded.updated_at",
-                values(chunk.len(), 4)
+                values(self.backend(), chunk.len(), 4)
             );
             let mut q = sqlx::query(&sql);
             for (cve, date, data) in chunk {
@@ -436,7 +574,7 @@ impl WriteTx {
             let sql = format!(
                 "INSERT INTO kb_epss (cve, epss, percentile, score_date, updated_at) VALUES {} ON CONFLICT (cve) DO UPDATE SET \
                  epss = excluded.epss, percentile = excluded.percentile, score_date = excluded.score_date, updated_at = excluded.updated_at",
-                values(chunk.len(), 5)
+                values(self.backend(), chunk.len(), 5)
             );
             let mut q = sqlx::query(&sql);
             for (cve, e, p, d) in chunk {
@@ -452,7 +590,7 @@ impl WriteTx {
         for chunk in rows.chunks(CHUNK) {
             let sql = format!(
                 "INSERT INTO kb_cwe (id, name) VALUES {} ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-                values(chunk.len(), 2)
+                values(self.backend(), chunk.len(), 2)
             );
             let mut q = sqlx::query(&sql);
             for (id, name) in chunk {
@@ -637,5 +775,194 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM kb_records")
             .fetch_one(&self.pool)
             .await?)
+    }
+}
+
+/// Classify enrichment rows against what is stored: `(outcomes, indices of
+/// the rows to write)`, where a key repeated in `rows` is written once (its
+/// last occurrence wins, as in a sequential import).
+fn classify<K, V>(keys: &[K], vals: &[V], mut stored: HashMap<K, V>) -> (Vec<Upsert>, Vec<usize>)
+where
+    K: std::hash::Hash + Eq + Clone,
+    V: PartialEq + Clone,
+{
+    let mut out = Vec::with_capacity(keys.len());
+    let mut last: HashMap<&K, usize> = HashMap::new();
+    for (i, (k, v)) in keys.iter().zip(vals).enumerate() {
+        let o = match stored.get(k) {
+            None => Upsert::Inserted,
+            Some(old) if old == v => Upsert::Unchanged,
+            Some(_) => Upsert::Updated,
+        };
+        if o != Upsert::Unchanged {
+            last.insert(k, i);
+            stored.insert(k.clone(), v.clone());
+        }
+        out.push(o);
+    }
+    let mut write: Vec<usize> = last.into_values().collect();
+    write.sort_unstable();
+    (out, write)
+}
+
+impl WriteTx {
+    /// [`WriteTx::kb_upsert_kev`], telling per row whether it was new,
+    /// changed or already stored as is (unchanged rows are not written).
+    pub async fn kb_upsert_kev_classified(
+        &mut self,
+        rows: &[(String, String, String)],
+    ) -> Result<Vec<Upsert>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT cve, date_added, data FROM kb_kev WHERE cve IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+            for (cve, _, _) in chunk {
+                q = q.bind(cve);
+            }
+            let stored = q
+                .fetch_all(self.conn())
+                .await?
+                .into_iter()
+                .map(|(c, d, j)| (c, (d, j)))
+                .collect();
+            let keys: Vec<String> = chunk.iter().map(|r| r.0.clone()).collect();
+            let vals: Vec<(String, String)> =
+                chunk.iter().map(|r| (r.1.clone(), r.2.clone())).collect();
+            let (o, write) = classify(&keys, &vals, stored);
+            let rows: Vec<(String, String, String)> = write
+                .iter()
+                .filter_map(|&i| chunk.get(i).cloned())
+                .collect();
+            self.kb_upsert_kev(&rows).await?;
+            out.extend(o);
+        }
+        Ok(out)
+    }
+
+    /// [`WriteTx::kb_upsert_epss`], classified (see
+    /// [`WriteTx::kb_upsert_kev_classified`]).
+    pub async fn kb_upsert_epss_classified(
+        &mut self,
+        rows: &[(String, String, String, Option<String>)],
+    ) -> Result<Vec<Upsert>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String, String, Option<String>)>(&sql);
+            for r in chunk {
+                q = q.bind(&r.0);
+            }
+            let stored = q
+                .fetch_all(self.conn())
+                .await?
+                .into_iter()
+                .map(|(c, e, p, d)| (c, (e, p, d)))
+                .collect();
+            let keys: Vec<String> = chunk.iter().map(|r| r.0.clone()).collect();
+            let vals: Vec<(String, String, Option<String>)> = chunk
+                .iter()
+                .map(|r| (r.1.clone(), r.2.clone(), r.3.clone()))
+                .collect();
+            let (o, write) = classify(&keys, &vals, stored);
+            let rows: Vec<_> = write
+                .iter()
+                .filter_map(|&i| chunk.get(i).cloned())
+                .collect();
+            self.kb_upsert_epss(&rows).await?;
+            out.extend(o);
+        }
+        Ok(out)
+    }
+
+    /// [`WriteTx::kb_upsert_cwe`], classified (see
+    /// [`WriteTx::kb_upsert_kev_classified`]).
+    pub async fn kb_upsert_cwe_classified(
+        &mut self,
+        rows: &[(i64, String)],
+    ) -> Result<Vec<Upsert>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT id, name FROM kb_cwe WHERE id IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            for (id, _) in chunk {
+                q = q.bind(*id);
+            }
+            let stored = q.fetch_all(self.conn()).await?.into_iter().collect();
+            let keys: Vec<i64> = chunk.iter().map(|r| r.0).collect();
+            let vals: Vec<String> = chunk.iter().map(|r| r.1.clone()).collect();
+            let (o, write) = classify(&keys, &vals, stored);
+            let rows: Vec<_> = write
+                .iter()
+                .filter_map(|&i| chunk.get(i).cloned())
+                .collect();
+            self.kb_upsert_cwe(&rows).await?;
+            out.extend(o);
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// Number of ids (record ids and aliases) in the id → group index.
+    pub async fn kb_ids_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM kb_ids")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// (KEV entries, EPSS scores, CWE names) stored.
+    pub async fn kb_enrichment_counts(&self) -> Result<(i64, i64, i64)> {
+        let n = |t: &'static str| {
+            let sql = format!("SELECT COUNT(*) FROM {t}");
+            let pool = self.pool.clone();
+            async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&pool).await }
+        };
+        Ok((n("kb_kev").await?, n("kb_epss").await?, n("kb_cwe").await?))
+    }
+}
+
+impl WriteTx {
+    /// Tune this connection for bulk imports (SQLite: a 64 MiB page cache so
+    /// that a big transaction does not spill pages to the WAL before commit,
+    /// statement journals in memory, and the commit-time WAL checkpoint only
+    /// past ~400 MiB: the importer checkpoints from another connection with
+    /// [`Store::kb_checkpoint`] while it writes, off its critical path).
+    /// Connection settings only, and they stay with the pooled connection
+    /// (bounded: 64 MiB of cache, a WAL of at most ~400 MiB between
+    /// checkpoints); durability (`synchronous=FULL`) is unchanged. No-op on
+    /// PostgreSQL.
+    pub async fn kb_bulk_mode(&mut self) -> Result<()> {
+        if self.backend() == crate::Backend::Sqlite {
+            for pragma in [
+                "PRAGMA cache_size = -65536",
+                "PRAGMA temp_store = MEMORY",
+                "PRAGMA wal_autocheckpoint = 100000",
+            ] {
+                sqlx::query(pragma).execute(self.conn()).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A passive WAL checkpoint (SQLite; no-op on PostgreSQL): copies
+    /// committed pages into the database file without blocking writers.
+    pub async fn kb_checkpoint(&self) -> Result<()> {
+        if self.backend == crate::Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -427,3 +427,127 @@ async fn kb_upsert_is_idempotent_and_newer_wins() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn kb_grouped_upsert_tie_break_group_moves_and_classified_enrichment() {
+    use levee_store::kb::Upsert::*;
+    each(async |db, store, _c| {
+        let name = db.name;
+        let mut a = kb_row("A", 100, &["CVE-2024-0001"], "{\"v\":1}");
+        let mut b = kb_row("A", 100, &["CVE-2024-0001"], "{\"v\":2}");
+        a.source = "feed".into();
+        b.source = "feed".into();
+        let mut tx = store.write().await.unwrap();
+        let out = tx
+            .kb_upsert_grouped(
+                &[a.clone(), b.clone()],
+                &["CVE-2024-0001".into(), "CVE-2024-0001".into()],
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(out, vec![Inserted, Updated], "{name}");
+        let r = store.kb_record("A").await.unwrap().unwrap();
+        assert_eq!(
+            (r.json.as_str(), r.vuln_id.as_str()),
+            ("{\"v\":2}", "CVE-2024-0001")
+        );
+        // Same modified, same source: the larger text wins in either order.
+        let mut tx = store.write().await.unwrap();
+        let again = tx.kb_upsert(&[a.clone(), b.clone()]).await.unwrap();
+        let mut other = a.clone();
+        other.source = "other-feed".into();
+        other.json = "{\"v\":3}".into();
+        let other_out = tx.kb_upsert(&[other]).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            (again, other_out),
+            (vec![Unchanged, Unchanged], vec![Unchanged]),
+            "{name}"
+        );
+        // Group moves and index rebuilds; an emptied group leaves the index.
+        let mut tx = store.write().await.unwrap();
+        tx.kb_set_groups(
+            &[("A".into(), "CVE-2024-0001".into())],
+            &[(
+                "CVE-2024-0001".into(),
+                vec!["A".into(), "CVE-2024-0001".into()],
+            )],
+        )
+        .await
+        .unwrap();
+        tx.kb_set_groups(
+            &[("A".into(), "A".into())],
+            &[
+                ("CVE-2024-0001".into(), vec![]),
+                ("A".into(), vec!["A".into()]),
+            ],
+        )
+        .await
+        .unwrap();
+        tx.kb_set_conflicts(&[
+            ("A".into(), "GHSA-x".into(), "{}".into()),
+            ("A".into(), "GHSA-x".into(), "{}".into()),
+        ])
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(store.kb_resolve("A").await.unwrap().as_deref(), Some("A"));
+        assert_eq!(store.kb_resolve("CVE-2024-0001").await.unwrap(), None);
+        assert_eq!(store.kb_record("A").await.unwrap().unwrap().vuln_id, "A");
+        assert_eq!(store.kb_conflicts().await.unwrap().len(), 1);
+        assert_eq!(store.kb_ids_count().await.unwrap(), 1);
+        // Enrichment: new, unchanged, changed; a repeated key once.
+        let kev = |d: &str| {
+            (
+                "CVE-2024-0001".to_string(),
+                "2024-01-01".to_string(),
+                d.to_string(),
+            )
+        };
+        let mut tx = store.write().await.unwrap();
+        let k1 = tx
+            .kb_upsert_kev_classified(&[kev("{}"), kev("{}")])
+            .await
+            .unwrap();
+        let k2 = tx
+            .kb_upsert_kev_classified(&[kev("{}"), kev("{\"x\":1}")])
+            .await
+            .unwrap();
+        let e = |s: &str| {
+            (
+                "CVE-2024-0001".to_string(),
+                s.to_string(),
+                "0.5".to_string(),
+                None,
+            )
+        };
+        let e1 = tx
+            .kb_upsert_epss_classified(&[e("0.1"), e("0.2")])
+            .await
+            .unwrap();
+        let c1 = tx
+            .kb_upsert_cwe_classified(&[(79, "XSS".into())])
+            .await
+            .unwrap();
+        let c2 = tx
+            .kb_upsert_cwe_classified(&[(79, "XSS".into())])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(k1, vec![Inserted, Unchanged], "{name}");
+        assert_eq!(k2, vec![Unchanged, Updated], "{name}");
+        assert_eq!(e1, vec![Inserted, Updated], "{name}");
+        assert_eq!((c1, c2), (vec![Inserted], vec![Unchanged]));
+        assert_eq!(
+            store.kb_kev("CVE-2024-0001").await.unwrap().unwrap()["x"],
+            1
+        );
+        assert_eq!(
+            store.kb_epss("CVE-2024-0001").await.unwrap().unwrap().0,
+            "0.2"
+        );
+        assert_eq!(store.kb_enrichment_counts().await.unwrap(), (1, 1, 1));
+    })
+    .await;
+}

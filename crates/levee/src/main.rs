@@ -62,6 +62,8 @@ enum Command {
     /// Show a vulnerability from the knowledge base (local storage).
     #[command(subcommand)]
     Vuln(cmd::vuln::Command),
+    /// Import advisory files and enrichment feeds into the knowledge base.
+    Import(cmd::import::Args),
 }
 
 /// The exit code scheme shared by every subcommand.
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
         Command::User(c) => cmd::org::user(c),
         Command::Grant(c) => cmd::grant::run(c),
         Command::Vuln(c) => cmd::vuln::run(c),
+        Command::Import(a) => cmd::import::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

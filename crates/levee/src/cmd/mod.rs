@@ -6,6 +6,7 @@ pub mod crash;
 pub mod cvss;
 pub mod db;
 pub mod grant;
+pub mod import;
 pub mod ops;
 pub mod org;
 pub mod scan;

@@ -1,0 +1,158 @@
+//! Acceptance tests for `levee import PATH...`: exit codes, the per-source
+//! summary, the rejection report, idempotent re-import, forced formats.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn levee(dir: &Path, args: &[&str]) -> (u8, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_levee"))
+        .arg("import")
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .env_remove("LEVEE_DATABASE_URL")
+        .env_remove("LEVEE_MASTER_KEY")
+        .env_remove("LEVEE_CONFIG")
+        .current_dir(dir)
+        .output()
+        .expect("run levee");
+    (
+        out.status.code().expect("exit code") as u8,
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+fn rec(id: &str, modified: &str, aliases: &[&str]) -> String {
+    serde_json::json!({"id": id, "modified": modified, "aliases": aliases}).to_string()
+}
+
+fn fixtures(dir: &Path) {
+    let feed = dir.join("feed");
+    std::fs::create_dir_all(&feed).unwrap();
+    std::fs::write(
+        feed.join("a.jsonl"),
+        format!(
+            "{}\n{{\"id\":\"BAD-1\"}}\n{}\n",
+            rec(
+                "GHSA-aaaa-bbbb-cccc",
+                "2024-01-01T00:00:00Z",
+                &["CVE-2024-1234"]
+            ),
+            rec("PYSEC-2024-1", "2024-01-01T00:00:00Z", &["CVE-2024-1234"])
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        feed.join("kev.csv"),
+        "cveID,vendorProject,product,vulnerabilityName,dateAdded,shortDescription,requiredAction,dueDate,knownRansomwareCampaignUse,notes,cwes\n\
+CVE-2024-1234,V,P,N,2024-01-02,D,Act,2024-01-23,Known,,\n",
+    )
+    .unwrap();
+    std::fs::write(feed.join("README.txt"), "not walked\n").unwrap();
+}
+
+#[test]
+fn imports_reports_rejections_and_is_idempotent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fixtures(d);
+    let (code, out, err) = levee(d, &["feed"]);
+    assert_eq!(code, 0, "stdout {out}\nstderr {err}");
+    for col in [
+        "source",
+        "format",
+        "read",
+        "imported",
+        "updated",
+        "unchanged",
+        "rejected",
+    ] {
+        assert!(out.lines().next().unwrap().contains(col), "{out}");
+    }
+    let a = out
+        .lines()
+        .find(|l| l.contains("a.jsonl"))
+        .expect("a.jsonl row");
+    let nums: Vec<&str> = a.split_whitespace().skip(2).collect();
+    assert_eq!(nums, ["3", "2", "0", "0", "1"], "{a}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("kev.csv") && l.contains("kev-csv")),
+        "{out}"
+    );
+    assert!(!out.contains("README"), "{out}");
+    assert!(out.contains("vulnerabilities: 1 "), "one flaw: {out}");
+    assert!(
+        err.contains("1 rejection(s) written to levee-import-rejections.jsonl"),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(d.join("levee-import-rejections.jsonl")).unwrap();
+    let lines: Vec<Value> = report
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{report}");
+    assert!(lines[0]["file"].as_str().unwrap().ends_with("a.jsonl"));
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[0]["class"], "missing_modified");
+    assert!(lines[0]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+
+    // Second run: every record unchanged; JSON summary; custom report path.
+    let (code, out, err) = levee(d, &["feed", "--json", "--report", "r2.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"]["unchanged"], 3, "{v}");
+    assert_eq!(v["total"]["imported"], 0, "{v}");
+    assert_eq!(v["total"]["rejected"], 1, "{v}");
+    assert_eq!(v["grouping"]["groups"], 1, "{v}");
+    assert!(d.join("r2.jsonl").exists());
+}
+
+#[test]
+fn unreadable_input_exits_2_and_the_rest_is_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    fixtures(d);
+    let (code, out, err) = levee(d, &["missing.json", "feed/a.jsonl", "--json"]);
+    assert_eq!(code, 2, "stdout {out}\nstderr {err}");
+    assert!(err.contains("could not read missing.json"), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"]["imported"], 2, "{v}");
+    assert!(v["sources"][0]["unreadable"]
+        .as_str()
+        .unwrap()
+        .starts_with("[io]"));
+    let report = std::fs::read_to_string(d.join("levee-import-rejections.jsonl")).unwrap();
+    assert!(
+        report
+            .lines()
+            .any(|l| l.contains("missing.json") && l.contains("\"io\"")),
+        "{report}"
+    );
+}
+
+#[test]
+fn input_format_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("records.txt"),
+        format!(
+            "{}\n{}\n",
+            rec("X-1", "2024-01-01T00:00:00Z", &[]),
+            rec("X-2", "2024-01-01T00:00:00Z", &[])
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = levee(d, &["records.txt", "--input-format", "jsonl", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["sources"][0]["format"], "jsonl");
+    assert_eq!(v["total"]["imported"], 2);
+    let (code, _, err) = levee(d, &["records.txt", "--input-format", "nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown input format"), "{err}");
+}
