@@ -197,12 +197,22 @@ async fn labels_formats_and_unreadable_inputs() {
             "{name}"
         );
 
+        let empty = write(d, "empty.jsonl", "\n");
         let r = import(
             &store,
-            &[missing.clone(), garbage.clone(), bad_lines.clone()],
+            &[missing.clone(), garbage.clone(), bad_lines.clone(), empty],
             &ImportOptions::default(),
         )
         .await;
+        assert_eq!(
+            (
+                r.sources[3].format.as_str(),
+                r.sources[3].read,
+                r.sources[3].unreadable.is_none()
+            ),
+            ("empty", 0, true),
+            "{name}: an empty input is not an error"
+        );
         let unreadable: Vec<(&str, &str)> = r
             .unreadable()
             .map(|s| (s.file.as_str(), s.unreadable.as_deref().unwrap_or_default()))
