@@ -197,12 +197,22 @@ async fn labels_formats_and_unreadable_inputs() {
             "{name}"
         );
 
+        let empty = write(d, "empty.jsonl", "\n");
         let r = import(
             &store,
-            &[missing.clone(), garbage.clone(), bad_lines.clone()],
+            &[missing.clone(), garbage.clone(), bad_lines.clone(), empty],
             &ImportOptions::default(),
         )
         .await;
+        assert_eq!(
+            (
+                r.sources[3].format.as_str(),
+                r.sources[3].read,
+                r.sources[3].unreadable.is_none()
+            ),
+            ("empty", 0, true),
+            "{name}: an empty input is not an error"
+        );
         let unreadable: Vec<(&str, &str)> = r
             .unreadable()
             .map(|s| (s.file.as_str(), s.unreadable.as_deref().unwrap_or_default()))
@@ -434,6 +444,52 @@ async fn osv_dev_style_zip_and_yaml() {
             store.kb_records_of("CVE-2024-7777").await.unwrap().len(),
             2,
             "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_of_in_memory_bytes() {
+    for (db, store) in stores().await {
+        let name = db.name;
+        let r = levee_kb::import::import_bytes(
+            &store,
+            "https://example.invalid/feeds/epss-2025-03-01.csv",
+            b"CVE-2021-44228;0.9;1.0\n",
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            r.sources[0].file,
+            "https://example.invalid/feeds/epss-2025-03-01.csv"
+        );
+        assert_eq!(
+            (r.sources[0].format.as_str(), r.sources[0].imported),
+            ("epss", 1),
+            "{name}"
+        );
+        let e = store.kb_epss("CVE-2021-44228").await.unwrap().unwrap();
+        assert_eq!(
+            e.2.as_deref(),
+            Some("2025-03-01"),
+            "{name}: date from the name"
+        );
+        let rec = serde_json::to_vec(&osv("MEM-1", T1, &[])).unwrap();
+        let r = levee_kb::import::import_bytes(
+            &store,
+            "feed/MEM-1.json",
+            &rec,
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.totals().imported, 1, "{name}");
+        assert_eq!(
+            store.kb_record("MEM-1").await.unwrap().unwrap().source,
+            "feed/MEM-1.json"
         );
     }
 }

@@ -241,6 +241,16 @@ fn read_file(job: &Job, i: usize, path: &Path) -> Result<(), Gone> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let opts = &job.opts;
+    if prefix.iter().all(u8::is_ascii_whitespace) {
+        // An empty input holds no records; that is not an error.
+        return send(
+            job,
+            Msg::Start {
+                file: i,
+                format: "empty".into(),
+            },
+        );
+    }
     let format = opts
         .format
         .clone()
