@@ -267,6 +267,23 @@ kind = "csaf-provider"
         assert_eq!(f["rejected"], 0, "{f}");
         assert_eq!(f["requests_conditional"], 0);
     }
+    // The records are in the knowledge base, grouped and enriched.
+    let show = |id: &str| {
+        run(&[
+            "vuln",
+            "show",
+            id,
+            "--format",
+            "json",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ])
+    };
+    let (code, v, err) = show("TEST-7");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["id"], "CVE-2024-1007", "grouped under its CVE alias: {v}");
+    let (code, _, err) = show("CVE-2024-4242");
+    assert_eq!(code, 0, "the CVE JSON 5 record was imported: {err}");
     let stored = data.join("feeds/osv-pypi.zip");
     assert_eq!(std::fs::read(&stored).unwrap(), zip);
     assert!(data.join("feeds/vendor-csaf/docs/doc-1.json").exists());

@@ -441,6 +441,26 @@ pub struct FeedStats {
     pub error: Option<String>,
 }
 
+/// The knowledge base the sync imports into: a runtime and an open store
+/// (with its keys, since imports are audited).
+struct Kb {
+    rt: tokio::runtime::Runtime,
+    store: levee_store::Store,
+}
+
+impl Kb {
+    fn open(a: &SyncArgs, data_dir: &Path) -> Result<Kb> {
+        let storage = crate::opts::Storage {
+            data_dir: data_dir.to_path_buf(),
+            database_url: a.database_url.clone(),
+            master_key_file: None,
+        };
+        let rt = crate::opts::runtime()?;
+        let (store, _, _) = rt.block_on(storage.open_with_keys())?;
+        Ok(Kb { rt, store })
+    }
+}
+
 fn sync(a: SyncArgs) -> Result<u8> {
     let data_dir = a
         .data_dir
@@ -460,6 +480,11 @@ fn sync(a: SyncArgs) -> Result<u8> {
         feeds.retain(|f| a.only.contains(&f.name));
     }
     let mut store = Store::open(data_dir.join("feeds"))?;
+    let kb = if a.no_import {
+        None
+    } else {
+        Some(Kb::open(&a, &data_dir)?)
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         // A stall limit, not a total: large dumps may take long, but a
@@ -476,7 +501,7 @@ fn sync(a: SyncArgs) -> Result<u8> {
             name: f.name.clone(),
             ..FeedStats::default()
         };
-        if let Err(e) = sync_feed(&agent, &mut store, f, &a, &mut stats) {
+        if let Err(e) = sync_feed(&agent, &mut store, kb.as_ref(), f, &mut stats) {
             stats.error = Some(format!("{e:#}"));
             code = EXIT_ERROR;
         }
@@ -498,12 +523,10 @@ fn sync(a: SyncArgs) -> Result<u8> {
         }
         all.push(stats);
     }
-    // Until levee_kb::import is on main, changed files are read and
-    // checked, not stored: say so instead of implying a store write.
     let import_mode = if a.no_import {
         "none"
     } else {
-        "read-only (knowledge-base import not wired yet)"
+        "knowledge base"
     };
     if a.json {
         let out = serde_json::json!({
@@ -512,8 +535,6 @@ fn sync(a: SyncArgs) -> Result<u8> {
             "database_url_given": a.database_url.is_some(),
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
-    } else if !a.no_import {
-        eprintln!("note: import is {import_mode}");
     }
     Ok(code)
 }
@@ -521,8 +542,8 @@ fn sync(a: SyncArgs) -> Result<u8> {
 fn sync_feed(
     agent: &ureq::Agent,
     store: &mut Store,
+    kb: Option<&Kb>,
     f: &FeedConf,
-    a: &SyncArgs,
     stats: &mut FeedStats,
 ) -> Result<()> {
     let mut changed: Vec<String> = Vec::new();
@@ -606,12 +627,13 @@ fn sync_feed(
             }
         }
     }
-    if a.no_import {
+    let Some(kb) = kb else {
         return Ok(());
-    }
+    };
     for rel in changed {
         let path = store.dir.join(&rel);
         let (records, rejected) = import_file(
+            kb,
             f.kind,
             &path,
             &rel,
@@ -628,70 +650,46 @@ fn sync_feed(
     Ok(())
 }
 
-/// Read one downloaded file with the import readers; rejections are
-/// appended to `report`. Returns (records, rejections).
-fn import_file(kind: Kind, path: &Path, rel: &str, report: &Path) -> Result<(u64, u64)> {
-    let mut rep = OpenOptions::new().create(true).append(true).open(report)?;
-    let mut n = 0u64;
-    let mut bad = 0u64;
-    let mut reject = |e: String, rep: &mut File| -> Result<()> {
-        bad += 1;
-        writeln!(rep, "{e}")?;
-        Ok(())
+/// Import one downloaded file into the knowledge base (the same importer
+/// as `levee import`, native formats included); rejections are appended to
+/// `report`. Returns (records read, rejections).
+fn import_file(kb: &Kb, kind: Kind, path: &Path, rel: &str, report: &Path) -> Result<(u64, u64)> {
+    let format = match kind {
+        Kind::CveJson5 => Some(levee_kb::import::Format::Native(
+            levee_feeds::FeedFormat::CveJson5.name().into(),
+        )),
+        Kind::CsafProvider | Kind::Rolie => Some(levee_kb::import::Format::Native(
+            levee_feeds::FeedFormat::Csaf.name().into(),
+        )),
+        Kind::KevJson => Some(levee_kb::import::Format::KevJson),
+        Kind::EpssCsv => Some(levee_kb::import::Format::Epss),
+        Kind::OsvZip => None,
     };
-    match kind {
-        Kind::OsvZip => {
-            let opts = levee_formats::ReadOptions::default();
-            for r in levee_formats::read_zip(rel, File::open(path)?, &opts) {
-                match r {
-                    Ok(_) => n += 1,
-                    Err(e) => reject(serde_json::to_string(&e)?, &mut rep)?,
-                }
-            }
-        }
-        Kind::CveJson5 | Kind::CsafProvider | Kind::Rolie => {
-            let fmt = if kind == Kind::CveJson5 {
-                levee_feeds::FeedFormat::CveJson5
-            } else {
-                levee_feeds::FeedFormat::Csaf
-            };
-            let bytes = fs::read(path)?;
-            for r in levee_feeds::read(rel, &bytes, Some(fmt)) {
-                match r {
-                    Ok(_) => n += 1,
-                    Err(e) => reject(serde_json::to_string(&e)?, &mut rep)?,
-                }
-            }
-        }
-        Kind::KevJson => {
-            let bytes = fs::read(path)?;
-            let kev =
-                levee_score::kev::KevJson::parse(&bytes).map_err(|e| anyhow!("{rel}: {e}"))?;
-            for r in kev.entries() {
-                match r {
-                    Ok(_) => n += 1,
-                    Err(e) => reject(
-                        serde_json::json!({"source": rel, "reason": e.to_string()}).to_string(),
-                        &mut rep,
-                    )?,
-                }
-            }
-        }
-        Kind::EpssCsv => {
-            let bytes = fs::read(path)?;
-            let epss = levee_score::epss::parse(&bytes, None).map_err(|e| anyhow!("{rel}: {e}"))?;
-            for r in epss {
-                match r {
-                    Ok(_) => n += 1,
-                    Err(e) => reject(
-                        serde_json::json!({"source": rel, "reason": e.to_string()}).to_string(),
-                        &mut rep,
-                    )?,
-                }
-            }
-        }
+    let opts = levee_kb::import::ImportOptions {
+        format,
+        source: Some(rel.to_string()),
+        natives: crate::natives::all(),
+        actor: "db-sync".into(),
+        ..levee_kb::import::ImportOptions::default()
+    };
+    let r = kb
+        .rt
+        .block_on(levee_kb::import::import_paths(
+            &kb.store,
+            &[path.to_path_buf()],
+            &opts,
+            &mut |_| {},
+        ))
+        .map_err(|e| anyhow!("{rel}: {e}"))?;
+    let mut rep = OpenOptions::new().create(true).append(true).open(report)?;
+    for rej in &r.rejections {
+        writeln!(rep, "{}", serde_json::to_string(rej)?)?;
     }
-    Ok((n, bad))
+    let t = r.totals();
+    if let Some(s) = r.sources.iter().find_map(|s| s.unreadable.clone()) {
+        bail!("{rel}: {s}");
+    }
+    Ok((t.read, t.rejected))
 }
 
 #[cfg(test)]

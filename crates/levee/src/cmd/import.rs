@@ -161,12 +161,16 @@ fn write_report(path: &std::path::Path, r: &ImportReport) -> Result<()> {
 }
 
 pub fn run(a: Args) -> Result<u8> {
-    let format = a
-        .input_format
-        .as_deref()
-        .map(str::parse::<Format>)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let natives = crate::natives::all();
+    let format = match a.input_format.as_deref() {
+        None => None,
+        // A native format (gitlab, debian-dsa-dla, csaf, …) by name.
+        Some(n) if natives.iter().any(|f| f.name() == n) => Some(Format::Native(n.to_string())),
+        Some(n) => Some(n.parse::<Format>().map_err(|e| {
+            let names: Vec<&str> = natives.iter().map(|f| f.name()).collect();
+            anyhow::anyhow!("{e}; native formats: {}", names.join(", "))
+        })?),
+    };
     let s = a
         .storage
         .resolve(&FileConfig::load(a.storage.config.as_deref())?);
@@ -175,6 +179,7 @@ pub fn run(a: Args) -> Result<u8> {
         source: a.source.clone(),
         batch_size: a.batch_size.max(1),
         regroup_all: a.regroup_all,
+        natives,
         ..ImportOptions::default()
     };
     let mut bar = Bar {
