@@ -18,12 +18,12 @@
 //! `rolie` (one ROLIE feed, then every document), `cve-json5` (a CVE JSON 5
 //! record, JSONL or a zip of records), `kev-json` (CISA KEV), `epss-csv`.
 //!
-//! Import: the knowledge-base import API (`levee_kb::import`) is not on
-//! main yet, so each changed file is read through the same readers the
-//! import uses (levee-formats for OSV, levee-feeds for CVE JSON 5 and CSAF,
-//! levee-score for KEV/EPSS); counts are reported and every rejection is
-//! written to `feeds/<name>.rejections.jsonl`. `import_file` is the one
-//! place to call the store once that API lands.
+//! Import: each changed file goes through the knowledge-base importer
+//! (`levee_kb::import`, the same as `levee import`, with the native formats
+//! of levee-feeds plugged in) into the store given by `--data-dir` /
+//! `--database-url`; every rejection is appended to
+//! `feeds/<name>.rejections.jsonl`. A file is marked imported only after its
+//! import committed, so a failed import is retried by the next sync.
 //!
 //! Exit codes: 0 every feed synced, 2 a feed failed (others still synced).
 
@@ -53,7 +53,7 @@ pub struct SyncArgs {
     /// Data directory (downloads go to DATA_DIR/feeds/).
     #[arg(long, env = "LEVEE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// `postgres://…` database to import into (recorded; see the module docs).
+    /// `postgres://…` database to import into (default: the SQLite database in DATA_DIR).
     #[arg(
         long,
         env = "LEVEE_DATABASE_URL",

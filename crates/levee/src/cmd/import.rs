@@ -21,7 +21,9 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
     /// Read every input as this format instead of detecting it: json,
     /// json-array, jsonl, yaml, zip, rustsec-md, rustsec-md-jsonl, kev-json,
-    /// kev-csv, epss, cwe-csv.
+    /// kev-csv, epss, cwe-csv, or a native format: cve-json5, csaf, gitlab,
+    /// rubysec, friendsofphp, nodejs-security-wg, alpine-secdb, debian-dsa-dla,
+    /// hex-advisories.
     #[arg(long, value_name = "F")]
     pub input_format: Option<String>,
     /// Where to write every rejection (JSON lines).
