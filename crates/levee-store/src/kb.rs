@@ -459,6 +459,45 @@ impl WriteTx {
                 q = q.bind(record).bind(vuln);
             }
             q.execute(self.conn()).await?;
+            // A regrouped record is a changed record: it gets a change-log
+            // entry and a new, unique feed position, so mirrors and
+            // in-memory indexes see its new group.
+            let before: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
+                .fetch_one(self.conn())
+                .await?
+                .unwrap_or(0);
+            let now = self.now().micros();
+            let sql = format!(
+                "INSERT INTO changes (at, kind, object_id, op, data) VALUES {}",
+                values(self.backend(), chunk.len(), 5)
+            );
+            let mut q = sqlx::query(&sql);
+            for (record, _) in chunk {
+                q = q
+                    .bind(now)
+                    .bind("kb_record")
+                    .bind(record)
+                    .bind("regroup")
+                    .bind("{}");
+            }
+            q.execute(self.conn()).await?;
+            let seqs: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT seq, object_id FROM changes WHERE seq > $1 AND kind = 'kb_record' AND op = 'regroup' ORDER BY seq",
+            )
+            .bind(before)
+            .fetch_all(self.conn())
+            .await?;
+            let sql = format!(
+                "UPDATE kb_records SET seq = v.column1 FROM (VALUES {}) AS v WHERE kb_records.id = v.column2",
+                values(self.backend(), seqs.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (seq, id) in &seqs {
+                q = q.bind(*seq).bind(id);
+            }
+            if !seqs.is_empty() {
+                q.execute(self.conn()).await?;
+            }
         }
         let keys: Vec<&String> = group_ids.iter().map(|(k, _)| k).collect();
         for chunk in keys.chunks(WIDE_CHUNK) {

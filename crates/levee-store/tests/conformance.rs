@@ -416,6 +416,16 @@ async fn kb_upsert_is_idempotent_and_newer_wins() {
             Some("CVE-2024-0001")
         );
         assert_eq!(store.kb_records_of("CVE-2024-0001").await.unwrap().len(), 1);
+        // The regrouped record moved to the end of the mirror feed, with its new group.
+        let feed2 = store
+            .kb_changed_since(feed.last().unwrap().seq, 10_000)
+            .await
+            .unwrap();
+        assert_eq!(feed2.len(), 1, "{}", db.name);
+        assert_eq!(
+            (feed2[0].id.as_str(), feed2[0].vuln_id.as_str()),
+            ("PYSEC-2", "CVE-2024-0001")
+        );
         assert_eq!(
             store
                 .kb_search(&["pysec-249".into()], None, 10)
