@@ -150,3 +150,35 @@ fn unknown_id_exits_2() {
     let (code, _, _) = levee(&["vuln", "show", "X", "--format", "yaml", "--data-dir", d]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn exports_csaf_advisory_and_vex_that_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(seed(dir.path()));
+    let d = dir.path().to_str().unwrap();
+    for format in ["csaf", "csaf-vex"] {
+        let (code, out, err) = levee(&[
+            "vuln",
+            "show",
+            "CVE-2021-44228",
+            "--format",
+            format,
+            "--data-dir",
+            d,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let report =
+            levee_feeds::csaf::validate(&doc, &levee_feeds::csaf::ValidateOptions::default());
+        assert!(report.is_valid(), "{format}: {:?}", report.findings);
+        let cves: Vec<&str> = doc["vulnerabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v["cve"].as_str())
+            .collect();
+        assert_eq!(cves, ["CVE-2021-44228"], "{format}");
+    }
+}

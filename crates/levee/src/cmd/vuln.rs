@@ -34,6 +34,10 @@ pub enum Command {
 pub enum Format {
     Text,
     Json,
+    /// A CSAF 2.0 security advisory (validated by levee-feeds' validator).
+    Csaf,
+    /// A CSAF 2.0 VEX document.
+    CsafVex,
 }
 
 pub fn run(c: Command) -> Result<u8> {
@@ -49,11 +53,20 @@ pub fn run(c: Command) -> Result<u8> {
                 eprintln!("levee: no database in {}", s.data_dir.display());
                 return Ok(crate::EXIT_ERROR);
             }
-            let view = runtime()?.block_on(async {
+            let (view, records) = runtime()?.block_on(async {
                 let store = s.open().await?;
-                let v = levee_kb::view::load(&store, &id, |_| true).await;
+                let v = levee_kb::view::load(&store, &id, |_| true).await?;
+                let mut records = Vec::new();
+                if let Some(v) = &v {
+                    for r in store.kb_records_of(&v.id).await? {
+                        records.push(levee_formats::Record::from_json(
+                            &r.json,
+                            &levee_formats::Limits::default(),
+                        )?);
+                    }
+                }
                 store.close().await;
-                anyhow::Ok(v?)
+                anyhow::Ok((v, records))
             })?;
             let Some(v) = view else {
                 eprintln!("levee: no vulnerability {id:?} in {}", s.describe());
@@ -62,6 +75,14 @@ pub fn run(c: Command) -> Result<u8> {
             let out = match format {
                 Format::Json => serde_json::to_string_pretty(&v)? + "\n",
                 Format::Text => text(&v),
+                Format::Csaf | Format::CsafVex => {
+                    let doc = if format == Format::Csaf {
+                        levee_feeds::csaf::export_advisory(&records)
+                    } else {
+                        levee_feeds::csaf::export_vex(&records)
+                    };
+                    serde_json::to_string_pretty(&doc)? + "\n"
+                }
             };
             match std::io::stdout().lock().write_all(out.as_bytes()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
