@@ -668,47 +668,16 @@ pub fn package_key(ecosystem: &str, name: &str) -> String {
     }
 }
 
-/// A model timestamp from an OSV one.
+/// A model timestamp from an OSV one (the importer's conversion).
 pub fn model_time(t: &levee_formats::Timestamp) -> Timestamp {
-    Timestamp::from_micros(
-        t.unix_seconds()
-            .saturating_mul(1_000_000)
-            .saturating_add(i64::from(t.subsec_nanos() / 1000)),
-    )
+    crate::import::model_time(t)
 }
 
 /// A store row for a parsed OSV record (used by tests and tools that write
-/// fixtures directly; `levee import` builds its own rows the same way).
+/// fixtures directly). The same rows as `levee import` writes: it is the
+/// importer's builder, so search text and affected keys cannot diverge.
 pub fn row_from_record(rec: &Record, source: &str, label: Label) -> KbRecordRow {
-    let mut search = String::new();
-    for part in rec
-        .ids()
-        .chain(rec.summary.as_deref())
-        .chain(rec.details.as_deref())
-    {
-        search.push_str(&part.to_lowercase());
-        search.push('\n');
-    }
-    KbRecordRow {
-        id: rec.id.clone(),
-        source: source.to_string(),
-        modified: model_time(&rec.modified),
-        published: rec.published.as_ref().map(model_time),
-        withdrawn: rec.withdrawn.as_ref().map(model_time),
-        aliases: rec.aliases.clone(),
-        related: rec.related.clone(),
-        upstream: rec.upstream.clone(),
-        summary: rec.summary.clone(),
-        search,
-        json: rec.source_json().to_string(),
-        label,
-        affected: rec
-            .affected
-            .iter()
-            .filter_map(|a| a.package.as_ref())
-            .map(|p| (p.ecosystem.clone(), p.name.clone(), p.purl.clone()))
-            .collect(),
-    }
+    crate::import::record_row(rec, source, &label)
 }
 
 #[cfg(test)]

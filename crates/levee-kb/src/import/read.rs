@@ -78,7 +78,8 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn ts(t: &levee_formats::Timestamp) -> Timestamp {
+/// A model timestamp (UTC microseconds) from an OSV one.
+pub fn ts(t: &levee_formats::Timestamp) -> Timestamp {
     let micros = t
         .unix_seconds()
         .saturating_mul(1_000_000)
