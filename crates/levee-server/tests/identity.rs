@@ -640,3 +640,28 @@ async fn totp_seeds_are_stored_sealed() {
     assert_ne!(stored, raw, "the seed is not stored in the clear");
     assert!(stored.len() > raw.len(), "sealed: nonce and tag added");
 }
+
+#[tokio::test]
+async fn per_token_rate_limit_answers_429_with_retry_after() {
+    let settings = levee_server::Settings {
+        run_worker: false,
+        rate_per_sec: 0.5,
+        rate_burst: 3.0,
+        ..levee_server::Settings::default()
+    };
+    let env = common::env_with(levee_store::testing::sqlite(), settings).await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(env.call("GET", "/api/v1/me", Some(&env.admin), None).await);
+    }
+    let codes: Vec<u16> = statuses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(codes, [200, 200, 200, 429]);
+    let last = statuses.last().unwrap();
+    assert_eq!(last.body["code"], "rate_limited");
+    assert!(last.headers.get("retry-after").is_some());
+    // Health checks are never limited.
+    assert_eq!(
+        env.call("GET", "/healthz", None, None).await.status,
+        StatusCode::OK
+    );
+}

@@ -27,6 +27,17 @@ pub struct Env {
 }
 
 pub async fn env_on(db: TestDb) -> Env {
+    let settings = Settings {
+        run_worker: false,
+        rate_per_sec: 10_000.0,
+        rate_burst: 10_000.0,
+        ..Settings::default()
+    };
+    env_with(db, settings).await
+}
+
+/// An environment with explicit server settings (e.g. low rate limits).
+pub async fn env_with(db: TestDb, settings: Settings) -> Env {
     let clock = ManualClock::new(Timestamp::from_secs(1_800_000_000));
     let store = db.open(Arc::new(clock.clone())).await.expect("open store");
     let master = MasterKey::generate();
@@ -35,12 +46,6 @@ pub async fn env_on(db: TestDb) -> Env {
         .await
         .expect("bootstrap")
         .expect("first start");
-    let settings = Settings {
-        run_worker: false,
-        rate_per_sec: 10_000.0,
-        rate_burst: 10_000.0,
-        ..Settings::default()
-    };
     let app = levee_server::app(AppState::new(store.clone(), keys, settings));
     Env {
         app,
