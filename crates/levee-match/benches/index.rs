@@ -29,5 +29,31 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// Markdown front matter straight to the compiled form, no IO: the CPU part
+/// of a cold `levee scan --advisories advisory-db`.
+fn bench_md(c: &mut Criterion) {
+    let Some(path) = levee_testdata::shared_data("osv-rustsec/rustsec-advisories-md.jsonl") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let files: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            Some((v["path"].as_str()?.to_string(), v["text"].as_str()?.to_string()))
+        })
+        .filter(|(p, _)| p.starts_with("crates/"))
+        .collect();
+    let limits = levee_formats::Limits::default();
+    c.bench_function("compile_md rustsec (all crates/ advisories)", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .filter_map(|(p, t)| levee_match::rustsec::compile_md(Some(p), t, &limits).ok())
+                .count()
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_md);
 criterion_main!(benches);
