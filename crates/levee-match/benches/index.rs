@@ -40,7 +40,10 @@ fn bench_md(c: &mut Criterion) {
         .lines()
         .filter_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).ok()?;
-            Some((v["path"].as_str()?.to_string(), v["text"].as_str()?.to_string()))
+            Some((
+                v["path"].as_str()?.to_string(),
+                v["text"].as_str()?.to_string(),
+            ))
         })
         .filter(|(p, _)| p.starts_with("crates/"))
         .collect();

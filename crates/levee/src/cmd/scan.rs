@@ -11,10 +11,12 @@
 //! informational advisories (`unmaintained`, `unsound`, `notice`) are
 //! warnings, not vulnerabilities (they do not change the exit code).
 
+mod fsio;
 mod load;
 mod output;
 mod progress;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -60,35 +62,30 @@ pub struct Args {
 }
 
 /// One matched (or possibly matched) advisory for one component; the JSON
-/// output's finding object.
+/// output's finding object. It borrows from the inputs and the index, which
+/// live until the report is written (no per-finding copies).
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Hit {
-    pub package: String,
-    pub version: String,
-    pub ecosystem: String,
-    pub purl: String,
-    pub id: String,
-    pub aliases: Vec<String>,
-    pub summary: Option<String>,
+pub struct Hit<'a> {
+    pub package: &'a str,
+    pub version: &'a str,
+    pub ecosystem: Cow<'a, str>,
+    pub purl: &'a str,
+    pub id: &'a str,
+    pub aliases: &'a [String],
+    pub summary: Option<&'a str>,
     #[serde(rename = "fixed_versions")]
     pub fixed: Vec<String>,
     pub smallest_fix: Option<String>,
-    pub url: Option<String>,
-    pub severity: Vec<SeverityOut>,
-    pub file: String,
+    pub url: Option<&'a str>,
+    /// `{"type": ..., "score": ...}` as in OSV.
+    pub severity: &'a [levee_formats::Severity],
+    pub file: &'a str,
     pub line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub json_path: Option<String>,
+    pub json_path: Option<&'a str>,
     /// RustSec informational kind for warnings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SeverityOut {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub score: String,
+    pub kind: Option<&'a str>,
 }
 
 /// One input file's summary.
@@ -105,12 +102,12 @@ pub struct InputSummary {
 
 /// Everything a report needs.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct Report<'a> {
     pub inputs: Vec<InputSummary>,
     pub errors: Vec<(String, String)>,
-    pub findings: Vec<Hit>,
-    pub warnings: Vec<Hit>,
-    pub undecidable: Vec<Hit>,
+    pub findings: Vec<Hit<'a>>,
+    pub warnings: Vec<Hit<'a>>,
+    pub undecidable: Vec<Hit<'a>>,
     /// Scanned components (for SBOM-style outputs): (ecosystem, name, version, purl).
     pub components: Vec<(String, String, String, String)>,
     pub advisories_loaded: usize,
@@ -124,7 +121,7 @@ pub fn run(a: Args) -> Result<u8> {
     let json_like = a.format != OutputFormat::Table;
     let progress_allowed = !a.no_progress && a.format != OutputFormat::Json;
     let started = Instant::now();
-    let mut report = Report::default();
+    let mut errors: Vec<(String, String)> = Vec::new();
 
     // 1. Inputs: parsed first, so advisory loading can skip packages no
     //    input has (a RustSec `crates/<name>/` directory is read only when
@@ -136,7 +133,7 @@ pub fn run(a: Args) -> Result<u8> {
             let before = files.len();
             find_inventories(p, &mut files)?;
             if files.len() == before {
-                report.errors.push((
+                errors.push((
                     p.display().to_string(),
                     "no lockfile, SBOM or package list found in this directory".into(),
                 ));
@@ -151,13 +148,13 @@ pub fn run(a: Args) -> Result<u8> {
         let bytes = match std::fs::read(f) {
             Ok(b) => b,
             Err(e) => {
-                report.errors.push((name, e.to_string()));
+                errors.push((name, e.to_string()));
                 continue;
             }
         };
         match levee_inventory::parse(&name, &bytes) {
             Ok(inv) => inventories.push(inv),
-            Err(e) => report.errors.push((name, e.to_string())),
+            Err(e) => errors.push((name, e.to_string())),
         }
     }
     let crate_names: HashSet<&str> = inventories
@@ -177,11 +174,15 @@ pub fn run(a: Args) -> Result<u8> {
     };
     prog.finish();
     let t_loaded = started.elapsed();
-    report.advisories_loaded = loaded.index.len();
-    report.advisory_dirs_skipped = loaded.skipped_dirs;
-    report.advisory_sources = loaded.sources;
-    report.advisory_problems = loaded.problems;
     let index = loaded.index;
+    let mut report = Report {
+        errors,
+        advisories_loaded: index.len(),
+        advisory_dirs_skipped: loaded.skipped_dirs,
+        advisory_sources: loaded.sources,
+        advisory_problems: loaded.problems,
+        ..Report::default()
+    };
 
     // 3. Match.
     let mut prog = Progress::new(progress_allowed, "scanning");
@@ -195,17 +196,18 @@ pub fn run(a: Args) -> Result<u8> {
     let t_scanned = started.elapsed();
 
     // 4. Report.
-    let mut stdout = std::io::stdout().lock();
-    let text = match a.format {
-        OutputFormat::Table => output::table(&report, started.elapsed()),
-        OutputFormat::Json => output::json(&report)?,
-        OutputFormat::Sarif => output::sarif(&report)?,
-        OutputFormat::CycloneDxVex => output::cyclonedx_vex(&report)?,
+    // Written through one buffer straight to stdout (the JSON report of a
+    // large lockfile is megabytes; it is never held whole in memory).
+    let mut stdout = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    let written = match a.format {
+        OutputFormat::Table => {
+            stdout.write_all(output::table(&report, started.elapsed()).as_bytes())
+        }
+        OutputFormat::Json => output::json(&report, &mut stdout),
+        OutputFormat::Sarif => stdout.write_all(output::sarif(&report)?.as_bytes()),
+        OutputFormat::CycloneDxVex => stdout.write_all(output::cyclonedx_vex(&report)?.as_bytes()),
     };
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    if let Err(e) = written.and_then(|_| stdout.flush()) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(e.into());
         }
@@ -232,9 +234,9 @@ pub fn run(a: Args) -> Result<u8> {
     };
     // The process ends right after this; freeing the index and the report
     // piece by piece only costs time.
+    std::mem::forget(report);
     std::mem::forget(index);
     std::mem::forget(inventories);
-    std::mem::forget(report);
     Ok(code)
 }
 
@@ -280,9 +282,53 @@ fn checkable(c: &Component) -> bool {
     }
 }
 
-fn scan_inventory(index: &MatchIndex, inv: &Inventory, report: &mut Report, keep_components: bool) {
-    // The same package listed twice in one file is reported once.
-    let mut seen: HashSet<(Option<Ecosystem>, &str, &str, &str)> = HashSet::new();
+/// Components per matching thread below which one thread does it all.
+const PAR_MATCH_MIN: usize = 2_000;
+
+/// What one slice of an inventory's components yields.
+#[derive(Default)]
+struct Chunk<'a> {
+    /// (finding, where it goes) in component order.
+    hits: Vec<(Hit<'a>, Bucket)>,
+    components: Vec<(String, String, String, String)>,
+    scanned: usize,
+    not_checked: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Bucket {
+    Finding,
+    Warning,
+    Undecidable,
+}
+
+fn scan_inventory<'a>(
+    index: &'a MatchIndex,
+    inv: &'a Inventory,
+    report: &mut Report<'a>,
+    keep_components: bool,
+) {
+    let comps = &inv.components;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(comps.len() / PAR_MATCH_MIN)
+        .max(1);
+    let chunks: Vec<Chunk<'a>> = if threads == 1 {
+        vec![scan_chunk(index, inv, comps, keep_components)]
+    } else {
+        let per = comps.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = comps
+                .chunks(per)
+                .map(|part| s.spawn(move || scan_chunk(index, inv, part, keep_components)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
     let mut summary = InputSummary {
         path: inv.file.clone(),
         format: inv.format.name().to_string(),
@@ -291,19 +337,46 @@ fn scan_inventory(index: &MatchIndex, inv: &Inventory, report: &mut Report, keep
         not_checked: 0,
         problems: inv.problems.iter().map(|p| p.to_string()).collect(),
     };
-    for c in &inv.components {
+    // The same package listed twice in one file is reported once.
+    let mut seen: HashSet<(Cow<'a, str>, &str, &str, &str)> = HashSet::new();
+    for c in chunks {
+        summary.scanned += c.scanned;
+        summary.not_checked += c.not_checked;
+        report.components.extend(c.components);
+        for (hit, bucket) in c.hits {
+            if !seen.insert((hit.ecosystem.clone(), hit.package, hit.version, hit.id)) {
+                continue;
+            }
+            match bucket {
+                Bucket::Finding => report.findings.push(hit),
+                Bucket::Warning => report.warnings.push(hit),
+                Bucket::Undecidable => report.undecidable.push(hit),
+            }
+        }
+    }
+    report.inputs.push(summary);
+}
+
+fn scan_chunk<'a>(
+    index: &'a MatchIndex,
+    inv: &'a Inventory,
+    comps: &'a [Component],
+    keep_components: bool,
+) -> Chunk<'a> {
+    let mut out = Chunk::default();
+    for c in comps {
         if !checkable(c) {
-            summary.not_checked += 1;
+            out.not_checked += 1;
             continue;
         }
-        let Some(eco) = c.osv_ecosystem() else {
-            summary.not_checked += 1;
+        let Some(eco) = ecosystem_of(c) else {
+            out.not_checked += 1;
             continue;
         };
-        summary.scanned += 1;
+        out.scanned += 1;
         if keep_components {
-            report.components.push((
-                eco.clone(),
+            out.components.push((
+                eco.to_string(),
                 c.name.clone(),
                 c.version.clone(),
                 c.purl.clone(),
@@ -316,45 +389,41 @@ fn scan_inventory(index: &MatchIndex, inv: &Inventory, report: &mut Report, keep
             commit: c.commit.as_deref(),
         };
         for f in index.query(&q) {
-            if !seen.insert((c.ecosystem, &c.name, &c.version, &f.advisory.id)) {
-                continue;
-            }
-            let hit = Hit {
-                file: inv.file.clone(),
-                line: c.location.line,
-                json_path: c.location.path.clone(),
-                ecosystem: eco.clone(),
-                package: c.name.clone(),
-                version: c.version.clone(),
-                purl: c.purl.clone(),
-                id: f.advisory.id.clone(),
-                aliases: f.advisory.aliases.clone(),
-                summary: f.advisory.summary.clone(),
-                url: f.advisory.url.clone(),
-                severity: f
-                    .advisory
-                    .severity
-                    .iter()
-                    .map(|s| SeverityOut {
-                        kind: s.kind.clone(),
-                        score: s.score.clone(),
-                    })
-                    .collect(),
-                fixed: f.fixed.clone(),
-                smallest_fix: f.smallest_fix.clone(),
-                kind: f.informational.map(str::to_string),
+            let bucket = match (f.verdict, f.informational) {
+                (Verdict::Affected, None) => Bucket::Finding,
+                // cargo-audit warns about these three kinds only.
+                (Verdict::Affected, Some("unmaintained" | "unsound" | "notice")) => Bucket::Warning,
+                (Verdict::Affected, Some(_)) => continue,
+                _ => Bucket::Undecidable,
             };
-            match (f.verdict, f.informational) {
-                (Verdict::Affected, None) => report.findings.push(hit),
-                (Verdict::Affected, Some(kind)) => {
-                    // cargo-audit warns about these three kinds only.
-                    if matches!(kind, "unmaintained" | "unsound" | "notice") {
-                        report.warnings.push(hit)
-                    }
-                }
-                _ => report.undecidable.push(hit),
-            }
+            let hit = Hit {
+                file: &inv.file,
+                line: c.location.line,
+                json_path: c.location.path.as_deref(),
+                ecosystem: eco.clone(),
+                package: &c.name,
+                version: &c.version,
+                purl: &c.purl,
+                id: &f.advisory.id,
+                aliases: &f.advisory.aliases,
+                summary: f.advisory.summary.as_deref(),
+                url: f.advisory.url.as_deref(),
+                severity: &f.advisory.severity,
+                fixed: f.fixed,
+                smallest_fix: f.smallest_fix,
+                kind: f.informational,
+            };
+            out.hits.push((hit, bucket));
         }
     }
-    report.inputs.push(summary);
+    out
+}
+
+/// The component's OSV ecosystem, borrowed when it has no release suffix.
+fn ecosystem_of(c: &Component) -> Option<Cow<'static, str>> {
+    let e = c.ecosystem?;
+    Some(match &c.release {
+        Some(_) => Cow::Owned(c.osv_ecosystem()?),
+        None => Cow::Borrowed(e.as_str()),
+    })
 }

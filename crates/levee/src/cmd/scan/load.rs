@@ -10,8 +10,10 @@ use levee_formats::rustsec::advisory_path_kind;
 use levee_formats::{read_bytes, read_zip, Limits, ReadOptions, Record};
 use levee_match::{compile, CompiledAdvisory, MatchIndex};
 
+use super::fsio::{self, DirHandle, EntryKind, Scratch};
 use super::progress::Progress;
 use crate::opts::{FileConfig, StorageArgs};
+use std::ffi::OsString;
 
 pub struct Loaded {
     pub index: MatchIndex,
@@ -59,55 +61,6 @@ fn kind_of_file(path: &Path) -> Kind {
     }
 }
 
-/// Walk an advisory directory. With `wanted` (the crates.io names the
-/// inputs hold), a RustSec `crates/<name>/` directory is entered only for a
-/// wanted name, and `rust/` (toolchain advisories, ecosystem `Rust`, which
-/// no input component has) is not entered at all.
-fn walk(
-    dir: &Path,
-    wanted: Option<&HashSet<&str>>,
-    out: &mut Vec<(PathBuf, Kind)>,
-    skipped: &mut usize,
-) -> Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    let mut found = Vec::new();
-    while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))?;
-        let parent = d.file_name().map(|n| n.to_string_lossy().into_owned());
-        for entry in rd {
-            let entry = entry?;
-            let ft = entry.file_type()?;
-            let name = entry.file_name();
-            if ft.is_dir() {
-                let name = name.to_string_lossy();
-                if name.starts_with('.') {
-                    continue;
-                }
-                if let Some(w) = wanted {
-                    let prune = match parent.as_deref() {
-                        Some("crates") => !w.contains(name.as_ref()),
-                        Some("rust") => true,
-                        _ => false,
-                    };
-                    if prune {
-                        *skipped += 1;
-                        continue;
-                    }
-                }
-                stack.push(entry.path());
-            } else if ft.is_file() {
-                let p = entry.path();
-                if let Some(k) = kind_in_dir(&p) {
-                    found.push((p, k));
-                }
-            }
-        }
-    }
-    found.sort();
-    out.extend(found);
-    Ok(())
-}
-
 #[derive(Default)]
 struct Batch {
     advisories: Vec<CompiledAdvisory>,
@@ -121,6 +74,26 @@ fn read_reusing<'b>(path: &Path, buf: &'b mut Vec<u8>) -> std::io::Result<&'b st
     std::str::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
+/// Compile one RustSec markdown advisory (straight to the compiled form, no
+/// OSV JSON in between).
+fn load_md(name: &str, text: std::io::Result<&str>, limits: &Limits, out: &mut Batch) {
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            out.problems.push(format!("{name}: {e}"));
+            return;
+        }
+    };
+    match levee_match::rustsec::compile_md(Some(name), text, limits) {
+        Ok(c) => {
+            out.problems
+                .extend(c.problems.iter().map(|p| format!("{name}: {p}")));
+            out.advisories.push(c);
+        }
+        Err(e) => out.problems.push(format!("{name}: {e}")),
+    }
+}
+
 /// Read, parse and compile one advisory file; `buf` is a read buffer
 /// reused across one worker's files.
 fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &mut Batch) {
@@ -132,24 +105,7 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
         out.advisories.push(c);
     };
     match kind {
-        Kind::Markdown => {
-            let text = match read_reusing(path, buf) {
-                Ok(t) => t,
-                Err(e) => {
-                    out.problems.push(format!("{name}: {e}"));
-                    return;
-                }
-            };
-            // Straight to the compiled form (no OSV JSON in between).
-            match levee_match::rustsec::compile_md(Some(&name), text, limits) {
-                Ok(c) => {
-                    out.problems
-                        .extend(c.problems.iter().map(|p| format!("{name}: {p}")));
-                    out.advisories.push(c);
-                }
-                Err(e) => out.problems.push(format!("{name}: {e}")),
-            }
-        }
+        Kind::Markdown => load_md(&name, read_reusing(path, buf), limits, out),
         Kind::Zip => match std::fs::File::open(path) {
             Ok(f) => {
                 let opts = ReadOptions {
@@ -187,22 +143,13 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
     }
 }
 
-/// Load `--advisories` paths.
+/// Load `--advisories` paths, in the order given (within a directory, in
+/// path order), so "later file wins on equal `modified`" is deterministic.
 pub fn from_paths(
     paths: &[PathBuf],
     wanted: Option<&HashSet<&str>>,
     prog: &mut Progress,
 ) -> Result<Loaded> {
-    let mut files: Vec<(PathBuf, Kind)> = Vec::new();
-    let mut skipped = 0;
-    for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("advisories: {}", p.display()))?;
-        if meta.is_dir() {
-            walk(p, wanted, &mut files, &mut skipped)?;
-        } else {
-            files.push((p.clone(), kind_of_file(p)));
-        }
-    }
     let limits = Limits::default();
     // LEVEE_SCAN_THREADS overrides the worker count (default: one per core).
     let workers = std::env::var("LEVEE_SCAN_THREADS")
@@ -210,49 +157,28 @@ pub fn from_paths(
         .and_then(|v| v.parse::<usize>().ok())
         .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
         .unwrap_or(1)
-        .clamp(1, 16)
-        .min(files.len().max(1));
-    // Interleaved shards keep the work even; results are put back in file
-    // order so "later file wins on equal `modified`" is deterministic.
-    let total = files.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let mut per_file: Vec<Option<Batch>> = (0..total).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let files = &files;
-                let limits = &limits;
-                let done = &done;
-                s.spawn(move || {
-                    let mut mine = Vec::new();
-                    let mut buf = Vec::with_capacity(16 << 10);
-                    for (i, (p, k)) in files.iter().enumerate().skip(w).step_by(workers) {
-                        let mut b = Batch::default();
-                        load_file(p, *k, limits, &mut buf, &mut b);
-                        mine.push((i, b));
-                        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    mine
-                })
-            })
-            .collect();
-        while prog.enabled() && !handles.iter().all(|h| h.is_finished()) {
-            prog.update(done.load(std::sync::atomic::Ordering::Relaxed), total);
-            std::thread::sleep(std::time::Duration::from_millis(20));
+        .clamp(1, 16);
+    let mut batches: Vec<Batch> = Vec::new();
+    let mut skipped = 0;
+    let mut files: Vec<(PathBuf, Kind)> = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("advisories: {}", p.display()))?;
+        if meta.is_dir() {
+            batches.extend(load_files(
+                &std::mem::take(&mut files),
+                &limits,
+                workers,
+                prog,
+            ));
+            batches.extend(walk_load(p, wanted, &limits, workers, prog, &mut skipped)?);
+        } else {
+            files.push((p.clone(), kind_of_file(p)));
         }
-        for h in handles {
-            if let Ok(mine) = h.join() {
-                for (i, b) in mine {
-                    if let Some(slot) = per_file.get_mut(i) {
-                        *slot = Some(b);
-                    }
-                }
-            }
-        }
-    });
+    }
+    batches.extend(load_files(&files, &limits, workers, prog));
     let mut index = MatchIndex::new();
     let mut problems = Vec::new();
-    for b in per_file.into_iter().flatten() {
+    for b in batches {
         problems.extend(b.problems);
         for a in b.advisories {
             index.insert(a);
@@ -264,6 +190,198 @@ pub fn from_paths(
         sources: paths.iter().map(|p| p.display().to_string()).collect(),
         problems,
     })
+}
+
+/// Run `f` over `0..n` on up to `workers` threads (items handed out one at
+/// a time, so uneven items still spread evenly); results in item order.
+fn par_map<T: Send>(
+    n: usize,
+    workers: usize,
+    prog: &mut Progress,
+    f: impl Fn(usize, &mut Scratch) -> T + Sync,
+) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = workers.min(n);
+    if workers <= 1 {
+        let mut scratch = Scratch::new();
+        return (0..n).map(|i| f(i, &mut scratch)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (f, next, done) = (&f, &next, &done);
+                s.spawn(move || {
+                    let mut scratch = Scratch::new();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            break;
+                        }
+                        mine.push((i, f(i, &mut scratch)));
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        while prog.enabled() && !handles.iter().all(|h| h.is_finished()) {
+            prog.update(done.load(Ordering::Relaxed), n);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        for h in handles {
+            if let Ok(mine) = h.join() {
+                for (i, t) in mine {
+                    if let Some(slot) = slots.get_mut(i) {
+                        *slot = Some(t);
+                    }
+                }
+            }
+        }
+    });
+    slots.into_iter().flatten().collect()
+}
+
+/// Load files named on the command line (each may be large: JSONL, zip).
+fn load_files(
+    files: &[(PathBuf, Kind)],
+    limits: &Limits,
+    workers: usize,
+    prog: &mut Progress,
+) -> Vec<Batch> {
+    par_map(files.len(), workers, prog, |i, scratch| {
+        let mut b = Batch::default();
+        if let Some((p, k)) = files.get(i) {
+            load_file(p, *k, limits, &mut scratch.file, &mut b);
+        }
+        b
+    })
+}
+
+/// One directory read by [`walk_load`].
+struct DirOut {
+    /// Kept open only when it has subdirectories to open next.
+    handle: Option<DirHandle>,
+    subdirs: Vec<(OsString, PathBuf)>,
+    files: Vec<(PathBuf, Batch)>,
+    skipped: usize,
+}
+
+/// List one directory and load its advisory files. With `wanted` (the
+/// crates.io names the inputs hold), a RustSec `crates/<name>/` directory
+/// is entered only for a wanted name, and `rust/` (toolchain advisories,
+/// ecosystem `Rust`, which no input component has) is not entered at all.
+fn read_dir_and_load(
+    handle: DirHandle,
+    path: &Path,
+    wanted: Option<&HashSet<&str>>,
+    limits: &Limits,
+    scratch: &mut Scratch,
+) -> Result<DirOut> {
+    let entries = handle
+        .entries(scratch)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let parent = path.file_name().map(|n| n.to_string_lossy());
+    let mut out = DirOut {
+        handle: None,
+        subdirs: Vec::new(),
+        files: Vec::new(),
+        skipped: 0,
+    };
+    for (name, kind) in entries {
+        match kind {
+            EntryKind::Dir => {
+                let n = name.to_string_lossy();
+                if n.starts_with('.') {
+                    continue;
+                }
+                if let Some(w) = wanted {
+                    let prune = match parent.as_deref() {
+                        Some("crates") => !w.contains(n.as_ref()),
+                        Some("rust") => true,
+                        _ => false,
+                    };
+                    if prune {
+                        out.skipped += 1;
+                        continue;
+                    }
+                }
+                let p = path.join(&name);
+                out.subdirs.push((name, p));
+            }
+            EntryKind::File => {
+                let p = path.join(&name);
+                let Some(k) = kind_in_dir(&p) else { continue };
+                let mut b = Batch::default();
+                if k == Kind::Markdown {
+                    let text = handle
+                        .read(&name, &mut scratch.file, limits.max_record_bytes)
+                        .and_then(|()| {
+                            std::str::from_utf8(&scratch.file).map_err(|e| {
+                                std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+                            })
+                        });
+                    load_md(&p.display().to_string(), text, limits, &mut b);
+                } else {
+                    load_file(&p, k, limits, &mut scratch.file, &mut b);
+                }
+                out.files.push((p, b));
+            }
+            EntryKind::Other => {}
+        }
+    }
+    if !out.subdirs.is_empty() {
+        out.handle = Some(handle);
+    }
+    Ok(out)
+}
+
+/// Walk an advisory directory one level at a time; each level's
+/// directories are listed and their files loaded on every core (a RustSec
+/// advisory-db is `crates/<name>/RUSTSEC-*.md`: level 2 is the work).
+fn walk_load(
+    root: &Path,
+    wanted: Option<&HashSet<&str>>,
+    limits: &Limits,
+    workers: usize,
+    prog: &mut Progress,
+    skipped: &mut usize,
+) -> Result<Vec<Batch>> {
+    let handle = fsio::open_root(root).with_context(|| format!("reading {}", root.display()))?;
+    let first = read_dir_and_load(handle, root, wanted, limits, &mut Scratch::new())?;
+    *skipped += first.skipped;
+    let mut files = first.files;
+    let mut parents: Vec<DirHandle> = first.handle.into_iter().collect();
+    let mut level: Vec<(usize, OsString, PathBuf)> =
+        first.subdirs.into_iter().map(|(n, p)| (0, n, p)).collect();
+    while !level.is_empty() {
+        let outs = par_map(level.len(), workers, prog, |i, scratch| {
+            let (parent, name, path) = level.get(i).context("walk: no such directory")?;
+            let parent = parents.get(*parent).context("walk: no parent")?;
+            let handle = fsio::open_in(parent, name)
+                .with_context(|| format!("reading {}", path.display()))?;
+            read_dir_and_load(handle, path, wanted, limits, scratch)
+        });
+        let mut next_parents = Vec::new();
+        let mut next_level = Vec::new();
+        for out in outs {
+            let out = out?;
+            *skipped += out.skipped;
+            files.extend(out.files);
+            if let Some(h) = out.handle {
+                let i = next_parents.len();
+                next_parents.push(h);
+                next_level.extend(out.subdirs.into_iter().map(|(n, p)| (i, n, p)));
+            }
+        }
+        parents = next_parents;
+        level = next_level;
+    }
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(files.into_iter().map(|(_, b)| b).collect())
 }
 
 /// Load every record of the local knowledge base.

@@ -12,19 +12,20 @@ use super::{Hit, Report};
 const TOOL_URI: &str = "https://example.invalid/levee";
 
 #[derive(serde::Serialize)]
-struct JsonReport<'a> {
+struct JsonReport<'a, 'h> {
     levee_scan_version: u32,
     tool: Value,
     advisories: Value,
     inputs: Vec<Value>,
     errors: Vec<Value>,
-    findings: &'a [Hit],
-    warnings: &'a [Hit],
-    undecidable: &'a [Hit],
+    findings: &'a [Hit<'h>],
+    warnings: &'a [Hit<'h>],
+    undecidable: &'a [Hit<'h>],
     summary: Value,
 }
 
-pub fn json(r: &Report) -> Result<String> {
+/// The JSON report, streamed to `w`.
+pub fn json(r: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
     let v = JsonReport {
         levee_scan_version: 1,
         tool: json!({"name": "levee", "version": env!("CARGO_PKG_VERSION")}),
@@ -65,13 +66,14 @@ pub fn json(r: &Report) -> Result<String> {
             "errors": r.errors.len(),
         }),
     };
-    Ok(serde_json::to_string_pretty(&v)? + "\n")
+    serde_json::to_writer_pretty(&mut *w, &v)?;
+    w.write_all(b"\n")
 }
 
 fn distinct_packages(h: &[Hit]) -> usize {
     let mut s: Vec<(&str, &str, &str)> = h
         .iter()
-        .map(|h| (h.ecosystem.as_str(), h.package.as_str(), h.version.as_str()))
+        .map(|h| (h.ecosystem.as_ref(), h.package, h.version))
         .collect();
     s.sort();
     s.dedup();
@@ -106,32 +108,28 @@ fn rows(out: &mut String, title: &str, hits: &[Hit]) {
         let _ = writeln!(
             out,
             "  {} {} {} {} {} {}",
-            cell(&h.package, 24),
-            cell(&h.version, 14),
-            cell(&h.id, 20),
+            cell(h.package, 24),
+            cell(h.version, 14),
+            cell(h.id, 20),
             cell(&h.aliases.join(","), 20),
             cell(h.smallest_fix.as_deref().unwrap_or("-"), 12),
-            h.kind
-                .as_deref()
-                .map(|k| format!("[{k}] "))
-                .unwrap_or_default()
-                + h.summary.as_deref().unwrap_or("")
+            h.kind.map(|k| format!("[{k}] ")).unwrap_or_default() + h.summary.unwrap_or("")
         );
     }
 }
 
 pub fn table(r: &Report, took: Duration) -> String {
     let mut out = String::new();
-    type Lists = (Vec<Hit>, Vec<Hit>, Vec<Hit>);
+    type Lists<'h> = (Vec<Hit<'h>>, Vec<Hit<'h>>, Vec<Hit<'h>>);
     let mut by_file: BTreeMap<&str, Lists> = BTreeMap::new();
     for h in &r.findings {
-        by_file.entry(&h.file).or_default().0.push(h.clone());
+        by_file.entry(h.file).or_default().0.push(h.clone());
     }
     for h in &r.warnings {
-        by_file.entry(&h.file).or_default().1.push(h.clone());
+        by_file.entry(h.file).or_default().1.push(h.clone());
     }
     for h in &r.undecidable {
-        by_file.entry(&h.file).or_default().2.push(h.clone());
+        by_file.entry(h.file).or_default().2.push(h.clone());
     }
     for i in &r.inputs {
         let _ = writeln!(
@@ -219,19 +217,19 @@ pub fn sarif(r: &Report) -> Result<String> {
         .chain(r.warnings.iter().map(|h| (h, "warning")))
         .chain(r.undecidable.iter().map(|h| (h, "note")));
     for (h, level) in all {
-        let idx = *rule_index.entry(h.id.clone()).or_insert_with(|| {
+        let idx = *rule_index.entry(h.id.to_string()).or_insert_with(|| {
             let mut rule = json!({
                 "id": h.id,
-                "shortDescription": {"text": h.summary.clone().unwrap_or_else(|| h.id.clone())},
+                "shortDescription": {"text": h.summary.unwrap_or(h.id)},
                 "properties": {"aliases": h.aliases},
             });
             if let (Some(u), Value::Object(m)) = (&h.url, &mut rule) {
-                m.insert("helpUri".into(), u.clone().into());
+                m.insert("helpUri".into(), (*u).into());
             }
             rules.push(rule);
             rules.len() - 1
         });
-        let mut phys = json!({"artifactLocation": {"uri": uri_of(&h.file)}});
+        let mut phys = json!({"artifactLocation": {"uri": uri_of(h.file)}});
         if let (Some(line), Value::Object(m)) = (h.line, &mut phys) {
             m.insert("region".into(), json!({"startLine": line.max(1)}));
         }
@@ -345,21 +343,21 @@ pub fn cyclonedx_vex(r: &Report) -> Result<String> {
     let mut vulns: BTreeMap<&str, (Vec<&Hit>, &str)> = BTreeMap::new();
     for h in &r.findings {
         vulns
-            .entry(h.id.as_str())
+            .entry(h.id)
             .or_insert((Vec::new(), "affected"))
             .0
             .push(h);
     }
     for h in r.warnings.iter() {
         vulns
-            .entry(h.id.as_str())
+            .entry(h.id)
             .or_insert((Vec::new(), "affected"))
             .0
             .push(h);
     }
     for h in &r.undecidable {
         vulns
-            .entry(h.id.as_str())
+            .entry(h.id)
             .or_insert((Vec::new(), "unknown"))
             .0
             .push(h);
@@ -369,7 +367,7 @@ pub fn cyclonedx_vex(r: &Report) -> Result<String> {
         let Some(first) = hits.first() else { continue };
         let mut affects: BTreeMap<&str, Value> = BTreeMap::new();
         for h in hits {
-            affects.entry(h.purl.as_str()).or_insert_with(
+            affects.entry(h.purl).or_insert_with(
                 || json!({"ref": h.purl, "versions": [{"version": h.version, "status": status}]}),
             );
         }
@@ -397,7 +395,7 @@ pub fn cyclonedx_vex(r: &Report) -> Result<String> {
             "source": vuln_source(id),
             "references": references,
             "ratings": ratings,
-            "description": first.summary.clone().unwrap_or_default(),
+            "description": first.summary.unwrap_or_default(),
             "affects": affects.into_values().collect::<Vec<_>>(),
             "analysis": {
                 "state": "in_triage",
@@ -414,7 +412,7 @@ pub fn cyclonedx_vex(r: &Report) -> Result<String> {
             if let Some(u) = &first.url {
                 m.insert(
                     "advisories".into(),
-                    json!([{"title": first.summary.clone().unwrap_or_else(|| id.to_string()), "url": u}]),
+                    json!([{"title": first.summary.map(str::to_string).unwrap_or_else(|| id.to_string()), "url": u}]),
                 );
             }
         }
