@@ -587,19 +587,54 @@ impl<'a> Reader<'a> {
 /// Bytes a basic string holds as they are: tab, 0x20-0x7E but `"` and `\`,
 /// and non-ASCII (the text is valid UTF-8 already).
 fn basic_unescaped(c: u8) -> bool {
-    matches!(c, b'\t' | 0x20..=0x21 | 0x23..=0x5b | 0x5d..=0x7e | 0x80..)
+    class(c, BASIC)
 }
 
 /// Bytes a literal string holds: everything but `'` and controls (tab is
 /// fine).
 fn literal_char(c: u8) -> bool {
-    matches!(c, b'\t' | 0x20..=0x26 | 0x28..=0x7e | 0x80..)
+    class(c, LITERAL)
 }
 
-/// Bytes of a bare key.
+/// Bytes of a bare key (`A-Za-z0-9_-`).
 fn bare_key_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+    class(c, BARE_KEY)
 }
+
+const BASIC: u8 = 1;
+const LITERAL: u8 = 2;
+const BARE_KEY: u8 = 4;
+
+/// Whether byte `c` is in class `bit` (one table load; the `get` cannot
+/// miss, a `u8` always indexes a 256-entry table). Measurably faster than
+/// range matches on the string scanning loops.
+fn class(c: u8, bit: u8) -> bool {
+    CLASSES.get(usize::from(c)).is_some_and(|k| k & bit != 0)
+}
+
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let mut k = 0;
+        if matches!(c, b'\t' | 0x20..=0x21 | 0x23..=0x5b | 0x5d..=0x7e | 0x80..) {
+            k |= BASIC;
+        }
+        if matches!(c, b'\t' | 0x20..=0x26 | 0x28..=0x7e | 0x80..) {
+            k |= LITERAL;
+        }
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' {
+            k |= BARE_KEY;
+        }
+        #[allow(clippy::indexing_slicing)] // const context: `i < 256` checked above
+        {
+            t[i] = k;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// The character of the `n` hex digits at `at` (`\xHH`, `\uHHHH`,
 /// `\UHHHHHHHH`): exactly `n` digits, a Unicode scalar value.
