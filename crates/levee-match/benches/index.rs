@@ -56,6 +56,21 @@ fn bench_md(c: &mut Criterion) {
                 .count()
         })
     });
+    // The same with the front matter always read by toml + serde (the
+    // reference path the hand-written reader falls back to).
+    c.bench_function(
+        "compile_md_slow rustsec toml+serde (all crates/ advisories)",
+        |b| {
+            b.iter(|| {
+                files
+                    .iter()
+                    .filter_map(|(p, t)| {
+                        levee_match::rustsec::compile_md_slow(Some(p), t, &limits).ok()
+                    })
+                    .count()
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench, bench_md);

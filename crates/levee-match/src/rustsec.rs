@@ -9,6 +9,8 @@
 //! `levee_formats::rustsec::semver_events`); `tests/rustsec_fast.rs` checks
 //! that both paths agree on every advisory of the shared advisory-db.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use crate::{compile_affected, AdvisoryInfo, AffectedParts, CompiledAdvisory};
@@ -16,6 +18,30 @@ use levee_formats::{Severity, Timestamp};
 use levee_versions::range::OsvRange;
 use levee_versions::RangeKind;
 
+mod front;
+
+/// The front-matter fields `compile_md` uses, whichever parser read them
+/// (the hand-written one borrows what is only read, not kept).
+#[derive(Debug, Default)]
+struct Parsed<'a> {
+    id: String,
+    package: Cow<'a, str>,
+    /// `date` as text; `None` when it is neither a string nor a TOML date.
+    date: Option<Cow<'a, str>>,
+    /// `withdrawn`, same convention as `date`.
+    withdrawn: Option<Option<Cow<'a, str>>>,
+    title: Option<String>,
+    aliases: Vec<String>,
+    informational: Option<String>,
+    cvss: Option<Cow<'a, str>>,
+    /// `versions.patched` followed by `advisory.patched_versions`.
+    patched: Vec<String>,
+    /// `versions.unaffected` followed by `advisory.unaffected_versions`.
+    unaffected: Vec<String>,
+}
+
+// The reference (slow) path: `toml` + serde. `front::parse` must agree with
+// it exactly whenever it answers.
 #[derive(Deserialize)]
 struct Front {
     advisory: Adv,
@@ -23,6 +49,8 @@ struct Front {
     versions: Option<Vers>,
 }
 
+// No `deny_unknown_fields`: unknown keys and tables are ignored (but must
+// still be valid TOML).
 #[derive(Deserialize)]
 struct Adv {
     id: String,
@@ -74,12 +102,39 @@ struct Vers {
     unaffected: Vec<String>,
 }
 
-fn date(v: &toml::Value, field: &str) -> Result<String, String> {
-    let s = match v {
-        toml::Value::String(s) => s.clone(),
-        toml::Value::Datetime(d) => d.to_string(),
-        _ => return Err(format!("`{field}` is not a date")),
-    };
+fn value_text(v: toml::Value) -> Option<Cow<'static, str>> {
+    match v {
+        toml::Value::String(s) => Some(Cow::Owned(s)),
+        toml::Value::Datetime(d) => Some(Cow::Owned(d.to_string())),
+        _ => None,
+    }
+}
+
+fn parse_slow(fm: &str) -> Result<Parsed<'static>, String> {
+    let front: Front =
+        toml::from_str(fm).map_err(|e| format!("front matter: {}", e.message().trim()))?;
+    let a = front.advisory;
+    let vers = front.versions.unwrap_or_default();
+    let mut patched = vers.patched;
+    patched.extend(a.patched_versions);
+    let mut unaffected = vers.unaffected;
+    unaffected.extend(a.unaffected_versions);
+    Ok(Parsed {
+        id: a.id,
+        package: Cow::Owned(a.package),
+        date: value_text(a.date),
+        withdrawn: a.withdrawn.map(value_text),
+        title: a.title,
+        aliases: a.aliases,
+        informational: a.informational,
+        cvss: a.cvss.map(Cow::Owned),
+        patched,
+        unaffected,
+    })
+}
+
+fn date<'a>(v: Option<Cow<'a, str>>, field: &str) -> Result<Cow<'a, str>, String> {
+    let s = v.ok_or_else(|| format!("`{field}` is not a date"))?;
     let b = s.as_bytes();
     let ok = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {
@@ -92,27 +147,48 @@ fn date(v: &toml::Value, field: &str) -> Result<String, String> {
     if ok {
         Ok(s)
     } else {
-        Err(format!("`{field}` {s:?} is not YYYY-MM-DD"))
+        Err(format!("`{field}` {:?} is not YYYY-MM-DD", &*s))
     }
 }
 
-fn split_front_matter(text: &str) -> Result<(&str, &str), String> {
+/// The text after the opening ```` ```toml ```` fence line.
+fn open_fence(text: &str) -> Result<&str, String> {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     let rest = t
         .strip_prefix("```toml")
         .ok_or("no ```toml front-matter fence at the start")?;
     let rest = rest.strip_prefix('\r').unwrap_or(rest);
-    let rest = rest
+    Ok(rest
         .strip_prefix('\n')
-        .ok_or("text after the opening ```toml fence")?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "```" {
-            let fm = rest.get(..offset).unwrap_or_default();
-            let body = rest.get(offset + line.len()..).unwrap_or_default();
-            return Ok((fm, body));
+        .ok_or("text after the opening ```toml fence")?)
+}
+
+/// If the line starting `tail` closes the front matter (its `trim_end()`
+/// is "```"), its length with the newline.
+fn fence_line(tail: &str) -> Option<usize> {
+    let line = match tail.find('\n') {
+        Some(n) => tail.get(..=n).unwrap_or(tail),
+        None => tail,
+    };
+    (line.trim_end() == "```").then_some(line.len())
+}
+
+/// Front matter and body of `rest` (after the opening fence): the front
+/// matter ends at the first closing fence line.
+fn close_fence(rest: &str) -> Result<(&str, &str), String> {
+    // A fence line starts with a backtick, and backticks are rare in front
+    // matter: jump from backtick to backtick instead of walking every line.
+    let mut from = 0;
+    while let Some(k) = rest.get(from..).and_then(|r| r.find('`')) {
+        let at = from + k;
+        if at == 0 || rest.as_bytes().get(at - 1) == Some(&b'\n') {
+            let tail = rest.get(at..).unwrap_or_default();
+            if let Some(n) = fence_line(tail) {
+                let fm = rest.get(..at).unwrap_or_default();
+                return Ok((fm, tail.get(n..).unwrap_or_default()));
+            }
         }
-        offset += line.len();
+        from = at + 1;
     }
     Err("the ```toml front matter is not closed".into())
 }
@@ -131,16 +207,57 @@ pub fn compile_md(
     text: &str,
     limits: &levee_formats::Limits,
 ) -> Result<CompiledAdvisory, String> {
+    compile_md_with(path, text, limits, true)
+}
+
+/// [`compile_md`] without the hand-written front-matter parser (always
+/// `toml` + serde). For tests comparing both paths; not a stable API.
+#[doc(hidden)]
+pub fn compile_md_slow(
+    path: Option<&str>,
+    text: &str,
+    limits: &levee_formats::Limits,
+) -> Result<CompiledAdvisory, String> {
+    compile_md_with(path, text, limits, false)
+}
+
+/// Whether the hand-written front-matter parser answers for `text` (false
+/// when it falls back to `toml` + serde, or when there is no front matter).
+/// For tests; not a stable API.
+#[doc(hidden)]
+pub fn md_front_matter_fast(text: &str) -> bool {
+    open_fence(text).is_ok_and(|rest| front::parse(rest).is_some())
+}
+
+fn compile_md_with(
+    path: Option<&str>,
+    text: &str,
+    limits: &levee_formats::Limits,
+    fast: bool,
+) -> Result<CompiledAdvisory, String> {
     if text.len() > limits.max_record_bytes {
         return Err("advisory larger than the record limit".into());
     }
-    let (fm, body) = split_front_matter(text)?;
-    let front: Front =
-        toml::from_str(fm).map_err(|e| format!("front matter: {}", e.message().trim()))?;
-    let a = front.advisory;
+    let rest = open_fence(text)?;
+    // The hand-written reader finds the closing fence itself; when it does
+    // not answer, split and let toml + serde read the front matter.
+    let (a, body) = match fast.then(|| front::parse(rest)).flatten() {
+        Some(hit) => hit,
+        None => {
+            let (fm, body) = close_fence(rest)?;
+            (parse_slow(fm)?, body)
+        }
+    };
+    // The third-last path component is `rust` for toolchain advisories.
+    // (Separators are ASCII, so splitting the bytes splits the text.)
+    let is_sep = |c: &u8| *c == b'/' || *c == b'\\';
     let rust = path.is_some_and(|p| {
-        let comps: Vec<&str> = p.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
-        comps.len().checked_sub(3).and_then(|i| comps.get(i)) == Some(&"rust")
+        p.as_bytes()
+            .split(is_sep)
+            .filter(|c| !c.is_empty())
+            .rev()
+            .nth(2)
+            == Some(b"rust")
     });
     if a.id.trim().is_empty() || a.id.chars().any(char::is_whitespace) {
         return Err(format!("bad advisory id {:?}", a.id));
@@ -148,24 +265,18 @@ pub fn compile_md(
     if a.package.trim().is_empty() {
         return Err("empty `package`".into());
     }
-    let published = date(&a.date, "date")?;
-    let withdrawn = a
-        .withdrawn
-        .as_ref()
-        .map(|w| date(w, "withdrawn"))
-        .transpose()?;
+    let published = date(a.date, "date")?;
+    let withdrawn = a.withdrawn.map(|w| date(w, "withdrawn")).transpose()?;
     let title = a
         .title
         .or_else(|| title_of(body))
         .ok_or("no title (`# ` heading) in the markdown body")?;
-    let vers = front.versions.unwrap_or_default();
-    let mut patched = vers.patched;
-    patched.extend(a.patched_versions);
-    let mut unaffected = vers.unaffected;
-    unaffected.extend(a.unaffected_versions);
-    let events = levee_formats::rustsec::semver_events(&patched, &unaffected)?;
+    let events = levee_formats::rustsec::semver_events(&a.patched, &a.unaffected)?;
     if let Some(p) = path {
-        let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
+        let file = match p.as_bytes().iter().rposition(is_sep) {
+            Some(i) => p.get(i + 1..).unwrap_or(p),
+            None => p,
+        };
         if file
             .strip_suffix(".md")
             .is_some_and(|stem| stem.starts_with("RUSTSEC-") && stem != a.id)
@@ -174,21 +285,23 @@ pub fn compile_md(
         }
     }
     let modified_day = match &withdrawn {
-        Some(w) if *w > published => w.clone(),
-        _ => published.clone(),
+        Some(w) if *w > published => w,
+        _ => &published,
     };
-    let modified =
-        Timestamp::parse(&format!("{modified_day}T12:00:00Z")).map_err(|e| e.to_string())?;
+    let mut noon = String::with_capacity(20);
+    noon.push_str(modified_day);
+    noon.push_str("T12:00:00Z");
+    let modified = Timestamp::parse(&noon).map_err(|e| e.to_string())?;
     let severity = a
         .cvss
-        .iter()
+        .into_iter()
         .map(|v| Severity {
             kind: if v.starts_with("CVSS:4") {
                 "CVSS_V4".into()
             } else {
                 "CVSS_V3".into()
             },
-            score: v.clone(),
+            score: v.into_owned(),
         })
         .collect();
     let info = AdvisoryInfo {
@@ -233,4 +346,57 @@ pub fn compile_md(
         packages,
         problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The line-by-line search `close_fence` replaced.
+    fn close_fence_by_lines(rest: &str) -> Option<(&str, &str)> {
+        let mut offset = 0;
+        for line in rest.split_inclusive('\n') {
+            if line.trim_end() == "```" {
+                return Some((&rest[..offset], &rest[offset + line.len()..]));
+            }
+            offset += line.len();
+        }
+        None
+    }
+
+    #[test]
+    fn close_fence_cases() {
+        for rest in [
+            "",
+            "```",
+            "```\n",
+            "a = 1\n```\nbody",
+            "a = 1\n```  \t\nbody",
+            "a = 1\n```\u{2003}\r\nbody",
+            "a = 1\n````\n```\nbody",
+            "a = 1\n  ```\n```\nbody",
+            "x`y\n`\n``\n```x\n```",
+            "title = \"`x`\"\n```\n# T\n```\nmore",
+            "no fence at all\n",
+        ] {
+            assert_eq!(
+                close_fence(rest).ok(),
+                close_fence_by_lines(rest),
+                "{rest:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn close_fence_finds_the_first_fence_line(
+            rest in proptest::collection::vec(
+                prop::sample::select(vec!["`", "```", "\n", " ", "\t", "\r", "x", "\u{2003}", "é"]),
+                0..40,
+            ).prop_map(|v| v.concat())
+        ) {
+            prop_assert_eq!(close_fence(&rest).ok(), close_fence_by_lines(&rest));
+        }
+    }
 }
