@@ -7,6 +7,10 @@ use crate::formats::python::toml_packages;
 use crate::util::{component, Fail, Out, R};
 use crate::{Ecosystem, Limits, Location, Origin};
 
+#[cfg(test)]
+#[path = "../../tests/support/cargo_lock_gen.rs"]
+mod cargo_lock_gen;
+
 struct Pkg<'a> {
     line: usize,
     name: Option<&'a str>,
@@ -174,7 +178,11 @@ pub(crate) fn cargo_lock(text: &str, limits: &Limits, out: &mut Out) -> R {
     if let Ok(r) = scan(text, limits, out) {
         return r;
     }
-    // Slow path: full TOML.
+    toml_path(text, out)
+}
+
+/// Slow path: full TOML.
+fn toml_path(text: &str, out: &mut Out) -> R {
     let pkgs = toml_packages(text)?;
     out.structure_seen = true;
     for (line, t) in pkgs {
@@ -233,6 +241,117 @@ mod tests {
         assert_eq!(out.components.len(), 1);
         assert_eq!(out.problems.len(), 1);
         assert_eq!(out.problems[0].0.line, Some(1));
+    }
+
+    /// Fast path and TOML path on `text`: `None` when the fast path
+    /// declines (then only the TOML path runs, so there is nothing to
+    /// compare).
+    fn fast_and_slow(label: &str, text: &str) -> Option<()> {
+        let mut fast = Out::default();
+        match scan(text, &Limits::default(), &mut fast) {
+            Err(()) => return None,
+            Ok(r) => r.unwrap_or_else(|e| panic!("{label}: fast path failed: {}", e.reason)),
+        }
+        let mut slow = Out::default();
+        toml_path(text, &mut slow).unwrap_or_else(|e| {
+            panic!(
+                "{label}: fast path accepted a file the TOML parser rejects: {:?}: {}",
+                e.location, e.reason
+            )
+        });
+        assert_eq!(fast.components.len(), slow.components.len(), "{label}");
+        for (f, s) in fast.components.iter().zip(&slow.components) {
+            assert_eq!(f, s, "{label}");
+        }
+        assert_eq!(fast.problems, slow.problems, "{label}: problems");
+        assert_eq!(fast.skipped, slow.skipped, "{label}: skipped");
+        assert_eq!(fast.structure_seen, slow.structure_seen, "{label}");
+        Some(())
+    }
+
+    #[test]
+    fn fast_path_matches_toml_on_shared_fixtures() {
+        let Some(root) = levee_testdata::shared_data("lockfiles") else {
+            return;
+        };
+        let mut files = Vec::new();
+        for (dir, suffix) in [
+            ("cargo-lock", ""),
+            ("osv-scanner-scan-fixtures", "Cargo.lock"),
+        ] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = e.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                if name.ends_with(suffix) {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        let (mut compared, mut declined) = (Vec::new(), Vec::new());
+        for p in &files {
+            let bytes = std::fs::read(p).unwrap();
+            let label = p.display().to_string();
+            let Ok(text) = crate::util::decode_text(&bytes) else {
+                continue;
+            };
+            // The same file with Windows line ends.
+            let crlf = text.replace('\n', "\r\n");
+            let _ = fast_and_slow(&format!("{label} (CRLF)"), &crlf);
+            match fast_and_slow(&label, text) {
+                Some(()) => compared.push(label),
+                None => declined.push(label),
+            }
+        }
+        // Every fixture but `not-toml.txt` takes the fast path.
+        assert!(
+            compared.len() >= 9,
+            "compared {compared:?}, declined {declined:?}"
+        );
+        assert!(
+            declined.iter().all(|d| d.ends_with("not-toml.txt")),
+            "{declined:?}"
+        );
+    }
+
+    #[test]
+    fn fast_path_matches_toml_on_generated_lockfiles() {
+        let Some(md) = levee_testdata::shared_data("osv-rustsec/rustsec-advisories-md.jsonl")
+        else {
+            return;
+        };
+        let names = cargo_lock_gen::advisory_crate_names(&std::fs::read_to_string(md).unwrap());
+        assert!(names.len() > 100);
+        for (shape, n, seed) in [
+            (cargo_lock_gen::Shape::ScanBench, 10_000, 1),
+            (cargo_lock_gen::Shape::Varied, 10_000, 1),
+            (cargo_lock_gen::Shape::Varied, 1_000, 2),
+        ] {
+            let text = cargo_lock_gen::generate(&names, n, seed, shape);
+            let label = format!("{shape:?} n={n} seed={seed}");
+            assert!(
+                fast_and_slow(&label, &text).is_some(),
+                "{label}: fast path declined"
+            );
+            let crlf = text.replace('\n', "\r\n");
+            assert!(
+                fast_and_slow(&format!("{label} CRLF"), &crlf).is_some(),
+                "{label} CRLF: fast path declined"
+            );
+            let out = run(&text);
+            assert_eq!(out.components.len() + out.problems.len(), n, "{label}");
+            if shape == cargo_lock_gen::Shape::Varied {
+                assert!(
+                    !out.problems.is_empty(),
+                    "{label}: no package without version"
+                );
+                assert!(
+                    out.components.iter().any(|c| c.purl.contains("%2B")),
+                    "{label}"
+                );
+                assert!(out.components.iter().any(|c| c.commit.is_some()), "{label}");
+            }
+        }
     }
 
     #[test]
