@@ -1,8 +1,18 @@
 //! Parser throughput on generated lockfiles.
 //! `cargo bench -p levee-inventory --bench parse -- --warm-up-time 1 --measurement-time 3`
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use levee_inventory::{parse_as, Format};
+//!
+//! `cargo_lock_scan/parse/10000` is `levee_inventory::parse` (detection,
+//! UTF-8 check, parse, `Inventory`; not its drop) on the 10,000-package
+//! Cargo.lock shape `levee scan` is benchmarked on (names from the shared
+//! RustSec advisories, see `tests/support/cargo_lock_gen.rs`);
+//! `parse-varied` adds checksums, dependency arrays and the other spellings.
+//! Skipped when the shared data is absent.
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use levee_inventory::{parse, parse_as, Format};
 use std::fmt::Write;
+
+#[path = "../tests/support/cargo_lock_gen.rs"]
+mod cargo_lock_gen;
 
 /// A Cargo.lock (v3) with `n` registry packages, each with 3 dependencies
 /// and a checksum, like Cargo writes it.
@@ -40,6 +50,42 @@ fn package_lock(n: usize) -> String {
     }
     s.push_str("\n  }\n}\n");
     s
+}
+
+/// `levee_inventory::parse("Cargo.lock", ..)` on generated lockfiles named
+/// like the RustSec advisories.
+fn bench_scan_shape(c: &mut Criterion) {
+    let Some(root) = levee_testdata::shared_root() else {
+        eprintln!("SKIPPED cargo_lock_scan: shared data (../shared/data) is absent");
+        return;
+    };
+    let Ok(md) = std::fs::read_to_string(root.join("osv-rustsec/rustsec-advisories-md.jsonl"))
+    else {
+        eprintln!("SKIPPED cargo_lock_scan: osv-rustsec/rustsec-advisories-md.jsonl is absent");
+        return;
+    };
+    let names = cargo_lock_gen::advisory_crate_names(&md);
+    let mut g = c.benchmark_group("cargo_lock_scan");
+    for (label, shape) in [
+        ("parse", cargo_lock_gen::Shape::ScanBench),
+        ("parse-varied", cargo_lock_gen::Shape::Varied),
+    ] {
+        let n = 10_000;
+        let text = cargo_lock_gen::generate(&names, n, 1, shape);
+        let inv = parse("Cargo.lock", text.as_bytes()).unwrap();
+        assert_eq!(inv.components.len() + inv.problems.len(), n);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        // The `Inventory` is dropped outside the timed part: `levee scan`
+        // keeps it, and freeing 30,000 strings is not parsing.
+        g.bench_with_input(BenchmarkId::new(label, n), &text, |b, t| {
+            b.iter_batched(
+                || (),
+                |()| parse("Cargo.lock", t.as_bytes()).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -91,5 +137,5 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench_scan_shape, bench);
 criterion_main!(benches);

@@ -1,16 +1,41 @@
 //! Package URL building and parsing (https://github.com/package-url/purl-spec).
 
 use crate::Ecosystem;
-use std::fmt::Write;
 
-fn enc_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
+/// Bytes left as they are in a purl component (RFC 3986 unreserved).
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'~');
+        b += 1;
     }
+    t
+};
+
+/// Percent-encode every byte of `s` but the unreserved ones (`%XX`,
+/// upper-case hex). Runs of unreserved bytes are copied whole.
+fn enc_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let b = s.as_bytes();
+    let mut run = 0; // start of the current run of unreserved bytes
+    for (i, &c) in b.iter().enumerate() {
+        if UNRESERVED[usize::from(c)] {
+            continue;
+        }
+        if run < i {
+            // `run..i` is a non-empty run of ASCII bytes, so both ends are
+            // char boundaries and `get` cannot fail.
+            out.push_str(s.get(run..i).unwrap_or_default());
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(c >> 4)]));
+        out.push(char::from(HEX[usize::from(c & 15)]));
+        run = i + 1;
+    }
+    // Empty, or ASCII bytes after an ASCII or encoded byte: a boundary.
+    out.push_str(s.get(run..).unwrap_or_default());
 }
 
 fn purl_type(eco: Ecosystem) -> (&'static str, Option<&'static str>) {
@@ -273,6 +298,50 @@ impl Purl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-at-a-time encoder `enc_into` replaced.
+    fn enc_reference(s: &str) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn enc_examples() {
+        for s in [
+            "",
+            "serde",
+            "0.10.2+wasi-snapshot-preview1",
+            "@babel/core",
+            "é",
+            "aé",
+            "éa",
+            "a b~c.d_e-f",
+            "日本語x",
+            "%",
+            "++",
+        ] {
+            let mut out = String::from("pkg:");
+            enc_into(&mut out, s);
+            assert_eq!(out, format!("pkg:{}", enc_reference(s)), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn enc_matches_reference(s in ".*") {
+            let mut out = String::new();
+            enc_into(&mut out, &s);
+            proptest::prop_assert_eq!(out, enc_reference(&s));
+        }
+    }
 
     #[test]
     fn build_examples() {

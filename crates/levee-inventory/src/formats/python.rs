@@ -20,8 +20,9 @@ fn tstr<'a>(t: &'a Table, k: &str) -> Option<&'a str> {
 pub(crate) fn poetry_or_uv(text: &str, uv: bool, out: &mut Out) -> R {
     let lock: TomlLock = util::toml(text)?;
     out.structure_seen = true;
+    let mut lines = util::LineCounter::new(text);
     for p in &lock.package {
-        let line = util::line_of(text, p.span().start);
+        let line = lines.line_of(p.span().start);
         let loc = Location::line(line);
         let t = p.get_ref();
         let Some(name) = tstr(t, "name") else {
@@ -317,9 +318,10 @@ fn find_option(s: &str) -> Option<usize> {
 /// `[[package]]` tables of a TOML lockfile with their 1-based lines.
 pub(crate) fn toml_packages(text: &str) -> R<Vec<(usize, Table)>> {
     let lock: TomlLock = util::toml(text)?;
+    let mut lines = util::LineCounter::new(text);
     Ok(lock
         .package
         .into_iter()
-        .map(|p| (util::line_of(text, p.span().start), p.into_inner()))
+        .map(|p| (lines.line_of(p.span().start), p.into_inner()))
         .collect())
 }
