@@ -794,3 +794,110 @@ fn scans_against_the_local_store() {
     assert_eq!(v["findings"][0]["id"], "RUSTSEC-2021-0003", "{out}");
     assert_eq!(v["findings"][0]["smallest_fix"], "1.6.1", "{out}");
 }
+
+fn levee_threads(threads: usize, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_levee"))
+        .args(args)
+        .env("LEVEE_SCAN_THREADS", threads.to_string())
+        .env_remove("LEVEE_DATA_DIR")
+        .env_remove("LEVEE_DATABASE_URL")
+        .env_remove("LEVEE_CONFIG")
+        .output()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn numbered_md(id: &str, package: &str, title: &str) -> String {
+    format!(
+        "```toml\n[advisory]\nid = \"{id}\"\npackage = \"{package}\"\ndate = \"2021-01-08\"\n\n[versions]\npatched = [\">= 1.0.0\"]\n```\n\n# {title}\n\nDetails.\n"
+    )
+}
+
+/// The advisory walk runs on several threads and starts before the inputs
+/// are parsed (a `crates/<name>/` directory read too early is dropped once
+/// the names are known). Whatever the thread count, the report is the same;
+/// an id loaded twice (here: the same file in two `--advisories` sources,
+/// the second with another title) is resolved in path order, the later
+/// source winning, as with one thread.
+#[test]
+fn the_report_does_not_depend_on_threads_or_duplicate_ids() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = t.path().join("db");
+    let other = t.path().join("other");
+    let mut pkgs = Vec::new();
+    for i in 0..120 {
+        let name = format!("crate{i:03}");
+        // 40 larger directories (several files), 80 single ones
+        let files = if i < 40 { 3 } else { 1 };
+        for f in 0..files {
+            let id = format!("RUSTSEC-2099-{:04}", i * 10 + f);
+            write(
+                &db,
+                &format!("crates/{name}/{id}.md"),
+                &numbered_md(&id, &name, &format!("first {id}")),
+            );
+        }
+        // every third crate is in the lockfile; the rest are skipped
+        if i % 3 == 0 {
+            pkgs.push((name, "0.5.0"));
+        }
+    }
+    write(
+        &other,
+        "crates/crate000/RUSTSEC-2099-0000.md",
+        &numbered_md("RUSTSEC-2099-0000", "crate000", "second"),
+    );
+    let lock_text = cargo_lock(
+        &pkgs
+            .iter()
+            .map(|(n, v)| (n.as_str(), *v, Some(CRATES_IO)))
+            .collect::<Vec<_>>(),
+    );
+    let lock = write(t.path(), "app/Cargo.lock", &lock_text);
+
+    let one = ["scan", "--advisories", s(&db), s(&lock), "--format", "json"];
+    let (code, first) = levee_threads(1, &one);
+    assert_eq!(code, 1, "{first}");
+    let v = parse_json(&first);
+    // 40 crates: crate000..crate039 with 3 files, every third of them wanted
+    let wanted_files: usize = (0..120)
+        .filter(|i| i % 3 == 0)
+        .map(|i| if i < 40 { 3 } else { 1 })
+        .sum();
+    assert_eq!(v["advisories"]["loaded"], wanted_files, "{first}");
+    assert_eq!(v["advisories"]["package_dirs_skipped"], 80, "{first}");
+    assert_eq!(v["summary"]["findings"], wanted_files, "{first}");
+    for threads in [2, 3, 8] {
+        let (code, out) = levee_threads(threads, &one);
+        assert_eq!(code, 1);
+        assert_eq!(out, first, "{threads} threads");
+    }
+
+    let two = [
+        "scan",
+        "--advisories",
+        s(&db),
+        "--advisories",
+        s(&other),
+        s(&lock),
+        "--format",
+        "json",
+    ];
+    let (code, first) = levee_threads(1, &two);
+    assert_eq!(code, 1);
+    let v = parse_json(&first);
+    assert_eq!(v["advisories"]["loaded"], wanted_files, "{first}");
+    let f = v["findings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["id"] == "RUSTSEC-2099-0000"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{first}"));
+    assert_eq!(f["summary"], "second", "the later source wins: {first}");
+    for threads in [2, 8] {
+        let (_, out) = levee_threads(threads, &two);
+        assert_eq!(out, first, "{threads} threads");
+    }
+}

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use levee_inventory::{Component, Ecosystem, Inventory, Origin};
@@ -121,63 +121,49 @@ pub fn run(a: Args) -> Result<u8> {
     let json_like = a.format != OutputFormat::Table;
     let progress_allowed = !a.no_progress && a.format != OutputFormat::Json;
     let started = Instant::now();
-    let mut errors: Vec<(String, String)> = Vec::new();
 
-    // 1. Inputs: parsed first, so advisory loading can skip packages no
-    //    input has (a RustSec `crates/<name>/` directory is read only when
-    //    some input holds crates.io package <name>).
-    let mut files: Vec<PathBuf> = Vec::new();
-    for p in &a.paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
-        if meta.is_dir() {
-            let before = files.len();
-            find_inventories(p, &mut files)?;
-            if files.len() == before {
-                errors.push((
-                    p.display().to_string(),
-                    "no lockfile, SBOM or package list found in this directory".into(),
-                ));
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    let mut inventories = Vec::with_capacity(files.len());
-    for f in &files {
-        let name = f.display().to_string();
-        let bytes = match std::fs::read(f) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push((name, e.to_string()));
-                continue;
-            }
-        };
-        match levee_inventory::parse(&name, &bytes) {
-            Ok(inv) => inventories.push(inv),
-            Err(e) => errors.push((name, e.to_string())),
-        }
-    }
-    let crate_names: HashSet<&str> = inventories
-        .iter()
-        .flat_map(|i| &i.components)
-        .filter(|c| c.ecosystem == Some(Ecosystem::CratesIo))
-        .map(|c| c.name.as_str())
-        .collect();
-    let t_parsed = started.elapsed();
-
-    // 2. Advisories.
+    // 1. Inputs, and 2. advisories. A RustSec `crates/<name>/` directory is
+    //    needed only when some input holds crates.io package <name>; the
+    //    advisory walk starts while the inputs are parsed and skips the
+    //    other names as soon as they are known.
     let mut prog = Progress::new(progress_allowed, "loading advisories");
-    let loaded = if a.advisories.is_empty() {
-        load::from_store(&a.storage, &mut prog)?
-    } else {
-        load::from_paths(&a.advisories, Some(&crate_names), &mut prog)?
+    let mut t_parsed = Duration::ZERO;
+    let names = |r: &Result<Inputs>| -> HashSet<Box<str>> {
+        let Ok((inventories, _)) = r else {
+            return HashSet::new();
+        };
+        let names: HashSet<&str> = inventories
+            .iter()
+            .flat_map(|i| &i.components)
+            .filter(|c| c.ecosystem == Some(Ecosystem::CratesIo))
+            .map(|c| c.name.as_str())
+            .collect();
+        names.into_iter().map(Box::from).collect()
     };
+    let (loaded, inputs) = if a.advisories.is_empty() {
+        let inputs = read_inputs(&a.paths)?;
+        t_parsed = started.elapsed();
+        (load::from_store(&a.storage, &mut prog)?, inputs)
+    } else {
+        let (loaded, inputs) = load::from_paths(
+            &a.advisories,
+            &mut prog,
+            || {
+                let r = read_inputs(&a.paths);
+                t_parsed = started.elapsed();
+                r
+            },
+            names,
+        )?;
+        (loaded, inputs?)
+    };
+    let (inventories, errors) = inputs;
     prog.finish();
     let t_loaded = started.elapsed();
-    let index = loaded.index;
+    let index = loaded.indexes;
     let mut report = Report {
         errors,
-        advisories_loaded: index.len(),
+        advisories_loaded: index.iter().map(MatchIndex::len).sum(),
         advisory_dirs_skipped: loaded.skipped_dirs,
         advisory_sources: loaded.sources,
         advisory_problems: loaded.problems,
@@ -238,6 +224,47 @@ pub fn run(a: Args) -> Result<u8> {
     std::mem::forget(index);
     std::mem::forget(inventories);
     Ok(code)
+}
+
+/// Parsed inventories, and the inputs that could not be read or parsed.
+type Inputs = (Vec<Inventory>, Vec<(String, String)>);
+
+/// Find and parse the inputs. A path that does not exist is an error; a
+/// file that cannot be read or parsed is reported and skipped.
+fn read_inputs(paths: &[PathBuf]) -> Result<Inputs> {
+    let mut errors = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
+        if meta.is_dir() {
+            let before = files.len();
+            find_inventories(p, &mut files)?;
+            if files.len() == before {
+                errors.push((
+                    p.display().to_string(),
+                    "no lockfile, SBOM or package list found in this directory".into(),
+                ));
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut inventories = Vec::with_capacity(files.len());
+    for f in &files {
+        let name = f.display().to_string();
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push((name, e.to_string()));
+                continue;
+            }
+        };
+        match levee_inventory::parse(&name, &bytes) {
+            Ok(inv) => inventories.push(inv),
+            Err(e) => errors.push((name, e.to_string())),
+        }
+    }
+    Ok((inventories, errors))
 }
 
 const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target", ".hg", ".svn"];
@@ -303,7 +330,7 @@ enum Bucket {
 }
 
 fn scan_inventory<'a>(
-    index: &'a MatchIndex,
+    index: &'a [MatchIndex],
     inv: &'a Inventory,
     report: &mut Report<'a>,
     keep_components: bool,
@@ -358,7 +385,7 @@ fn scan_inventory<'a>(
 }
 
 fn scan_chunk<'a>(
-    index: &'a MatchIndex,
+    index: &'a [MatchIndex],
     inv: &'a Inventory,
     comps: &'a [Component],
     keep_components: bool,
@@ -388,7 +415,15 @@ fn scan_chunk<'a>(
             version: (!c.version.is_empty()).then_some(c.version.as_str()),
             commit: c.commit.as_deref(),
         };
-        for f in index.query(&q) {
+        // An id is in one index only; findings come sorted by id.
+        let mut found = Vec::new();
+        for idx in index {
+            found.extend(idx.query(&q));
+        }
+        if index.len() > 1 {
+            found.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
+        }
+        for f in found {
             let bucket = match (f.verdict, f.informational) {
                 (Verdict::Affected, None) => Bucket::Finding,
                 // cargo-audit warns about these three kinds only.

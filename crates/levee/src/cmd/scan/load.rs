@@ -8,15 +8,18 @@ use std::collections::HashSet;
 
 use levee_formats::rustsec::advisory_path_kind;
 use levee_formats::{read_bytes, read_zip, Limits, ReadOptions, Record};
-use levee_match::{compile, CompiledAdvisory, MatchIndex};
+use levee_match::{compile, CompiledAdvisory, Insert, MatchIndex};
 
 use super::fsio::{self, DirHandle, EntryKind, Scratch};
 use super::progress::Progress;
 use crate::opts::{FileConfig, StorageArgs};
 use std::ffi::OsString;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 pub struct Loaded {
-    pub index: MatchIndex,
+    /// One index per loading worker; an advisory id is in at most one.
+    pub indexes: Vec<MatchIndex>,
     /// RustSec `crates/<name>/` (and `rust/`) directories not read: no input has the package.
     pub skipped_dirs: usize,
     pub sources: Vec<String>,
@@ -143,13 +146,23 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
     }
 }
 
-/// Load `--advisories` paths, in the order given (within a directory, in
-/// path order), so "later file wins on equal `modified`" is deterministic.
-pub fn from_paths(
+/// Load `--advisories` paths while `inputs` runs on this thread.
+///
+/// The walk starts at once on a background worker: it lists the advisory
+/// directories and loads files while the inputs are still being parsed.
+/// When `inputs` returns, `names(&inputs)` gives the crates.io names the
+/// inputs hold; from then on a RustSec `crates/<name>/` directory of any
+/// other name is skipped (one read before that is dropped), `rust/`
+/// (toolchain advisories, ecosystem `Rust`, which no input component has)
+/// is never entered, and this thread joins the walk. Results are put in
+/// order — paths in the order given, files in path order — so "later file
+/// wins on equal `modified`" is deterministic.
+pub fn from_paths<T>(
     paths: &[PathBuf],
-    wanted: Option<&HashSet<&str>>,
     prog: &mut Progress,
-) -> Result<Loaded> {
+    inputs: impl FnOnce() -> T,
+    names: impl FnOnce(&T) -> HashSet<Box<str>>,
+) -> Result<(Loaded, T)> {
     let limits = Limits::default();
     // LEVEE_SCAN_THREADS overrides the worker count (default: one per core).
     let workers = std::env::var("LEVEE_SCAN_THREADS")
@@ -158,230 +171,523 @@ pub fn from_paths(
         .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
         .unwrap_or(1)
         .clamp(1, 16);
-    let mut batches: Vec<Batch> = Vec::new();
-    let mut skipped = 0;
-    let mut files: Vec<(PathBuf, Kind)> = Vec::new();
-    for p in paths {
+    let timing = std::env::var_os("LEVEE_SCAN_TIMINGS").is_some();
+    let walk = Walk::new(root_items(paths)?, Mode::Index, &limits);
+    let (outs, t) = std::thread::scope(|s| {
+        let background: Vec<_> = (0..workers.saturating_sub(1).max(1))
+            .map(|_| s.spawn(|| walk.work(None)))
+            .collect();
+        let t0 = std::time::Instant::now();
+        let t = inputs();
+        let _ = walk.wanted.set(names(&t));
+        if timing {
+            eprintln!("  inputs parsed at {:.2?}", t0.elapsed());
+        }
+        let mut outs = Vec::new();
+        if workers > 1 {
+            outs.push(walk.work(Some(prog)));
+        }
+        for h in background {
+            match h.join() {
+                Ok(o) => outs.push(o),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        if timing {
+            eprintln!("  walked at {:.2?}", t0.elapsed());
+        }
+        (outs, t)
+    });
+    let Walk { wanted, .. } = walk;
+    let wanted = wanted.into_inner().unwrap_or_default();
+    if let Some(loaded) = finish(outs, &wanted, paths, Mode::Index)? {
+        return Ok((loaded, t));
+    }
+    // The same id in two files: load again, this time inserting in path
+    // order so which one wins is deterministic.
+    let walk = Walk::new(root_items(paths)?, Mode::Collect, &limits);
+    let _ = walk.wanted.set(wanted);
+    let outs = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..workers).map(|_| s.spawn(|| walk.work(None))).collect();
+        hs.into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Vec<_>>()
+    });
+    let Walk { wanted, .. } = walk;
+    let wanted = wanted.into_inner().unwrap_or_default();
+    let loaded = finish(outs, &wanted, paths, Mode::Collect)?
+        .context("advisories: duplicate ids left after ordered loading")?;
+    Ok((loaded, t))
+}
+
+/// The walk's first items: the `--advisories` paths.
+fn root_items(paths: &[PathBuf]) -> Result<Vec<Item>> {
+    let mut items = Vec::new();
+    for (src, p) in paths.iter().enumerate() {
+        let src = u32::try_from(src).unwrap_or(u32::MAX);
         let meta = std::fs::metadata(p).with_context(|| format!("advisories: {}", p.display()))?;
-        if meta.is_dir() {
-            batches.extend(load_files(
-                &std::mem::take(&mut files),
-                &limits,
-                workers,
-                prog,
-            ));
-            batches.extend(walk_load(p, wanted, &limits, workers, prog, &mut skipped)?);
+        items.push(if meta.is_dir() {
+            Item::Dir {
+                src,
+                parent: None,
+                name: p.as_os_str().to_os_string(),
+                path: p.clone(),
+                tags: Vec::new(),
+            }
         } else {
-            files.push((p.clone(), kind_of_file(p)));
+            Item::File {
+                src,
+                path: p.clone(),
+                kind: kind_of_file(p),
+            }
+        });
+    }
+    // Items are taken from the end: first path first.
+    items.reverse();
+    Ok(items)
+}
+
+/// Is a result under these tags wanted?
+fn keep(wanted: &HashSet<Box<str>>, tags: &[Arc<str>]) -> bool {
+    tags.iter().all(|t| wanted.contains(&**t))
+}
+
+/// Put the workers' results together. `None` (index mode only) when an id
+/// was loaded twice: the per-worker indexes cannot say which copy wins.
+fn finish(
+    outs: Vec<WorkerOut>,
+    wanted: &HashSet<Box<str>>,
+    paths: &[PathBuf],
+    mode: Mode,
+) -> Result<Option<Loaded>> {
+    let mut found = Vec::new();
+    let mut skipped = 0;
+    let mut prunable: HashSet<Arc<str>> = HashSet::new();
+    let mut indexes: Vec<MatchIndex> = Vec::new();
+    for mut o in outs {
+        if let Some(e) = o.error {
+            return Err(e);
+        }
+        o.flush(wanted);
+        if o.dup {
+            return Ok(None);
+        }
+        skipped += o.rust_skipped;
+        prunable.extend(o.prunable);
+        found.extend(o.found.into_iter().filter(|f| keep(wanted, &f.tags)));
+        if !o.index.is_empty() {
+            indexes.push(o.index);
         }
     }
-    batches.extend(load_files(&files, &limits, workers, prog));
-    let mut index = MatchIndex::new();
+    // An id in two workers' indexes is a duplicate too.
+    for (i, idx) in indexes.iter().enumerate() {
+        let earlier = indexes.get(..i).unwrap_or_default();
+        if idx
+            .advisories()
+            .any(|a| earlier.iter().any(|e| e.advisory(&a.id).is_some()))
+        {
+            return Ok(None);
+        }
+    }
+    skipped += prunable
+        .iter()
+        .filter(|t| !keep(wanted, std::slice::from_ref(t)))
+        .count();
+    // Byte order of the paths (comparing `Path`s component by component
+    // costs ~1 ms here); any fixed order makes ties deterministic.
+    found.sort_unstable_by(|a, b| {
+        a.src.cmp(&b.src).then_with(|| {
+            a.path
+                .as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.path.as_os_str().as_encoded_bytes())
+        })
+    });
     let mut problems = Vec::new();
-    for b in batches {
-        problems.extend(b.problems);
-        for a in b.advisories {
-            index.insert(a);
+    if mode == Mode::Collect {
+        let mut index = MatchIndex::new();
+        for f in found {
+            problems.extend(f.batch.problems);
+            for a in f.batch.advisories {
+                index.insert(a);
+            }
+        }
+        indexes = vec![index];
+    } else {
+        for f in found {
+            problems.extend(f.batch.problems);
         }
     }
-    Ok(Loaded {
-        index,
+    Ok(Some(Loaded {
+        indexes,
         skipped_dirs: skipped,
         sources: paths.iter().map(|p| p.display().to_string()).collect(),
         problems,
-    })
+    }))
 }
 
-/// Run `f` over `0..n` on up to `workers` threads (items handed out one at
-/// a time, so uneven items still spread evenly); results in item order.
-fn par_map<T: Send>(
-    n: usize,
-    workers: usize,
-    prog: &mut Progress,
-    f: impl Fn(usize, &mut Scratch) -> T + Sync,
-) -> Vec<T> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = workers.min(n);
-    if workers <= 1 {
-        let mut scratch = Scratch::new();
-        return (0..n).map(|i| f(i, &mut scratch)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                let (f, next, done) = (&f, &next, &done);
-                s.spawn(move || {
-                    let mut scratch = Scratch::new();
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= n {
-                            break;
-                        }
-                        mine.push((i, f(i, &mut scratch)));
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    mine
-                })
-            })
-            .collect();
-        while prog.enabled() && !handles.iter().all(|h| h.is_finished()) {
-            prog.update(done.load(Ordering::Relaxed), n);
-            std::thread::sleep(std::time::Duration::from_millis(20));
+/// Where compiled advisories go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Into the worker's own index as they are loaded (ids are normally
+    /// unique; [`finish`] checks).
+    Index,
+    /// Kept with their paths, inserted in path order at the end.
+    Collect,
+}
+
+/// Crate names a file's result depends on: it is kept only if every one is
+/// wanted (RustSec `crates/<name>/`, possibly nested).
+type Tags = Vec<Arc<str>>;
+
+/// One unit of the walk.
+enum Item {
+    /// A path given on the command line that is a file.
+    File { src: u32, path: PathBuf, kind: Kind },
+    /// A directory to open (relative to its parent, or by path) and list.
+    Dir {
+        src: u32,
+        parent: Option<Arc<DirHandle>>,
+        name: OsString,
+        path: PathBuf,
+        tags: Tags,
+    },
+    /// A share of a large directory's files.
+    Files {
+        src: u32,
+        dir: Arc<DirHandle>,
+        files: Vec<(OsString, PathBuf, Kind)>,
+        tags: Tags,
+    },
+}
+
+/// Files of one directory loaded by the worker that listed it; more are
+/// shared out as [`Item::Files`] of this size.
+const FILES_PER_ITEM: usize = 16;
+
+struct Queue {
+    items: Vec<Item>,
+    /// Items being worked on (they may add more).
+    active: usize,
+    /// Workers waiting for items (a wake-up is a system call: only when
+    /// someone waits).
+    waiting: usize,
+}
+
+struct Walk<'l> {
+    mode: Mode,
+    queue: Mutex<Queue>,
+    cv: Condvar,
+    /// Crates.io names of the inputs, once parsed.
+    wanted: OnceLock<HashSet<Box<str>>>,
+    limits: &'l Limits,
+    done: AtomicUsize,
+    queued: AtomicUsize,
+}
+
+/// One loaded file.
+struct Found {
+    src: u32,
+    path: PathBuf,
+    batch: Batch,
+    tags: Tags,
+}
+
+#[derive(Default)]
+struct WorkerOut {
+    /// Index mode: this worker's advisories.
+    index: MatchIndex,
+    /// Index mode: loaded before the wanted names were known.
+    pending: Vec<(Tags, CompiledAdvisory)>,
+    /// Index mode: an id was inserted twice.
+    dup: bool,
+    /// Collect mode: every file; index mode: files with problems.
+    found: Vec<Found>,
+    /// `crates/<name>` directories seen (skipped unless wanted).
+    prunable: Vec<Arc<str>>,
+    /// `rust/<name>` directories not entered.
+    rust_skipped: usize,
+    error: Option<anyhow::Error>,
+}
+
+impl WorkerOut {
+    fn insert(&mut self, a: CompiledAdvisory) {
+        if self.index.insert(a) != Insert::Inserted {
+            self.dup = true;
         }
-        for h in handles {
-            if let Ok(mine) = h.join() {
-                for (i, t) in mine {
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = Some(t);
+    }
+
+    /// Index what was loaded before the wanted names were known.
+    fn flush(&mut self, wanted: &HashSet<Box<str>>) {
+        for (tags, a) in std::mem::take(&mut self.pending) {
+            if keep(wanted, &tags) {
+                self.insert(a);
+            }
+        }
+    }
+}
+
+/// Marks an item finished even if its work panicked, so the other workers
+/// do not wait for it forever.
+struct Active<'w, 'l>(&'w Walk<'l>);
+
+impl Drop for Active<'_, '_> {
+    fn drop(&mut self) {
+        let mut q = self.0.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        q.active = q.active.saturating_sub(1);
+        let wake = q.waiting > 0 && (!q.items.is_empty() || q.active == 0);
+        drop(q);
+        if wake {
+            self.0.cv.notify_all();
+        }
+    }
+}
+
+impl<'l> Walk<'l> {
+    fn new(items: Vec<Item>, mode: Mode, limits: &'l Limits) -> Self {
+        let queued = items.len();
+        Walk {
+            mode,
+            queue: Mutex::new(Queue {
+                items,
+                active: 0,
+                waiting: 0,
+            }),
+            cv: Condvar::new(),
+            wanted: OnceLock::new(),
+            limits,
+            done: AtomicUsize::new(0),
+            queued: AtomicUsize::new(queued),
+        }
+    }
+}
+
+impl Walk<'_> {
+    /// Take items until none are left and none are being worked on.
+    fn work(&self, mut prog: Option<&mut Progress>) -> WorkerOut {
+        let mut out = WorkerOut::default();
+        let out = &mut out;
+        let mut scratch = Scratch::new();
+        let mut new_items = Vec::new();
+        loop {
+            let item = {
+                let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                loop {
+                    if let Some(it) = q.items.pop() {
+                        q.active += 1;
+                        break Some(it);
                     }
+                    if q.active == 0 {
+                        break None;
+                    }
+                    q.waiting += 1;
+                    q = self.cv.wait(q).unwrap_or_else(PoisonError::into_inner);
+                    q.waiting -= 1;
+                }
+            };
+            let Some(item) = item else {
+                if let Some(w) = self.wanted.get() {
+                    out.flush(w);
+                }
+                return std::mem::take(out);
+            };
+            let active = Active(self);
+            self.process(item, &mut scratch, out, &mut new_items);
+            if !new_items.is_empty() {
+                self.queued.fetch_add(new_items.len(), Ordering::Relaxed);
+                let mut q = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+                q.items.append(&mut new_items);
+            }
+            drop(active);
+            let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = prog.as_deref_mut() {
+                p.update(done, self.queued.load(Ordering::Relaxed));
+            }
+        }
+    }
+
+    /// Is a result under these tags already known to be unwanted?
+    fn unwanted(&self, tags: &[Arc<str>]) -> bool {
+        self.wanted
+            .get()
+            .is_some_and(|w| tags.iter().any(|t| !w.contains(&**t)))
+    }
+
+    fn process(&self, item: Item, scratch: &mut Scratch, out: &mut WorkerOut, new: &mut Vec<Item>) {
+        match item {
+            Item::File { src, path, kind } => {
+                let mut batch = Batch::default();
+                load_file(&path, kind, self.limits, &mut scratch.file, &mut batch);
+                self.accept(out, src, path, batch, &Vec::new());
+            }
+            Item::Files {
+                src,
+                dir,
+                files,
+                tags,
+            } => {
+                if self.unwanted(&tags) {
+                    return;
+                }
+                for (name, path, kind) in files {
+                    self.load_in(&dir, src, name, path, kind, &tags, scratch, out);
+                }
+            }
+            Item::Dir {
+                src,
+                parent,
+                name,
+                path,
+                tags,
+            } => {
+                if self.unwanted(&tags) {
+                    return;
+                }
+                if let Err(e) = self.list(src, parent, &name, path, tags, scratch, out, new) {
+                    out.error.get_or_insert(e);
                 }
             }
         }
-    });
-    slots.into_iter().flatten().collect()
-}
+    }
 
-/// Load files named on the command line (each may be large: JSONL, zip).
-fn load_files(
-    files: &[(PathBuf, Kind)],
-    limits: &Limits,
-    workers: usize,
-    prog: &mut Progress,
-) -> Vec<Batch> {
-    par_map(files.len(), workers, prog, |i, scratch| {
-        let mut b = Batch::default();
-        if let Some((p, k)) = files.get(i) {
-            load_file(p, *k, limits, &mut scratch.file, &mut b);
+    /// Open and list one directory: subdirectories become items; its files
+    /// are loaded here, or shared out when there are many.
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &self,
+        src: u32,
+        parent: Option<Arc<DirHandle>>,
+        name: &OsString,
+        path: PathBuf,
+        tags: Tags,
+        scratch: &mut Scratch,
+        out: &mut WorkerOut,
+        new: &mut Vec<Item>,
+    ) -> Result<()> {
+        let handle = match &parent {
+            Some(p) => fsio::open_in(p, name),
+            None => fsio::open_root(&path),
         }
-        b
-    })
-}
-
-/// One directory read by [`walk_load`].
-struct DirOut {
-    /// Kept open only when it has subdirectories to open next.
-    handle: Option<DirHandle>,
-    subdirs: Vec<(OsString, PathBuf)>,
-    files: Vec<(PathBuf, Batch)>,
-    skipped: usize,
-}
-
-/// List one directory and load its advisory files. With `wanted` (the
-/// crates.io names the inputs hold), a RustSec `crates/<name>/` directory
-/// is entered only for a wanted name, and `rust/` (toolchain advisories,
-/// ecosystem `Rust`, which no input component has) is not entered at all.
-fn read_dir_and_load(
-    handle: DirHandle,
-    path: &Path,
-    wanted: Option<&HashSet<&str>>,
-    limits: &Limits,
-    scratch: &mut Scratch,
-) -> Result<DirOut> {
-    let entries = handle
-        .entries(scratch)
         .with_context(|| format!("reading {}", path.display()))?;
-    let parent = path.file_name().map(|n| n.to_string_lossy());
-    let mut out = DirOut {
-        handle: None,
-        subdirs: Vec::new(),
-        files: Vec::new(),
-        skipped: 0,
-    };
-    for (name, kind) in entries {
-        match kind {
-            EntryKind::Dir => {
-                let n = name.to_string_lossy();
-                if n.starts_with('.') {
-                    continue;
-                }
-                if let Some(w) = wanted {
-                    let prune = match parent.as_deref() {
-                        Some("crates") => !w.contains(n.as_ref()),
-                        Some("rust") => true,
-                        _ => false,
-                    };
-                    if prune {
-                        out.skipped += 1;
+        let entries = handle
+            .entries(scratch)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let handle = Arc::new(handle);
+        let this = path.file_name().map(|n| n.to_string_lossy());
+        let mut files = Vec::new();
+        for (entry, kind) in entries {
+            match kind {
+                EntryKind::Dir => {
+                    let n = entry.to_string_lossy();
+                    if n.starts_with('.') {
                         continue;
                     }
+                    let mut child_tags = tags.clone();
+                    match this.as_deref() {
+                        Some("rust") => {
+                            out.rust_skipped += 1;
+                            continue;
+                        }
+                        Some("crates") => {
+                            let t: Arc<str> = Arc::from(n.as_ref());
+                            out.prunable.push(t.clone());
+                            child_tags.push(t);
+                            if self.unwanted(&child_tags) {
+                                continue;
+                            }
+                        }
+                        _ => {}
+                    }
+                    let p = path.join(&entry);
+                    new.push(Item::Dir {
+                        src,
+                        parent: Some(handle.clone()),
+                        name: entry,
+                        path: p,
+                        tags: child_tags,
+                    });
                 }
-                let p = path.join(&name);
-                out.subdirs.push((name, p));
-            }
-            EntryKind::File => {
-                let p = path.join(&name);
-                let Some(k) = kind_in_dir(&p) else { continue };
-                let mut b = Batch::default();
-                if k == Kind::Markdown {
-                    let text = handle
-                        .read(&name, &mut scratch.file, limits.max_record_bytes)
-                        .and_then(|()| {
-                            std::str::from_utf8(&scratch.file).map_err(|e| {
-                                std::io::Error::new(std::io::ErrorKind::InvalidData, e)
-                            })
-                        });
-                    load_md(&p.display().to_string(), text, limits, &mut b);
-                } else {
-                    load_file(&p, k, limits, &mut scratch.file, &mut b);
+                EntryKind::File => {
+                    let p = path.join(&entry);
+                    if let Some(k) = kind_in_dir(&p) {
+                        files.push((entry, p, k));
+                    }
                 }
-                out.files.push((p, b));
+                EntryKind::Other => {}
             }
-            EntryKind::Other => {}
         }
+        let mut rest = files.into_iter();
+        for (name, path, kind) in rest.by_ref().take(FILES_PER_ITEM) {
+            self.load_in(&handle, src, name, path, kind, &tags, scratch, out);
+        }
+        let rest: Vec<_> = rest.collect();
+        for chunk in rest.chunks(FILES_PER_ITEM) {
+            new.push(Item::Files {
+                src,
+                dir: handle.clone(),
+                files: chunk.to_vec(),
+                tags: tags.clone(),
+            });
+        }
+        Ok(())
     }
-    if !out.subdirs.is_empty() {
-        out.handle = Some(handle);
-    }
-    Ok(out)
-}
 
-/// Walk an advisory directory one level at a time; each level's
-/// directories are listed and their files loaded on every core (a RustSec
-/// advisory-db is `crates/<name>/RUSTSEC-*.md`: level 2 is the work).
-fn walk_load(
-    root: &Path,
-    wanted: Option<&HashSet<&str>>,
-    limits: &Limits,
-    workers: usize,
-    prog: &mut Progress,
-    skipped: &mut usize,
-) -> Result<Vec<Batch>> {
-    let handle = fsio::open_root(root).with_context(|| format!("reading {}", root.display()))?;
-    let first = read_dir_and_load(handle, root, wanted, limits, &mut Scratch::new())?;
-    *skipped += first.skipped;
-    let mut files = first.files;
-    let mut parents: Vec<DirHandle> = first.handle.into_iter().collect();
-    let mut level: Vec<(usize, OsString, PathBuf)> =
-        first.subdirs.into_iter().map(|(n, p)| (0, n, p)).collect();
-    while !level.is_empty() {
-        let outs = par_map(level.len(), workers, prog, |i, scratch| {
-            let (parent, name, path) = level.get(i).context("walk: no such directory")?;
-            let parent = parents.get(*parent).context("walk: no parent")?;
-            let handle = fsio::open_in(parent, name)
-                .with_context(|| format!("reading {}", path.display()))?;
-            read_dir_and_load(handle, path, wanted, limits, scratch)
-        });
-        let mut next_parents = Vec::new();
-        let mut next_level = Vec::new();
-        for out in outs {
-            let out = out?;
-            *skipped += out.skipped;
-            files.extend(out.files);
-            if let Some(h) = out.handle {
-                let i = next_parents.len();
-                next_parents.push(h);
-                next_level.extend(out.subdirs.into_iter().map(|(n, p)| (i, n, p)));
-            }
+    /// Load one file of an open directory.
+    #[allow(clippy::too_many_arguments)]
+    fn load_in(
+        &self,
+        dir: &DirHandle,
+        src: u32,
+        name: OsString,
+        path: PathBuf,
+        kind: Kind,
+        tags: &Tags,
+        scratch: &mut Scratch,
+        out: &mut WorkerOut,
+    ) {
+        let mut batch = Batch::default();
+        if kind == Kind::Markdown {
+            let text = dir
+                .read(&name, &mut scratch.file, self.limits.max_record_bytes)
+                .and_then(|()| {
+                    std::str::from_utf8(&scratch.file)
+                        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                });
+            load_md(&path.display().to_string(), text, self.limits, &mut batch);
+        } else {
+            load_file(&path, kind, self.limits, &mut scratch.file, &mut batch);
         }
-        parents = next_parents;
-        level = next_level;
+        self.accept(out, src, path, batch, tags);
     }
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(files.into_iter().map(|(_, b)| b).collect())
+
+    /// Keep one file's results (see [`Mode`]).
+    fn accept(&self, out: &mut WorkerOut, src: u32, path: PathBuf, mut batch: Batch, tags: &Tags) {
+        if self.mode == Mode::Collect {
+            out.found.push(Found {
+                src,
+                path,
+                batch,
+                tags: tags.clone(),
+            });
+            return;
+        }
+        let advisories = std::mem::take(&mut batch.advisories);
+        match self.wanted.get() {
+            Some(w) if !keep(w, tags) => return,
+            Some(_) => advisories.into_iter().for_each(|a| out.insert(a)),
+            None => out
+                .pending
+                .extend(advisories.into_iter().map(|a| (tags.clone(), a))),
+        }
+        if !batch.problems.is_empty() {
+            out.found.push(Found {
+                src,
+                path,
+                batch,
+                tags: tags.clone(),
+            });
+        }
+    }
 }
 
 /// Load every record of the local knowledge base.
@@ -422,7 +728,7 @@ pub fn from_store(storage: &StorageArgs, prog: &mut Progress) -> Result<Loaded> 
             prog.update(n, total);
         }
         Ok(Loaded {
-            index,
+            indexes: vec![index],
             skipped_dirs: 0,
             sources: vec![st.describe()],
             problems,

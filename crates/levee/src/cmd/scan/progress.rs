@@ -28,10 +28,6 @@ impl Progress {
         }
     }
 
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-
     pub fn update(&mut self, done: usize, total: usize) {
         if !self.enabled || total == 0 {
             return;
