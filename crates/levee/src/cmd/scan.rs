@@ -345,15 +345,16 @@ fn scan_inventory<'a>(
         vec![scan_chunk(index, inv, comps, keep_components)]
     } else {
         let per = comps.len().div_ceil(threads);
+        // This thread takes the first share; the others run beside it.
+        let mut parts = comps.chunks(per);
+        let first = parts.next().unwrap_or_default();
         std::thread::scope(|s| {
-            let handles: Vec<_> = comps
-                .chunks(per)
+            let handles: Vec<_> = parts
                 .map(|part| s.spawn(move || scan_chunk(index, inv, part, keep_components)))
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
+            let mut chunks = vec![scan_chunk(index, inv, first, keep_components)];
+            chunks.extend(handles.into_iter().map(|h| h.join().unwrap_or_default()));
+            chunks
         })
     };
     let mut summary = InputSummary {

@@ -11,63 +11,176 @@ use super::{Hit, Report};
 
 const TOOL_URI: &str = "https://example.invalid/levee";
 
-#[derive(serde::Serialize)]
-struct JsonReport<'a, 'h> {
-    levee_scan_version: u32,
-    tool: Value,
-    advisories: Value,
-    inputs: Vec<Value>,
-    errors: Vec<Value>,
-    findings: &'a [Hit<'h>],
-    warnings: &'a [Hit<'h>],
-    undecidable: &'a [Hit<'h>],
-    summary: Value,
+/// The JSON report, streamed to `w`. Byte for byte what
+/// `serde_json::to_writer_pretty` writes for the whole document, but the
+/// findings array (most of a large report) is rendered on a second thread
+/// while this one renders the rest.
+pub fn json(r: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    let tool = json!({"name": "levee", "version": env!("CARGO_PKG_VERSION")});
+    let advisories = json!({
+        "sources": r.advisory_sources,
+        "loaded": r.advisories_loaded,
+        "package_dirs_skipped": r.advisory_dirs_skipped,
+        "problems": r.advisory_problems,
+    });
+    let inputs: Vec<Value> = r
+        .inputs
+        .iter()
+        .map(|i| {
+            json!({
+                "path": i.path,
+                "format": i.format,
+                "components": i.components,
+                "scanned": i.scanned,
+                "not_checked": i.not_checked,
+                "problems": i.problems,
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = r
+        .errors
+        .iter()
+        .map(|(f, e)| json!({"path": f, "reason": e}))
+        .collect();
+    let summary = json!({
+        "findings": r.findings.len(),
+        "vulnerable_packages": distinct_packages(&r.findings),
+        "warnings": r.warnings.len(),
+        "undecidable": r.undecidable.len(),
+        "packages_scanned": r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
+        "errors": r.errors.len(),
+    });
+    let (findings, rest) = std::thread::scope(|s| {
+        let findings = (r.findings.len() > 256).then(|| s.spawn(|| render(&r.findings)));
+        let rest = [
+            render(&tool),
+            render(&advisories),
+            render(&inputs),
+            render(&errors),
+            render(&r.warnings),
+            render(&r.undecidable),
+            render(&summary),
+        ];
+        let findings = match findings {
+            Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None => render(&r.findings),
+        };
+        (findings, rest)
+    });
+    let [tool, advisories, inputs, errors, warnings, undecidable, summary] = rest;
+    let fields: [(&str, &[u8]); 9] = [
+        ("levee_scan_version", b"1"),
+        ("tool", &tool?),
+        ("advisories", &advisories?),
+        ("inputs", &inputs?),
+        ("errors", &errors?),
+        ("findings", &findings?),
+        ("warnings", &warnings?),
+        ("undecidable", &undecidable?),
+        ("summary", &summary?),
+    ];
+    w.write_all(b"{")?;
+    for (i, (k, v)) in fields.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n  \"" } else { b",\n  \"" })?;
+        w.write_all(k.as_bytes())?;
+        w.write_all(b"\": ")?;
+        w.write_all(v)?;
+    }
+    w.write_all(b"\n}\n")
 }
 
-/// The JSON report, streamed to `w`.
-pub fn json(r: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
-    let v = JsonReport {
-        levee_scan_version: 1,
-        tool: json!({"name": "levee", "version": env!("CARGO_PKG_VERSION")}),
-        advisories: json!({
-            "sources": r.advisory_sources,
-            "loaded": r.advisories_loaded,
-            "package_dirs_skipped": r.advisory_dirs_skipped,
-            "problems": r.advisory_problems,
-        }),
-        inputs: r
-            .inputs
-            .iter()
-            .map(|i| {
-                json!({
-                    "path": i.path,
-                    "format": i.format,
-                    "components": i.components,
-                    "scanned": i.scanned,
-                    "not_checked": i.not_checked,
-                    "problems": i.problems,
-                })
-            })
-            .collect(),
-        errors: r
-            .errors
-            .iter()
-            .map(|(f, e)| json!({"path": f, "reason": e}))
-            .collect(),
-        findings: &r.findings,
-        warnings: &r.warnings,
-        undecidable: &r.undecidable,
-        summary: json!({
-            "findings": r.findings.len(),
-            "vulnerable_packages": distinct_packages(&r.findings),
-            "warnings": r.warnings.len(),
-            "undecidable": r.undecidable.len(),
-            "packages_scanned": r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
-            "errors": r.errors.len(),
-        }),
-    };
-    serde_json::to_writer_pretty(&mut *w, &v)?;
-    w.write_all(b"\n")
+/// One value of the top-level report object, pretty-printed one level deep.
+fn render<T: serde::Serialize + ?Sized>(v: &T) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut buf,
+        Pretty {
+            level: 1,
+            has_value: false,
+        },
+    );
+    v.serialize(&mut ser).map_err(std::io::Error::other)?;
+    Ok(buf)
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent), starting `level`
+/// deep, so a part of a document renders exactly as it would inside it.
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn distinct_packages(h: &[Hit]) -> usize {
@@ -439,4 +552,52 @@ pub fn cyclonedx_vex(r: &Report) -> Result<String> {
         "vulnerabilities": out_vulns,
     });
     Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
+
+#[cfg(test)]
+mod pretty_tests {
+    use super::*;
+
+    /// A part rendered one level deep is exactly serde_json's pretty output
+    /// of that part, indented one level (as it appears inside the report).
+    #[test]
+    fn render_matches_serde_json_pretty_one_level_deep() {
+        let values = [
+            json!([]),
+            json!({}),
+            json!("a \"quoted\"\nline\u{1}"),
+            json!([1, [], {}, [2, [3]], {"a": {"b": []}, "c": [null, true]}]),
+            json!({"findings": [{"id": "X", "aliases": ["A", "B"], "severity": [{"type": "T", "score": "S"}]}]}),
+        ];
+        for v in values {
+            let want = serde_json::to_string_pretty(&v)
+                .unwrap_or_default()
+                .replace('\n', "\n  ");
+            let got = render(&v).unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(&got), want);
+        }
+    }
+
+    /// The whole report parses, with every section in place.
+    #[test]
+    fn json_report_is_valid_and_complete() {
+        let r = Report::default();
+        let mut out = Vec::new();
+        json(&r, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        let v: Value = serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{e}"));
+        for k in [
+            "levee_scan_version",
+            "tool",
+            "advisories",
+            "inputs",
+            "errors",
+            "findings",
+            "warnings",
+            "undecidable",
+            "summary",
+        ] {
+            assert!(v.get(k).is_some(), "{k} missing");
+        }
+        assert!(out.ends_with(b"}\n"));
+    }
 }
