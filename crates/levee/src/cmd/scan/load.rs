@@ -262,7 +262,7 @@ fn finish(
 ) -> Result<Option<Loaded>> {
     let mut found = Vec::new();
     let mut skipped = 0;
-    let mut prunable: HashSet<Arc<str>> = HashSet::new();
+    let mut prunable: Vec<Arc<str>> = Vec::new();
     let mut indexes: Vec<MatchIndex> = Vec::new();
     for mut o in outs {
         if let Some(e) = o.error {
