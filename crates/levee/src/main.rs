@@ -7,11 +7,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc instead of glibc malloc: a cold `levee scan` of a 10,000-package
-/// lockfile took 3,800 page faults with glibc (per-thread arenas grow a page
-/// at a time, with an `mprotect` each) and 340 with mimalloc, which backs its
-/// arenas with transparent huge pages where the system allows them: 31 → 25
-/// ms wall (BENCHMARKS.md, "levee scan vs cargo-audit").
+/// mimalloc (its v2 line) instead of glibc malloc: a cold `levee scan` of a
+/// 10,000-package lockfile took 3,700 page faults with glibc (per-thread
+/// arenas grow a page at a time, with an `mprotect` each) and about 320
+/// with mimalloc, which backs its segments with transparent huge pages where
+/// the system allows them. v2 rather than v3: v3 committed and zeroed about
+/// 60 MiB of huge pages for the same run (v2: 37 MiB), and was slower.
+/// Measured with `bench/scan_vs_cargo_audit.py` (BENCHMARKS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
