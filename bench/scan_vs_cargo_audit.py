@@ -26,7 +26,7 @@ Usage:
   CARGO_INSTALL_ROOT=/work/tools cargo install cargo-audit --locked --version ^0.22
   cargo build --release -p levee
   python3 bench/scan_vs_cargo_audit.py all --cargo-audit /work/tools/bin/cargo-audit \\
-      --levee $CARGO_TARGET_DIR/release/levee [--runs 10] [--work /tmp/scan-bench]
+      --levee $CARGO_TARGET_DIR/release/levee [--runs 30 --rounds 3] [--work /tmp/scan-bench]
 """
 import argparse
 import json
@@ -174,6 +174,9 @@ def peak_rss_kb(cmd):
 
 
 def bench(args):
+    """hyperfine in `--rounds` rounds, alternating which tool goes first, so a
+    slow spell of a shared machine falls on both; the medians and minimums
+    are over every run of every round."""
     db = os.path.join(args.work, "advisory-db")
     if not os.path.isdir(os.path.join(db, ".git")):
         diff(args)
@@ -183,22 +186,37 @@ def bench(args):
         out_json = os.path.join(args.work, f"hyperfine-{n}.json")
         a = " ".join(audit_cmd(args.cargo_audit, db, lock))
         l = " ".join(levee_cmd(args.levee, db, lock))
-        subprocess.run(["hyperfine", "-N", "--warmup", "1", "--runs", str(args.runs), "-i",
-                        "--export-json", out_json, "-n", "cargo-audit", a, "-n", "levee", l],
-                       check=True, stdout=sys.stderr)
-        with open(out_json, encoding="utf-8") as f:
-            res = {r["command"]: r for r in json.load(f)["results"]}
-        ca, lv = res["cargo-audit"], res["levee"]
+        times = {"cargo-audit": [], "levee": []}
+        cpu = {"cargo-audit": [], "levee": []}
+        per_round = max(1, args.runs // args.rounds)
+        for r in range(args.rounds):
+            cmds = [("cargo-audit", a), ("levee", l)]
+            if r % 2:
+                cmds.reverse()
+            argv = ["hyperfine", "-N", "--warmup", "1", "--runs", str(per_round), "-i",
+                    "--export-json", out_json]
+            for name, cmd in cmds:
+                argv += ["-n", name, cmd]
+            subprocess.run(argv, check=True, stdout=sys.stderr)
+            with open(out_json, encoding="utf-8") as f:
+                for res in json.load(f)["results"]:
+                    times[res["command"]] += res["times"]
+                    cpu[res["command"]].append(res["user"] + res["system"])
+        ca_med, lv_med = statistics.median(times["cargo-audit"]), statistics.median(times["levee"])
+        ca_min, lv_min = min(times["cargo-audit"]), min(times["levee"])
         rss_a = statistics.median(peak_rss_kb(audit_cmd(args.cargo_audit, db, lock)) for _ in range(3))
         rss_l = statistics.median(peak_rss_kb(levee_cmd(args.levee, db, lock)) for _ in range(3))
-        rows.append((n, ca["median"], lv["median"], ca["median"] / lv["median"], rss_a, rss_l,
-                     ca["user"] + ca["system"], lv["user"] + lv["system"]))
+        rows.append((n, ca_med, lv_med, ca_min, lv_min, rss_a, rss_l,
+                     statistics.mean(cpu["cargo-audit"]), statistics.mean(cpu["levee"]),
+                     len(times["levee"])))
     print()
-    print("| lockfile | cargo-audit median | levee median | speed-up | cargo-audit peak RSS | levee peak RSS | CPU (user+sys) cargo-audit / levee |")
-    print("|---|---|---|---|---|---|---|")
-    for n, a, l, x, ra, rl, ua, ul in rows:
-        print(f"| {n:,} packages | {a*1000:.0f} ms | {l*1000:.0f} ms | **{x:.1f}×** | {ra/1024:.1f} MiB | {rl/1024:.1f} MiB | {ua*1000:.0f} / {ul*1000:.0f} ms |")
-    return all(x >= 5 for (_, _, _, x, *_rest) in rows)
+    print("| lockfile | cargo-audit median (min) | levee median (min) | speed-up, medians (mins) | cargo-audit peak RSS | levee peak RSS | CPU (user+sys) cargo-audit / levee | runs each |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n, a, l, amin, lmin, ra, rl, ua, ul, k in rows:
+        print(f"| {n:,} packages | {a*1000:.1f} ({amin*1000:.1f}) ms | {l*1000:.1f} ({lmin*1000:.1f}) ms "
+              f"| **{a/l:.1f}×** ({amin/lmin:.1f}×) | {ra/1024:.1f} MiB | {rl/1024:.1f} MiB "
+              f"| {ua*1000:.0f} / {ul*1000:.0f} ms | {k} |")
+    return all(a / l >= 5 for (_, a, l, *_rest) in rows)
 
 
 def main():
@@ -206,7 +224,8 @@ def main():
     ap.add_argument("cmd", choices=["diff", "record", "bench", "all"])
     ap.add_argument("--cargo-audit", default=shutil.which("cargo-audit") or "/work/tools/bin/cargo-audit")
     ap.add_argument("--levee", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target")), "release/levee"))
-    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=10, help="runs per tool and lockfile, over all rounds")
+    ap.add_argument("--rounds", type=int, default=1, help="hyperfine rounds, alternating the order")
     ap.add_argument("--work", default=None)
     args = ap.parse_args()
     args.work = args.work or tempfile.mkdtemp(prefix="levee-scan-bench-")
