@@ -19,8 +19,13 @@ use std::process::Command;
 use serde_json::Value;
 
 fn levee(args: &[&str]) -> (i32, String, String) {
+    levee_env(args, &[])
+}
+
+fn levee_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_levee"))
         .args(args)
+        .envs(env.iter().copied())
         .env_remove("LEVEE_DATA_DIR")
         .env_remove("LEVEE_DATABASE_URL")
         .env_remove("LEVEE_CONFIG")
@@ -796,18 +801,8 @@ fn scans_against_the_local_store() {
 }
 
 fn levee_threads(threads: usize, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_levee"))
-        .args(args)
-        .env("LEVEE_SCAN_THREADS", threads.to_string())
-        .env_remove("LEVEE_DATA_DIR")
-        .env_remove("LEVEE_DATABASE_URL")
-        .env_remove("LEVEE_CONFIG")
-        .output()
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let (code, out, _) = levee_env(args, &[("LEVEE_SCAN_THREADS", &threads.to_string())]);
+    (code, out)
 }
 
 fn numbered_md(id: &str, package: &str, title: &str) -> String {
