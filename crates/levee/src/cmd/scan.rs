@@ -182,8 +182,9 @@ pub fn run(a: Args) -> Result<u8> {
     let t_scanned = started.elapsed();
 
     // 4. Report.
-    // Written through one buffer straight to stdout (the JSON report of a
-    // large lockfile is megabytes; it is never held whole in memory).
+    // Written through one 64 KiB buffer to stdout (the JSON report of a
+    // large lockfile is megabytes; only its findings array is rendered in
+    // memory first, on a second thread).
     let mut stdout = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
     let written = match a.format {
         OutputFormat::Table => {
