@@ -201,10 +201,11 @@ pub fn run(a: Args) -> Result<u8> {
     }
     if std::env::var_os("LEVEE_SCAN_TIMINGS").is_some() {
         eprintln!(
-            "levee scan timings: inputs {t_parsed:.1?}, advisories {:.1?}, match {:.1?}, report {:.1?}",
+            "levee scan timings: inputs {t_parsed:.1?}, advisories {:.1?}, match {:.1?}, report {:.1?}, total {:.1?}",
             t_loaded - t_parsed,
             t_scanned - t_loaded,
-            started.elapsed() - t_scanned
+            started.elapsed() - t_scanned,
+            started.elapsed()
         );
     }
     if json_like {
