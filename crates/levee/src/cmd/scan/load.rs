@@ -154,9 +154,10 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
 /// inputs hold; from then on a RustSec `crates/<name>/` directory of any
 /// other name is skipped (one read before that is dropped), `rust/`
 /// (toolchain advisories, ecosystem `Rust`, which no input component has)
-/// is never entered, and this thread joins the walk. Results are put in
-/// order — paths in the order given, files in path order — so "later file
-/// wins on equal `modified`" is deterministic.
+/// is never entered, and this thread joins the walk. Each worker indexes
+/// what it loads; when an advisory id turns up twice, the walk is redone
+/// and everything inserted in order — paths in the order given, files in
+/// path order — so "later file wins on equal `modified`" is deterministic.
 pub fn from_paths<T>(
     paths: &[PathBuf],
     prog: &mut Progress,
