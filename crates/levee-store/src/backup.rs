@@ -212,7 +212,7 @@ pub async fn restore_sqlite(
     // schema_migrations table, passes the integrity check, and open()
     // accepts its schema version (an older one is migrated forward).
     let check = async {
-        let url = format!("sqlite://{}", tmp.display());
+        let url = crate::sqlite_url(&tmp);
         sqlx::any::install_default_drivers();
         let raw = sqlx::AnyPool::connect(&url).await?;
         let has: i64 = sqlx::query_scalar(

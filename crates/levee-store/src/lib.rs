@@ -106,8 +106,53 @@ impl StoreConfig {
 
     /// The SQLite URL for a data directory (the embedded default).
     pub fn sqlite_in(data_dir: &std::path::Path) -> Self {
-        StoreConfig::new(format!("sqlite://{}", data_dir.join("levee.db").display()))
+        StoreConfig::new(sqlite_url(&data_dir.join("levee.db")))
     }
+}
+
+/// `sqlite://PATH` for a file path. sqlx splits the URL at `?` (parameters)
+/// and percent-decodes the path, so `%`, `?` and `#` in a directory name
+/// are written percent-encoded (a data directory called `a?b` would
+/// otherwise open `a`).
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    let mut url = String::from("sqlite://");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => url.push_str("%25"),
+            '?' => url.push_str("%3F"),
+            '#' => url.push_str("%23"),
+            c => url.push(c),
+        }
+    }
+    url
+}
+
+/// The file path of a `sqlite:` URL (what sqlx opens): before any `?`,
+/// percent-decoded. Invalid escapes are kept as written.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let raw = rest.split('?').next().unwrap_or(rest);
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'%'));
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(std::path::PathBuf::from(
+        String::from_utf8_lossy(&out).into_owned(),
+    ))
 }
 
 /// The handle every other crate uses. Cheap to clone.
@@ -160,12 +205,8 @@ impl Store {
         let backend = backend_of(&cfg.url)?;
         let mut url = cfg.url.clone();
         if backend == Backend::Sqlite {
-            if let Some(path) = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-            {
-                let path = path.split('?').next().unwrap_or(path);
-                if let Some(parent) = std::path::Path::new(path).parent() {
+            if let Some(path) = sqlite_path(&url) {
+                if let Some(parent) = path.parent() {
                     if !parent.as_os_str().is_empty() {
                         std::fs::create_dir_all(parent)?;
                     }
@@ -369,6 +410,30 @@ pub fn new_id(prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_urls_round_trip_awkward_paths() {
+        for p in [
+            "/tmp/plain/levee.db",
+            "/tmp/a?b#c%41 d/levee.db",
+            "rel/ü/x.db",
+            "/%/%2/%zz",
+        ] {
+            let url = sqlite_url(std::path::Path::new(p));
+            assert_eq!(
+                sqlite_path(&url),
+                Some(std::path::PathBuf::from(p)),
+                "{url}"
+            );
+            assert!(!url["sqlite://".len()..].contains(['?', '#']), "{url}");
+        }
+        assert_eq!(
+            sqlite_path("sqlite://x.db?mode=rwc"),
+            Some(std::path::PathBuf::from("x.db"))
+        );
+        assert_eq!(sqlite_path("postgres://h/db"), None);
+    }
+
     #[test]
     fn urls() {
         assert_eq!(backend_of("sqlite://x.db").unwrap(), Backend::Sqlite);

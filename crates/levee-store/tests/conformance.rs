@@ -561,3 +561,23 @@ async fn kb_grouped_upsert_tie_break_group_moves_and_classified_enrichment() {
     })
     .await;
 }
+
+/// The embedded default in a data directory whose name holds the characters
+/// a `sqlite:` URL gives meaning to (`?` parameters, `#`, `%` escapes): the
+/// database file lands in that very directory.
+#[tokio::test]
+async fn sqlite_data_dir_with_url_characters() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("odd ?name#1 %41");
+    let cfg = levee_store::StoreConfig::sqlite_in(&dir);
+    let store = Store::open(&cfg, Arc::new(clock())).await.unwrap();
+    assert!(store.schema_version().await.unwrap() >= 2);
+    store.close().await;
+    assert!(
+        dir.join("levee.db").is_file(),
+        "{:?}",
+        std::fs::read_dir(t.path()).unwrap().collect::<Vec<_>>()
+    );
+    // and nothing was created beside it under a truncated name
+    assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+}
