@@ -805,6 +805,15 @@ fn levee_threads(threads: usize, args: &[&str]) -> (i32, String) {
     (code, out)
 }
 
+/// Advisory files of `crate{i}` in the thread-count test.
+fn files_of(i: usize) -> usize {
+    match i {
+        3 => 40,
+        0..40 => 3,
+        _ => 1,
+    }
+}
+
 fn numbered_md(id: &str, package: &str, title: &str) -> String {
     format!(
         "```toml\n[advisory]\nid = \"{id}\"\npackage = \"{package}\"\ndate = \"2021-01-08\"\n\n[versions]\npatched = [\">= 1.0.0\"]\n```\n\n# {title}\n\nDetails.\n"
@@ -825,10 +834,11 @@ fn the_report_does_not_depend_on_threads_or_duplicate_ids() {
     let mut pkgs = Vec::new();
     for i in 0..120 {
         let name = format!("crate{i:03}");
-        // 40 larger directories (several files), 80 single ones
-        let files = if i < 40 { 3 } else { 1 };
+        // one directory large enough to be shared out between workers,
+        // 39 with several files, 80 with one
+        let files = files_of(i);
         for f in 0..files {
-            let id = format!("RUSTSEC-2099-{:04}", i * 10 + f);
+            let id = format!("RUSTSEC-2099-{:04}", i * 50 + f);
             write(
                 &db,
                 &format!("crates/{name}/{id}.md"),
@@ -857,11 +867,8 @@ fn the_report_does_not_depend_on_threads_or_duplicate_ids() {
     let (code, first) = levee_threads(1, &one);
     assert_eq!(code, 1, "{first}");
     let v = parse_json(&first);
-    // 40 crates: crate000..crate039 with 3 files, every third of them wanted
-    let wanted_files: usize = (0..120)
-        .filter(|i| i % 3 == 0)
-        .map(|i| if i < 40 { 3 } else { 1 })
-        .sum();
+    // every third crate is wanted
+    let wanted_files: usize = (0..120).filter(|i| i % 3 == 0).map(files_of).sum();
     assert_eq!(v["advisories"]["loaded"], wanted_files, "{first}");
     assert_eq!(v["advisories"]["package_dirs_skipped"], 80, "{first}");
     assert_eq!(v["summary"]["findings"], wanted_files, "{first}");
