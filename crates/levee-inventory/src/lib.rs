@@ -209,12 +209,12 @@ pub struct Component {
 
 impl Component {
     /// OSV `affected[].package.ecosystem` value, with the release suffix when
-    /// known (`Debian:12`).
-    pub fn osv_ecosystem(&self) -> Option<String> {
+    /// known (`Debian:12`); borrowed (no allocation) when there is none.
+    pub fn osv_ecosystem(&self) -> Option<std::borrow::Cow<'static, str>> {
         let e = self.ecosystem?;
         Some(match &self.release {
-            Some(r) => format!("{}:{r}", e.as_str()),
-            None => e.as_str().to_string(),
+            Some(r) => std::borrow::Cow::Owned(format!("{}:{r}", e.as_str())),
+            None => std::borrow::Cow::Borrowed(e.as_str()),
         })
     }
 }

@@ -121,6 +121,7 @@ pub fn run(a: Args) -> Result<u8> {
     let json_like = a.format != OutputFormat::Table;
     let progress_allowed = !a.no_progress && a.format != OutputFormat::Json;
     let started = Instant::now();
+    let workers = worker_count();
 
     // 1. Inputs, and 2. advisories. A RustSec `crates/<name>/` directory is
     //    needed only when some input holds crates.io package <name>; the
@@ -147,6 +148,7 @@ pub fn run(a: Args) -> Result<u8> {
     } else {
         let (loaded, inputs) = load::from_paths(
             &a.advisories,
+            workers,
             &mut prog,
             || {
                 let r = read_inputs(&a.paths);
@@ -175,7 +177,7 @@ pub fn run(a: Args) -> Result<u8> {
     let keep_components = a.format == OutputFormat::CycloneDxVex;
     for (i, inv) in inventories.iter().enumerate() {
         prog.update(i, inventories.len());
-        scan_inventory(&index, inv, &mut report, keep_components);
+        scan_inventory(&index, inv, &mut report, keep_components, workers);
     }
     prog.finish();
 
@@ -226,6 +228,17 @@ pub fn run(a: Args) -> Result<u8> {
     std::mem::forget(index);
     std::mem::forget(inventories);
     Ok(code)
+}
+
+/// Threads for loading and matching: `LEVEE_SCAN_THREADS`, else one per
+/// core (read once per run: on Linux it reads the cgroup CPU quota files).
+fn worker_count() -> usize {
+    std::env::var("LEVEE_SCAN_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
+        .unwrap_or(1)
+        .clamp(1, 16)
 }
 
 /// Parsed inventories, and the inputs that could not be read or parsed.
@@ -336,13 +349,10 @@ fn scan_inventory<'a>(
     inv: &'a Inventory,
     report: &mut Report<'a>,
     keep_components: bool,
+    workers: usize,
 ) {
     let comps = &inv.components;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(comps.len() / PAR_MATCH_MIN)
-        .max(1);
+    let threads = workers.min(comps.len() / PAR_MATCH_MIN).max(1);
     let chunks: Vec<Chunk<'a>> = if threads == 1 {
         vec![scan_chunk(index, inv, comps, keep_components)]
     } else {
@@ -399,7 +409,7 @@ fn scan_chunk<'a>(
             out.not_checked += 1;
             continue;
         }
-        let Some(eco) = ecosystem_of(c) else {
+        let Some(eco) = c.osv_ecosystem() else {
             out.not_checked += 1;
             continue;
         };
@@ -455,13 +465,4 @@ fn scan_chunk<'a>(
         }
     }
     out
-}
-
-/// The component's OSV ecosystem, borrowed when it has no release suffix.
-fn ecosystem_of(c: &Component) -> Option<Cow<'static, str>> {
-    let e = c.ecosystem?;
-    Some(match &c.release {
-        Some(_) => Cow::Owned(c.osv_ecosystem()?),
-        None => Cow::Borrowed(e.as_str()),
-    })
 }

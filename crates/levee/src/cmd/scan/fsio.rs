@@ -44,8 +44,8 @@ impl Scratch {
     }
 }
 
-/// Read a file whose size must not exceed `max` bytes into `buf` (cleared
-/// first). A larger file is an error, found without reading all of it.
+/// The error for a file over the record limit (found without reading all
+/// of it).
 fn too_large(max: usize) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
@@ -106,7 +106,8 @@ mod imp {
             Ok(out)
         }
 
-        /// Read the file `name` of this directory into `buf`.
+        /// Read the file `name` of this directory into `buf` (cleared first);
+        /// a file over `max` bytes is an error.
         pub fn read(&self, name: &OsStr, buf: &mut Vec<u8>, max: usize) -> io::Result<()> {
             let fd = openat(
                 &self.0,

@@ -160,18 +160,12 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
 /// path order — so "later file wins on equal `modified`" is deterministic.
 pub fn from_paths<T>(
     paths: &[PathBuf],
+    workers: usize,
     prog: &mut Progress,
     inputs: impl FnOnce() -> T,
     names: impl FnOnce(&T) -> HashSet<Box<str>>,
 ) -> Result<(Loaded, T)> {
     let limits = Limits::default();
-    // LEVEE_SCAN_THREADS overrides the worker count (default: one per core).
-    let workers = std::env::var("LEVEE_SCAN_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .or_else(|| std::thread::available_parallelism().map(|n| n.get()).ok())
-        .unwrap_or(1)
-        .clamp(1, 16);
     let timing = std::env::var_os("LEVEE_SCAN_TIMINGS").is_some();
     let walk = Walk::new(root_items(paths)?, Mode::Index, &limits);
     let (outs, t) = std::thread::scope(|s| {
