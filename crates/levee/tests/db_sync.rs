@@ -318,6 +318,35 @@ kind = "csaf-provider"
         mtime1
     );
 
+    // 2b. a document whose import failed after its download (as if the
+    //     importer had stopped): the next run imports it although the
+    //     server answers 304 Not Modified
+    let state_path = data.join("feeds/state.json");
+    let mut state: Value = serde_json::from_slice(&std::fs::read(&state_path).unwrap()).unwrap();
+    let doc = state["files"]
+        .as_object_mut()
+        .unwrap()
+        .get_mut("vendor-csaf/docs/doc-1.json")
+        .expect("state.json lists the CSAF document");
+    doc["imported_sha256"] = Value::Null;
+    std::fs::write(&state_path, serde_json::to_vec(&state).unwrap()).unwrap();
+    let (code, v, err) = run(&[
+        "db",
+        "sync",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--json",
+        "--feed",
+        "vendor-csaf",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let f = feed(&v, "vendor-csaf");
+    assert_eq!(f["downloaded"], 0, "{f}");
+    assert_eq!(f["imported_files"], 1, "{f}");
+    assert_eq!(f["records"], 1, "{f}");
+
     // 3. a new version whose download is cut half-way: error, a .part stays
     let zip2 = osv_zip(400);
     let half = zip2.len() / 2;

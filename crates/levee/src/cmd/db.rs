@@ -612,7 +612,8 @@ fn sync_feed(
                     n += 1;
                     let url = join_url(ru, src);
                     let rel = format!("{}/docs/{}", f.name, safe_file_name(&url, n));
-                    if fetch(agent, store, &rel, &url, stats)? == Fetch::Changed {
+                    fetch(agent, store, &rel, &url, stats)?;
+                    if needs_import(store, &rel) {
                         changed.push(rel);
                     }
                 }
@@ -621,8 +622,7 @@ fn sync_feed(
         _ => {
             let rel = format!("{}.{}", f.name, f.kind.ext());
             fetch(agent, store, &rel, &f.url, stats)?;
-            let st = store.state.files.get(&rel);
-            if st.is_some_and(|s| s.imported_sha256.as_deref() != Some(s.sha256.as_str())) {
+            if needs_import(store, &rel) {
                 changed.push(rel);
             }
         }
@@ -648,6 +648,17 @@ fn sync_feed(
         store.save()?;
     }
     Ok(())
+}
+
+/// Is the stored copy of `rel` not yet imported as it is? True after a
+/// download that changed it, and also after one whose import failed (the
+/// next sync may get `304 Not Modified`, yet the file still needs importing).
+fn needs_import(store: &Store, rel: &str) -> bool {
+    store
+        .state
+        .files
+        .get(rel)
+        .is_some_and(|s| s.imported_sha256.as_deref() != Some(s.sha256.as_str()))
 }
 
 /// Import one downloaded file into the knowledge base (the same importer
