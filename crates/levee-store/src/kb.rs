@@ -744,7 +744,7 @@ impl Store {
         let mut n = 0;
         for _ in terms {
             n += 1;
-            sql.push_str(&format!(" AND search LIKE ${n}"));
+            sql.push_str(&format!(" AND search LIKE ${n} ESCAPE '!'"));
         }
         n += 1;
         sql.push_str(&format!(
@@ -753,7 +753,13 @@ impl Store {
         ));
         let mut q = sqlx::query(&sql);
         for t in terms {
-            let esc = t.to_lowercase().replace(['%', '_'], "");
+            // `%` and `_` are searched for literally (`typing_extensions`),
+            // not dropped or taken as wildcards.
+            let esc = t
+                .to_lowercase()
+                .replace('!', "!!")
+                .replace('%', "!%")
+                .replace('_', "!_");
             q = q.bind(format!("%{esc}%"));
         }
         q = q
@@ -973,10 +979,11 @@ impl WriteTx {
     /// Tune this connection for bulk imports (SQLite: a 64 MiB page cache so
     /// that a big transaction does not spill pages to the WAL before commit,
     /// statement journals in memory, and the commit-time WAL checkpoint only
-    /// past ~400 MiB: the importer checkpoints from another connection with
+    /// past 100,000 pages (~1.6 GiB with the 16 KiB pages new databases use):
+    /// the importer checkpoints from another connection with
     /// [`Store::kb_checkpoint`] while it writes, off its critical path).
     /// Connection settings only, and they stay with the pooled connection
-    /// (bounded: 64 MiB of cache, a WAL of at most ~400 MiB between
+    /// (bounded: 64 MiB of cache, a WAL of at most ~1.6 GiB between
     /// checkpoints); durability (`synchronous=FULL`) is unchanged. No-op on
     /// PostgreSQL.
     pub async fn kb_bulk_mode(&mut self) -> Result<()> {

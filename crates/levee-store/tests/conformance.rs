@@ -434,6 +434,23 @@ async fn kb_upsert_is_idempotent_and_newer_wins() {
                 .len(),
             1
         );
+        // `_` and `%` in a term are literal characters, not wildcards.
+        let mut odd = kb_row("GHSA-odd", 100, &[], "{}");
+        odd.search = "ghsa-odd typing_extensions 50% off".into();
+        let mut tx = store.write().await.unwrap();
+        tx.kb_upsert(&[odd]).await.unwrap();
+        tx.commit().await.unwrap();
+        let hits = |t: &str| {
+            let store = store.clone();
+            let t = t.to_string();
+            async move { store.kb_search(&[t], None, 10).await.unwrap().len() }
+        };
+        assert_eq!(hits("typing_extensions").await, 1, "{}", db.name);
+        assert_eq!(hits("TYPING_ext").await, 1, "{}", db.name);
+        assert_eq!(hits("50%").await, 1, "{}", db.name);
+        assert_eq!(hits("typing%ext").await, 0, "% is not a wildcard");
+        assert_eq!(hits("typingxextensions").await, 0, "_ is not a wildcard");
+        assert_eq!(hits("50!").await, 0, "{}", db.name);
     })
     .await;
 }
