@@ -416,3 +416,44 @@ fn commit_then_prove() {
     let (c, _, _) = levee(&["grant", "commit", "--threshold", &bad]);
     assert_eq!(c, 2);
 }
+
+/// A grant and a revocation list in files whose bare names have the shape
+/// of a JWS (`grant.v1.txt`): the files are read, not taken as tokens.
+#[test]
+fn bare_file_names_with_dots_are_files() {
+    let fx = Fx::new();
+    let tok = fx.token("grt_a");
+    fx.write("grant.v1.txt", &tok);
+    let list = fx.list("revoked.v1.json", NBF + 100, &["grt_a"]);
+    let list_name = std::path::Path::new(&list)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let keys = fx.keys();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["grant", "verify", "grant.v1.txt", "--public-key", &keys];
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_levee"))
+            .args(&args)
+            .current_dir(fx.dir.path())
+            .output()
+            .expect("run levee");
+        (
+            out.status.code().expect("exit code"),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (c, out, err) = run(&["--at", &(NBF + 1).to_string()]);
+    assert_eq!((c, out.as_str()), (0, "valid"), "{err}");
+    let (c, out, err) = run(&[
+        "--revocation-list",
+        &list_name,
+        "--max-age",
+        "1h",
+        "--at",
+        &(NBF + 200).to_string(),
+    ]);
+    assert_eq!((c, out.as_str()), (1, "revoked"), "{err}");
+}

@@ -93,14 +93,21 @@ fn read(p: &Path) -> Result<String> {
     std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
 }
 
-/// A JWS given directly, or in a file, possibly inside JSON under `field`.
+/// A JWS given directly, or in a file (`-`: standard input), possibly
+/// inside JSON under `field`. An existing file wins: `grant.v1.json` has
+/// the shape of a JWS too.
 fn jws_text(arg: &str, field: &str) -> Result<String> {
     let looks_like_jws = arg.split('.').count() == 3 && !arg.contains(['/', '\\', ' ']);
-    let text = if looks_like_jws {
-        arg.to_string()
-    } else {
+    let text = if arg == "-" || Path::new(arg).is_file() || !looks_like_jws {
         read(Path::new(arg))?
+    } else {
+        arg.to_string()
     };
+    jws_in(&text, field)
+}
+
+/// The JWS in a file's text: the text itself, or JSON with it under `field`.
+fn jws_in(text: &str, field: &str) -> Result<String> {
     let t = text.trim();
     if t.starts_with('{') {
         let v: Value = serde_json::from_str(t).context("not JSON")?;
@@ -129,7 +136,7 @@ fn verify(a: VerifyArgs) -> Result<u8> {
     let token = jws_text(&a.grant, "token").context("the grant")?;
     let list = match &a.revocation_list {
         Some(p) => Some(
-            jws_text(&p.to_string_lossy(), "list")
+            jws_in(&read(p)?, "list")
                 .with_context(|| format!("the revocation list {}", p.display()))?,
         ),
         None => None,
