@@ -237,10 +237,20 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<FeedFormat> {
     match b.first()? {
         b'[' if looks_like_raw_debian(b) => Some(FeedFormat::DebianList),
         b'[' => {
-            let v: Value = serde_json::from_slice(b).ok()?;
-            let first = v.as_array()?.first()?;
-            let (path, d) = unwrap_wrapper(first);
-            classify(path, d)
+            // Only the first element: the input may be a 64 KiB prefix of a
+            // large array, cut after it.
+            let rest = b.get(1..).unwrap_or_default();
+            match serde_json::Deserializer::from_slice(rest)
+                .into_iter::<Value>()
+                .next()
+            {
+                Some(Ok(first)) => {
+                    let (path, d) = unwrap_wrapper(&first);
+                    classify(path, d)
+                }
+                // An empty array, or a first element cut too.
+                _ => classify(Some(name), &sniff(b)),
+            }
         }
         b'{' => {
             let line_end = b.iter().position(|c| *c == b'\n').unwrap_or(b.len());
@@ -262,8 +272,12 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<FeedFormat> {
             })
         }
         _ => {
-            // Native YAML: classify the first document.
-            let text = std::str::from_utf8(bytes).ok()?;
+            // Native YAML: classify the first document (of the valid UTF-8
+            // prefix: a 64 KiB window may cut a character in two).
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to())?).ok()?,
+            };
             let docs = yaml::documents(text, &Limits::default());
             match docs.into_iter().next()?.value {
                 Ok(v) => classify(Some(name), &v),

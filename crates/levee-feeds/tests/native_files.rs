@@ -3,7 +3,7 @@
 //! content, ids from the file name, same records as the wrapper form.
 
 use levee_feeds::{detect, read, FeedFormat};
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn same_as_wrapper(
     path: &str,
@@ -137,6 +137,21 @@ fn detection_on_a_cut_prefix() {
         detect("x.yml", &y.as_bytes()[..1000]),
         Some(FeedFormat::Gitlab)
     );
+    // A large JSON array of native records, cut after its first elements.
+    let many: Vec<Value> = (0..2000)
+        .map(|i| json!({"dataType": "CVE_RECORD", "cveMetadata": {"cveId": format!("CVE-2024-{i:05}")}, "containers": {"cna": {}}}))
+        .collect();
+    let arr = serde_json::to_vec(&many).unwrap();
+    assert!(arr.len() > 100_000);
+    assert_eq!(
+        detect("all.json", &arr[..65_536]),
+        Some(FeedFormat::CveJson5)
+    );
+    // YAML cut inside a multi-byte character.
+    let y = format!("package_slug: npm/x\ntitle: {}\n", "é".repeat(40_000));
+    let cut = &y.as_bytes()[..1000];
+    assert!(std::str::from_utf8(cut).is_err());
+    assert_eq!(detect("x.yml", cut), Some(FeedFormat::Gitlab));
     // OSV stays OSV.
     let osv = serde_json::to_string_pretty(&json!({"id": "GHSA-1", "modified": "2024-01-01T00:00:00Z", "details": "d".repeat(100_000)})).unwrap();
     assert_eq!(detect("o.json", &osv.as_bytes()[..65_536]), None);
