@@ -119,8 +119,16 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
                 // and each alias costs a deep copy, so a bomb must stop
                 // before the copying (not the counting) gets expensive.
                 alias_total = alias_total.saturating_add(n.size);
-                if total > limits.max_yaml_nodes || alias_total > MAX_ALIAS_NODES {
+                if total > limits.max_yaml_nodes {
                     return Err(too_many(line));
+                }
+                if alias_total > MAX_ALIAS_NODES {
+                    return Err(Fail::limit(
+                        Location::line(line),
+                        format!(
+                            "YAML aliases copy more than {MAX_ALIAS_NODES} nodes (alias bomb?)"
+                        ),
+                    ));
                 }
                 Some((n.clone(), 0))
             }

@@ -110,6 +110,20 @@ fn yaml_alias_bomb_refused() {
         assert_eq!(e.kind, ErrorKind::LimitExceeded, "{f}: {e}");
         assert!(e.reason.contains("alias"), "{}", e.reason);
     }
+    // Far below the whole-document budget (5,000,000 nodes), but aliases
+    // copying ~200,000 nodes: stopped by the alias budget.
+    let mut s = String::from("lockfileVersion: '9.0'\na: &a [");
+    s.push_str(&vec!["x"; 1000].join(","));
+    s.push_str("]\nb: [");
+    s.push_str(&vec!["*a"; 200].join(","));
+    s.push_str("]\n");
+    let e = err(Format::PnpmLock, "pnpm-lock.yaml", s.as_bytes());
+    assert_eq!(e.kind, ErrorKind::LimitExceeded, "{e}");
+    assert!(
+        e.reason.contains("aliases copy more than 100000"),
+        "{}",
+        e.reason
+    );
 }
 
 #[test]
