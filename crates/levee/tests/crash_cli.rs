@@ -154,6 +154,10 @@ fn bad_env_and_missing_file_are_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("KEY=VALUE"));
     let out = levee(&["crash", "parse", "/nonexistent/levee/crash.txt"], None);
     assert_eq!(out.status.code(), Some(2));
+    // Standard input can be read once: `-` for both logs is refused.
+    let out = levee(&["crash", "compare", "-", "-"], Some(ASAN));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only one"));
 }
 
 #[test]

@@ -122,6 +122,9 @@ fn parse(a: ParseArgs) -> Result<u8> {
 
 fn compare_cmd(a: CompareArgs) -> Result<u8> {
     let s = settings(&a.env)?;
+    if a.a.as_os_str() == "-" && a.b.as_os_str() == "-" {
+        anyhow::bail!("only one of the two logs can be read from standard input (`-`)");
+    }
     let x = analyze_bytes(&read_log(&a.a)?, &s);
     let y = analyze_bytes(&read_log(&a.b)?, &s);
     for (path, an) in [(&a.a, &x), (&a.b, &y)] {
