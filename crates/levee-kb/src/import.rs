@@ -47,7 +47,7 @@ pub mod detect;
 mod read;
 
 pub use detect::{detect, expand, Format};
-pub use read::{convert_native, record_row, ts as model_time, ENRICHMENT_CLASSES};
+pub use read::{record_row, ts as model_time, ENRICHMENT_CLASSES};
 
 /// A converter for a non-OSV advisory format (GitLab, Debian DSA/DLA,
 /// Alpine secdb, …) plugged into the importer: bytes and a source name in,

@@ -672,16 +672,6 @@ impl Store {
         )
     }
 
-    /// Every id (record ids and aliases) of a group.
-    pub async fn kb_group_ids(&self, vuln_id: &str) -> Result<Vec<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM kb_ids WHERE vuln_id = $1 ORDER BY id")
-                .bind(vuln_id)
-                .fetch_all(&self.pool)
-                .await?,
-        )
-    }
-
     pub async fn kb_records_of(&self, vuln_id: &str) -> Result<Vec<StoredRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {REC_COLS} FROM kb_records WHERE vuln_id = $1 ORDER BY id"

@@ -40,14 +40,6 @@ impl Format {
         }
     }
 
-    /// Is it an enrichment feed (no advisory records)?
-    pub fn is_enrichment(&self) -> bool {
-        matches!(
-            self,
-            Format::KevJson | Format::KevCsv | Format::Epss | Format::CweCsv
-        )
-    }
-
     /// Every built-in name (for help texts).
     pub fn builtin_names() -> Vec<String> {
         let mut v: Vec<String> = InputFormat::ALL.iter().map(|f| f.name().into()).collect();

@@ -14,7 +14,7 @@ use levee_store::kb::{KbRecordRow, Label};
 use tokio::sync::mpsc::Sender;
 
 use super::detect::{detect, Format, PREFIX};
-use super::{ImportOptions, ImportRejection, NativeFormat};
+use super::{ImportOptions, ImportRejection};
 
 /// Rejection class codes the importer adds to those of
 /// `levee_formats::RejectionClass` (for enrichment feeds).
@@ -510,14 +510,4 @@ fn enrichment(
         }
         Format::Osv(_) | Format::Native(_) => Ok(()),
     }
-}
-
-/// Read one input with a converter (the hook for native formats), for
-/// callers that already hold the bytes.
-pub fn convert_native<'a>(
-    conv: &'a dyn NativeFormat,
-    source: &str,
-    bytes: &'a [u8],
-) -> Box<dyn Iterator<Item = Result<Record, Rejection>> + 'a> {
-    conv.convert(source, bytes)
 }

@@ -166,9 +166,8 @@ pub fn run(a: Args) -> Result<u8> {
     let natives = crate::natives::all();
     let format = match a.input_format.as_deref() {
         None => None,
-        // A native format (gitlab, debian-dsa-dla, csaf, …) by name.
-        Some(n) if natives.iter().any(|f| f.name() == n) => Some(Format::Native(n.to_string())),
-        Some(n) => Some(n.parse::<Format>().map_err(|e| {
+        // A built-in format, or a native one (gitlab, debian-dsa-dla, csaf, …).
+        Some(n) => Some(Format::parse_with(n, &natives).map_err(|e| {
             let names: Vec<&str> = natives.iter().map(|f| f.name()).collect();
             anyhow::anyhow!("{e}; native formats: {}", names.join(", "))
         })?),
