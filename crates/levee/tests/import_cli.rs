@@ -155,4 +155,15 @@ fn input_format_override() {
     let (code, _, err) = levee(d, &["records.txt", "--input-format", "nope"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown input format"), "{err}");
+    assert!(err.contains("native formats: "), "{err}");
+    // A native format by name, in any case (a file name that says nothing).
+    std::fs::write(
+        d.join("advisory.txt"),
+        "identifier: \"CVE-2019-10744\"\nidentifiers:\n- \"CVE-2019-10744\"\npackage_slug: \"npm/lodash\"\ntitle: \"Prototype Pollution\"\ndescription: \"x\"\ndate: \"2019-07-26\"\npubdate: \"2019-07-26\"\naffected_range: \"<4.17.12\"\nfixed_versions:\n- \"4.17.12\"\nurls:\n- \"https://nvd.nist.gov/vuln/detail/CVE-2019-10744\"\nuuid: \"u\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = levee(d, &["advisory.txt", "--input-format", "GitLab", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"]["imported"], 1, "{v}");
 }
