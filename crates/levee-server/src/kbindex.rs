@@ -258,11 +258,15 @@ impl KbIndex {
                 .filter(|c| c.kind == "kb_record")
                 .map(|c| c.object_id.as_str())
                 .collect();
-            for id in ids {
-                match store.kb_record(id).await? {
-                    Some(r) => st.insert(&r),
-                    None => st.remove(id),
-                }
+            // One query per 1,000 changed records, not one per record.
+            let ids: Vec<&str> = ids.into_iter().collect();
+            let found = store.kb_records_by_ids(&ids).await?;
+            let present: BTreeSet<&str> = found.iter().map(|r| r.id.as_str()).collect();
+            for r in &found {
+                st.insert(r);
+            }
+            for id in ids.iter().filter(|id| !present.contains(**id)) {
+                st.remove(id);
             }
             st.seq = last;
             if (changes.len() as i64) < CATCH_UP {

@@ -690,6 +690,26 @@ impl Store {
         r.as_ref().map(record_from_row).transpose()
     }
 
+    /// The records with these ids that exist (one statement per 1,000
+    /// ids), in no particular order.
+    pub async fn kb_records_by_ids(&self, ids: &[&str]) -> Result<Vec<StoredRecord>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT {REC_COLS} FROM kb_records WHERE id IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.push(record_from_row(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Records with an affected entry for (ecosystem, name). `ecosystem`
     /// matches with or without a `:release` suffix.
     pub async fn kb_records_for_package(

@@ -395,6 +395,16 @@ async fn kb_upsert_is_idempotent_and_newer_wins() {
             250,
             "affected rows replaced, not doubled"
         );
+        // Several by id: the ones that exist, across statement chunks.
+        let many: Vec<String> = (0..1200).map(|i| format!("PYSEC-{i}")).collect();
+        let mut ask: Vec<&str> = many.iter().map(String::as_str).collect();
+        ask.push("NOPE-1");
+        let got = store.kb_records_by_ids(&ask).await.unwrap();
+        assert_eq!(got.len(), 250, "{}", db.name);
+        assert!(got
+            .iter()
+            .any(|r| r.id == "PYSEC-2" && r.json == "{\"new\":1}"));
+        assert!(store.kb_records_by_ids(&[]).await.unwrap().is_empty());
         // Changed-since feed: the updated record comes last.
         let feed = store.kb_changed_since(0, 10_000).await.unwrap();
         assert_eq!(feed.len(), 250);

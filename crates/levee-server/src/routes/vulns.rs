@@ -549,19 +549,22 @@ async fn full_records(
     hits: &[Hit],
     cache: &mut HashMap<String, Box<RawValue>>,
 ) -> ApiResult<Vec<Box<RawValue>>> {
-    let mut out = Vec::with_capacity(hits.len());
-    for h in hits {
-        if let Some(v) = cache.get(&h.id) {
-            out.push(v.clone());
-            continue;
-        }
-        if let Some(r) = s.store.kb_record(&h.id).await? {
-            let v = raw(&r.json)?;
-            cache.insert(h.id.clone(), v.clone());
-            out.push(v);
-        }
+    // One query for every record not fetched yet (per 1,000 ids).
+    let missing: Vec<&str> = hits
+        .iter()
+        .map(|h| h.id.as_str())
+        .filter(|id| !cache.contains_key(*id))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for r in s.store.kb_records_by_ids(&missing).await? {
+        let v = raw(&r.json)?;
+        cache.insert(r.id, v);
     }
-    Ok(out)
+    Ok(hits
+        .iter()
+        .filter_map(|h| cache.get(&h.id).cloned())
+        .collect())
 }
 
 #[derive(Serialize)]
