@@ -375,20 +375,10 @@ fn entry_matches(a: &IndexedAffected, probe: &Probe) -> bool {
 /// (OSV ecosystem, package name, version) named by a purl.
 pub fn purl_package(purl: &str) -> Result<(String, String, Option<String>), String> {
     let p = levee_versions::PackageUrl::parse(purl).map_err(|e| e.to_string())?;
-    let eco = p
-        .ecosystem()
+    let (eco, name) = p
+        .osv_package()
         .ok_or_else(|| format!("purl type {:?} has no OSV ecosystem", p.ty))?;
-    let eco_s = match &eco.release {
-        Some(r) => format!("{}:{r}", eco.name.as_str()),
-        None => eco.name.as_str().to_string(),
-    };
-    let ns = p.namespace.as_deref();
-    let name = match (p.ty.as_str(), ns) {
-        ("maven", Some(g)) => format!("{g}:{}", p.name),
-        ("deb" | "rpm" | "apk", _) | (_, None) => p.name.clone(),
-        (_, Some(n)) => format!("{n}/{}", p.name),
-    };
-    Ok((eco_s, name, p.version.clone()))
+    Ok((eco, name, p.version))
 }
 
 #[cfg(test)]

@@ -219,6 +219,20 @@ impl PackageUrl {
         Ok(())
     }
 
+    /// (OSV ecosystem, OSV package name) this purl names: Maven
+    /// `group:artifact`; distribution packages (`deb`, `rpm`, `apk`) by
+    /// name alone (the namespace is the distribution); otherwise
+    /// `namespace/name` (`@scope/name`, Go module paths, `vendor/name`).
+    pub fn osv_package(&self) -> Option<(String, String)> {
+        let eco = self.ecosystem()?;
+        let name = match (self.ty.as_str(), self.namespace.as_deref()) {
+            ("maven", Some(g)) => format!("{g}:{}", self.name),
+            ("deb" | "rpm" | "apk", _) | (_, None) => self.name.clone(),
+            (_, Some(n)) => format!("{n}/{}", self.name),
+        };
+        Some((eco.to_string(), name))
+    }
+
     /// The OSV ecosystem this purl belongs to, if any (`pkg:deb/debian/x?distro=debian-12`
     /// → `Debian:12`).
     pub fn ecosystem(&self) -> Option<Ecosystem> {
@@ -403,6 +417,30 @@ impl std::str::FromStr for PackageUrl {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn osv_package_names() {
+        let pkg = |p: &str| PackageUrl::parse(p).ok().and_then(|p| p.osv_package());
+        let owned = |e: &str, n: &str| Some((e.to_string(), n.to_string()));
+        assert_eq!(pkg("pkg:maven/org.a/b@1"), owned("Maven", "org.a:b"));
+        assert_eq!(pkg("pkg:npm/%40babel/core@7"), owned("npm", "@babel/core"));
+        assert_eq!(
+            pkg("pkg:golang/github.com/x/y"),
+            owned("Go", "github.com/x/y")
+        );
+        assert_eq!(pkg("pkg:cargo/serde@1"), owned("crates.io", "serde"));
+        // Distribution packages: the namespace is the distribution, not
+        // part of the name, for every distribution (not only the best known).
+        for p in [
+            "pkg:rpm/mageia/openssl@3",
+            "pkg:rpm/openeuler/openssl@3",
+            "pkg:apk/wolfi/openssl@3",
+            "pkg:deb/debian/openssl@3",
+        ] {
+            assert_eq!(pkg(p).map(|(_, n)| n), Some("openssl".to_string()), "{p}");
+        }
+        assert_eq!(pkg("pkg:unknowntype/x"), None);
+    }
     use super::*;
 
     fn p(s: &str) -> PackageUrl {

@@ -22,23 +22,6 @@ use crate::common::*;
 
 use super::validate::{product_defs, validate, ValidateOptions, PRODUCT_STATUS};
 
-/// (OSV ecosystem, OSV package name) of a purl.
-pub fn purl_package(p: &PackageUrl) -> Option<(String, String)> {
-    let eco = p.ecosystem()?;
-    let base = eco.name.as_str();
-    let name = match (&p.namespace, base) {
-        (Some(ns), "Maven") => format!("{ns}:{}", p.name),
-        (
-            Some(_),
-            "Debian" | "Ubuntu" | "Alpine" | "Red Hat" | "AlmaLinux" | "Rocky Linux" | "SUSE"
-            | "openSUSE",
-        ) => p.name.clone(),
-        (Some(ns), _) => format!("{ns}/{}", p.name),
-        (None, _) => p.name.clone(),
-    };
-    Some((eco.to_string(), name))
-}
-
 struct Product {
     name: String,
     purl: Option<String>,
@@ -217,7 +200,8 @@ fn vuln(
                     .and_then(|p| p.purl.as_deref())
                     .and_then(|p| PackageUrl::parse(p).ok());
                 let pkg = purl.as_ref().and_then(|p| {
-                    purl_package(p).map(|(e, n)| (e, n, p.version.clone(), p.clone()))
+                    p.osv_package()
+                        .map(|(e, n)| (e, n, p.version.clone(), p.clone()))
                 });
                 let usable = matches!(
                     *status,

@@ -7,6 +7,5 @@ pub mod export;
 pub mod validate;
 
 pub(crate) use convert::convert;
-pub use convert::purl_package;
 pub use export::{export, export_advisory, export_vex, ExportOptions, Profile};
 pub use validate::{validate, Finding, Report, ValidateOptions, MANDATORY_TESTS};
