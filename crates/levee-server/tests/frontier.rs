@@ -708,6 +708,39 @@ async fn windows_open_and_close_by_the_clock() {
     }
 }
 
+// ------------------------------------------------------------ acceptance
+
+/// Two acceptances of the same grant by the same organization at once:
+/// one is recorded, the other is a 409 conflict (the check runs inside the
+/// serialized write, so the second never reaches the primary key as a 500).
+#[tokio::test]
+async fn concurrent_acceptances_conflict_cleanly() {
+    for w in worlds().await {
+        let g = w.gov_grant(&w.model, 10, 40).await;
+        let path = format!("/api/v1/grants/{g}/accept");
+        let body = json!({"org_id": w.grantee, "terms": w.terms("1")});
+        let (a, b) = tokio::join!(
+            w.call("grantee", "POST", &path, Some(body.clone())),
+            w.call("grantee", "POST", &path, Some(body.clone())),
+        );
+        let mut codes = [a.status.as_u16(), b.status.as_u16()];
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [200, 409],
+            "[{}] {} / {}",
+            w.env.backend(),
+            a.body,
+            b.body
+        );
+        let again = w.call("grantee", "POST", &path, Some(body)).await;
+        assert_eq!(
+            (again.status.as_u16(), again.body["code"].as_str()),
+            (409, Some("conflict"))
+        );
+    }
+}
+
 // ------------------------------------------------------------ opt-out
 
 #[tokio::test]

@@ -806,6 +806,20 @@ impl WriteTx {
             .collect())
     }
 
+    /// Has `org_id` accepted any terms of this grant? (Inside the write
+    /// transaction: writes are serialized, so no acceptance can slip in
+    /// between this check and the insert.)
+    pub async fn has_accepted(&mut self, grant_id: &str, org_id: &str) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM frontier_acceptances WHERE grant_id = $1 AND org_id = $2",
+        )
+        .bind(grant_id)
+        .bind(org_id)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n > 0)
+    }
+
     pub async fn accept_terms(
         &mut self,
         grant_id: &str,

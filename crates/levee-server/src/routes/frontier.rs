@@ -1453,15 +1453,17 @@ pub async fn accept_terms(
     let (org, obj, act) = (b.org_id.as_str(), g.id.as_str(), "grant.accept_rejected");
     checked!(&s, &c, org, act, obj, usable(&g, s.store.now()));
     // The acceptor names exactly the documents (kind and version) it accepts.
+    let mut docs = Vec::with_capacity(g.terms.len());
+    for t in &g.terms {
+        docs.push(s.store.frontier_terms(t).await?);
+    }
     let mut named = BTreeSet::new();
     for (i, r) in b.terms.iter().enumerate() {
-        let mut found = None;
-        for t in &g.terms {
-            let d = s.store.frontier_terms(t).await?;
-            if d.kind == r.kind && d.version == r.version {
-                found = Some(d.id);
-            }
-        }
+        let found = docs
+            .iter()
+            .rev()
+            .find(|d| d.kind == r.kind && d.version == r.version)
+            .map(|d| d.id.clone());
         let Some(tid) = found else {
             let e = ApiError::new(
                 "unknown_terms",
@@ -1475,14 +1477,13 @@ pub async fn accept_terms(
         let e = ApiError::validation("accept every document the grant carries, each once");
         return Err(reject(&s, &c, org, act, obj, e).await);
     }
-    let already = s.store.frontier_acceptances(&g.id).await?;
-    if already.iter().any(|a| a.org_id == org) {
+    let mut tx = s.store.write().await?;
+    if tx.has_accepted(&g.id, org).await? {
         return Err(ApiError::new(
             "conflict",
             "this organization has already accepted the terms of this grant",
         ));
     }
-    let mut tx = s.store.write().await?;
     for t in &g.terms {
         tx.accept_terms(&g.id, org, t, c.id()).await?;
     }
