@@ -528,7 +528,11 @@ fn convert_unit(
         UnitBody::Yaml(Ok(v)) => v.clone(),
         UnitBody::Yaml(Err(e)) => return vec![Err(reject(loc(None), FeedClass::Syntax, e, None))],
         UnitBody::Json(b) => {
-            if b.len() > limits.max_record_bytes {
+            // A whole-file array holds many records: the record limit
+            // applies to each element (checked when it is converted), not
+            // to the file (bounded by `max_file_bytes`).
+            let array = u.whole && b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'[');
+            if !array && b.len() > limits.max_record_bytes {
                 return vec![Err(reject(
                     loc(None),
                     FeedClass::TooLarge,

@@ -82,3 +82,33 @@ fn json_arrays_of_records() {
         .unwrap_err();
     assert_eq!(FeedClass::of(&e), Some(FeedClass::NotAnObject));
 }
+
+/// A JSON array file larger than the record limit: each element is held to
+/// the limit, not the whole file.
+#[test]
+fn record_limit_applies_to_array_elements() {
+    let rec = |id: u32| {
+        format!(r#"{{"package_slug":"npm/a","identifier":"CVE-2020-{id}","date":"2020-01-01"}}"#)
+    };
+    let big = format!(
+        r#"{{"package_slug":"npm/a","identifier":"CVE-2020-9999","date":"2020-01-01","description":"{}"}}"#,
+        "x".repeat(800)
+    );
+    let arr = format!("[{},{},{}]", rec(1001), rec(1002), big);
+    let limits = Limits {
+        max_record_bytes: 600,
+        ..Limits::default()
+    };
+    assert!(arr.len() > limits.max_record_bytes);
+    let out: Vec<_> = read_with(
+        "all.json",
+        arr.as_bytes(),
+        Some(FeedFormat::Gitlab),
+        &limits,
+    )
+    .collect();
+    assert_eq!(out.len(), 3, "{out:?}");
+    assert!(out[0].is_ok() && out[1].is_ok(), "{out:?}");
+    let e = out[2].as_ref().unwrap_err();
+    assert_eq!(FeedClass::of(e), Some(FeedClass::TooLarge), "{e}");
+}
