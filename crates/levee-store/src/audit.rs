@@ -212,6 +212,31 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
+    /// Audit entries about the given objects, in chain order: by the
+    /// `audit_log (object, seq)` index, 500 objects per query.
+    pub async fn audit_entries_for_objects(&self, objects: &[String]) -> Result<Vec<AuditEntry>> {
+        let wanted: std::collections::BTreeSet<&str> = objects.iter().map(String::as_str).collect();
+        let wanted: Vec<&str> = wanted.into_iter().collect();
+        let mut out = Vec::new();
+        for chunk in wanted.chunks(500) {
+            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT {COLS} FROM audit_log WHERE object IN ({}) ORDER BY seq",
+                params.join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for o in chunk {
+                q = q.bind(*o);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.push(entry_from_row(&r)?);
+            }
+        }
+        // Each chunk is in order; together they need one more sort.
+        out.sort_by_key(|e| e.seq);
+        Ok(out)
+    }
+
     /// Sign and store a checkpoint at the chain's current head.
     pub async fn audit_checkpoint(&self, signer: &Signer) -> Result<Option<Checkpoint>> {
         let mut tx = self.write().await?;

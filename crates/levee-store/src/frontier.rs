@@ -986,24 +986,4 @@ impl Store {
             })
             .collect())
     }
-
-    /// Audit entries about the given objects, in chain order.
-    pub async fn audit_entries_for_objects(
-        &self,
-        objects: &[String],
-    ) -> Result<Vec<crate::audit::AuditEntry>> {
-        let wanted: std::collections::BTreeSet<&str> = objects.iter().map(String::as_str).collect();
-        let mut out = Vec::new();
-        let mut after = 0i64;
-        loop {
-            let page = self.audit_entries(after, 1000, None, None).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            out.extend(
-                page.into_iter()
-                    .filter(|e| wanted.contains(e.object.as_str())),
-            );
-        }
-        Ok(out)
-    }
 }

@@ -35,6 +35,7 @@ pub static MIGRATIONS: &[MigrationInfo] = migrations!(
     2 "0002_identity",
     3 "0003_knowledge",
     4 "0004_frontier",
+    5 "0005_audit_object",
 );
 
 /// One source of DDL for both backends: the few dialect differences are

@@ -608,3 +608,68 @@ async fn sqlite_data_dir_with_url_characters() {
     // and nothing was created beside it under a truncated name
     assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
 }
+
+#[tokio::test]
+async fn audit_entries_for_objects_finds_exactly_those_in_chain_order() {
+    each(async |db, store, _clock| {
+        store
+            .load_keyring(&levee_store::keys::MasterKey::generate())
+            .await
+            .unwrap();
+        // 700 objects (more than one query's worth), three entries each,
+        // interleaved with entries about other objects.
+        let mut tx = store.write().await.unwrap();
+        for round in 0..3 {
+            for i in 0..700 {
+                tx.audit(
+                    "t",
+                    None,
+                    &format!("a{round}"),
+                    &format!("obj-{i}"),
+                    &json!({}),
+                )
+                .await
+                .unwrap();
+                tx.audit("t", None, "noise", &format!("other-{i}"), &json!({}))
+                    .await
+                    .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        let mut wanted: Vec<String> = (0..700).step_by(2).map(|i| format!("obj-{i}")).collect();
+        wanted.push("obj-0".into()); // duplicates are harmless
+        wanted.push("never-audited".into());
+        let got = store.audit_entries_for_objects(&wanted).await.unwrap();
+        assert_eq!(got.len(), 350 * 3, "{}", db.name);
+        assert!(
+            got.windows(2).all(|w| w[0].seq < w[1].seq),
+            "{}: chain order",
+            db.name
+        );
+        assert!(
+            got.iter()
+                .all(|e| e.object.starts_with("obj-")
+                    && e.object[4..].parse::<u32>().unwrap() % 2 == 0),
+            "{}",
+            db.name
+        );
+        // The same as filtering the whole chain.
+        let mut all = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = store.audit_entries(after, 1000, None, None).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            all.extend(page.into_iter().filter(|e| wanted.contains(&e.object)));
+        }
+        let seqs =
+            |v: &[levee_store::audit::AuditEntry]| v.iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&got), seqs(&all), "{}", db.name);
+        assert!(store
+            .audit_entries_for_objects(&[])
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}
