@@ -349,35 +349,10 @@ impl WriteTx {
                 q.execute(self.conn()).await?;
             }
         }
-        // Change-log entries, one per written record; writers are
-        // serialized, so the new sequence numbers follow `before` in order.
-        let before: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
-            .fetch_one(self.conn())
-            .await?
-            .unwrap_or(0);
-        let sql = format!(
-            "INSERT INTO changes (at, kind, object_id, op, data) VALUES {}",
-            values(self.backend(), write.len(), 5)
-        );
-        let mut q = sqlx::query(&sql);
-        for (i, _, _) in &write {
-            q = q
-                .bind(now)
-                .bind("kb_record")
-                .bind(&rows[*i].id)
-                .bind("upsert")
-                .bind("{}");
-        }
-        q.execute(self.conn()).await?;
-        let seqs: HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
-            "SELECT seq, object_id FROM changes WHERE seq > $1 AND kind = 'kb_record' ORDER BY seq",
-        )
-        .bind(before)
-        .fetch_all(self.conn())
-        .await?
-        .into_iter()
-        .map(|(s, id)| (id, s))
-        .collect();
+        // Change-log entries, one per written record.
+        let ids: Vec<&str> = write.iter().map(|(i, _, _)| rows[*i].id.as_str()).collect();
+        let (before, logged) = self.kb_log_changes("upsert", &ids).await?;
+        let seqs: HashMap<String, i64> = logged.into_iter().map(|(s, id)| (id, s)).collect();
 
         let sql = format!(
             "INSERT INTO kb_records ({REC_COLS}, search) VALUES {}",
@@ -438,6 +413,43 @@ impl WriteTx {
         Ok(outcome)
     }
 
+    /// Append one `kb_record` change-log entry with `op` per id, in one
+    /// statement (callers keep `ids` within a statement's bind limit).
+    /// Returns the largest sequence number before them and the new
+    /// (seq, id) pairs in order: writers are serialized, so every entry
+    /// after that number is one of these.
+    async fn kb_log_changes(
+        &mut self,
+        op: &str,
+        ids: &[&str],
+    ) -> Result<(i64, Vec<(i64, String)>)> {
+        let before: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
+            .fetch_one(self.conn())
+            .await?
+            .unwrap_or(0);
+        if ids.is_empty() {
+            return Ok((before, Vec::new()));
+        }
+        let now = self.now().micros();
+        let sql = format!(
+            "INSERT INTO changes (at, kind, object_id, op, data) VALUES {}",
+            values(self.backend(), ids.len(), 5)
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(now).bind("kb_record").bind(*id).bind(op).bind("{}");
+        }
+        q.execute(self.conn()).await?;
+        let logged = sqlx::query_as(
+            "SELECT seq, object_id FROM changes WHERE seq > $1 AND kind = 'kb_record' AND op = $2 ORDER BY seq",
+        )
+        .bind(before)
+        .bind(op)
+        .fetch_all(self.conn())
+        .await?;
+        Ok((before, logged))
+    }
+
     /// Set the group of records whose group changed, and rebuild the id →
     /// group index for the touched groups (an empty id list removes the
     /// group from the index). Multi-row statements throughout: a first
@@ -462,31 +474,8 @@ impl WriteTx {
             // A regrouped record is a changed record: it gets a change-log
             // entry and a new, unique feed position, so mirrors and
             // in-memory indexes see its new group.
-            let before: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
-                .fetch_one(self.conn())
-                .await?
-                .unwrap_or(0);
-            let now = self.now().micros();
-            let sql = format!(
-                "INSERT INTO changes (at, kind, object_id, op, data) VALUES {}",
-                values(self.backend(), chunk.len(), 5)
-            );
-            let mut q = sqlx::query(&sql);
-            for (record, _) in chunk {
-                q = q
-                    .bind(now)
-                    .bind("kb_record")
-                    .bind(record)
-                    .bind("regroup")
-                    .bind("{}");
-            }
-            q.execute(self.conn()).await?;
-            let seqs: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT seq, object_id FROM changes WHERE seq > $1 AND kind = 'kb_record' AND op = 'regroup' ORDER BY seq",
-            )
-            .bind(before)
-            .fetch_all(self.conn())
-            .await?;
+            let ids: Vec<&str> = chunk.iter().map(|(record, _)| record.as_str()).collect();
+            let (_, seqs) = self.kb_log_changes("regroup", &ids).await?;
             let sql = format!(
                 "UPDATE kb_records SET seq = v.column1 FROM (VALUES {}) AS v WHERE kb_records.id = v.column2",
                 values(self.backend(), seqs.len(), 2)
