@@ -58,6 +58,19 @@ pub trait NativeFormat: Send + Sync {
     /// Does an input with this file name and these first bytes (up to 64
     /// KiB) look like this format?
     fn detect(&self, file_name: &str, prefix: &[u8]) -> bool;
+    /// Formats whose detection is one function that tells them apart (one
+    /// parse of the prefix names the format) return the same key here and
+    /// answer [`NativeFormat::detect_among`]: detection then runs once per
+    /// input for all of them, not once per format.
+    fn shared_detector(&self) -> Option<&str> {
+        None
+    }
+    /// With a [`NativeFormat::shared_detector`]: the name of the format, of
+    /// those sharing it, that an input is.
+    fn detect_among(&self, file_name: &str, prefix: &[u8]) -> Option<String> {
+        self.detect(file_name, prefix)
+            .then(|| self.name().to_string())
+    }
     /// Convert a whole input. `source` names it in rejections.
     fn convert<'a>(
         &'a self,

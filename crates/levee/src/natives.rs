@@ -18,6 +18,16 @@ impl NativeFormat for Feed {
         levee_feeds::detect(file_name, prefix) == Some(self.0)
     }
 
+    /// `levee_feeds::detect` names the format: one parse of the prefix
+    /// decides among all of them.
+    fn shared_detector(&self) -> Option<&str> {
+        Some("levee-feeds")
+    }
+
+    fn detect_among(&self, file_name: &str, prefix: &[u8]) -> Option<String> {
+        levee_feeds::detect(file_name, prefix).map(|f| f.name().to_string())
+    }
+
     fn convert<'a>(
         &'a self,
         source: &str,

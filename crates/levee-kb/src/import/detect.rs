@@ -108,6 +108,36 @@ fn plain_epss_line(line: &[u8]) -> bool {
     std::str::from_utf8(id).is_ok_and(levee_formats::group::is_cve)
 }
 
+/// The first of `natives` (in order) that the input is; a shared detector
+/// is asked once, when its first format comes up.
+fn detect_native(
+    file_name: &str,
+    prefix: &[u8],
+    natives: &[std::sync::Arc<dyn NativeFormat>],
+) -> Option<String> {
+    let mut asked: Vec<(&str, Option<String>)> = Vec::new();
+    for n in natives {
+        let Some(key) = n.shared_detector() else {
+            if n.detect(file_name, prefix) {
+                return Some(n.name().to_string());
+            }
+            continue;
+        };
+        let verdict = match asked.iter().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.clone(),
+            None => {
+                let v = n.detect_among(file_name, prefix);
+                asked.push((key, v.clone()));
+                v
+            }
+        };
+        if verdict.as_deref() == Some(n.name()) {
+            return verdict;
+        }
+    }
+    None
+}
+
 /// Detect the format of an input from its name and first bytes. `None`
 /// leaves the decision to the OSV readers (which reject what they cannot
 /// read).
@@ -117,8 +147,8 @@ pub fn detect(
     natives: &[std::sync::Arc<dyn NativeFormat>],
     limits: &Limits,
 ) -> Option<Format> {
-    if let Some(n) = natives.iter().find(|n| n.detect(file_name, prefix)) {
-        return Some(Format::Native(n.name().to_string()));
+    if let Some(name) = detect_native(file_name, prefix, natives) {
+        return Some(Format::Native(name));
     }
     let line = first_line(prefix);
     let lower: Vec<u8> = line.iter().take(256).map(u8::to_ascii_lowercase).collect();
@@ -219,6 +249,87 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Formats "a" and "b" share one detector that counts its calls; "c"
+    /// has its own.
+    struct Shared(&'static str, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+    impl NativeFormat for Shared {
+        fn name(&self) -> &str {
+            self.0
+        }
+        fn detect(&self, _: &str, _: &[u8]) -> bool {
+            unreachable!("a shared detector is asked through detect_among")
+        }
+        fn shared_detector(&self) -> Option<&str> {
+            (self.0 != "c").then_some("ab")
+        }
+        fn detect_among(&self, _: &str, prefix: &[u8]) -> Option<String> {
+            self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            match prefix.first() {
+                Some(b'A') => Some("a".into()),
+                Some(b'B') => Some("b".into()),
+                Some(b'X') => Some("x".into()), // a format not in the list
+                _ => None,
+            }
+        }
+        fn convert<'a>(
+            &'a self,
+            _: &str,
+            _: &'a [u8],
+        ) -> Box<dyn Iterator<Item = Result<levee_formats::Record, levee_formats::Rejection>> + 'a>
+        {
+            Box::new(std::iter::empty())
+        }
+    }
+
+    struct Own;
+
+    impl NativeFormat for Own {
+        fn name(&self) -> &str {
+            "c"
+        }
+        fn detect(&self, _: &str, prefix: &[u8]) -> bool {
+            prefix.first() == Some(&b'C')
+        }
+        fn convert<'a>(
+            &'a self,
+            _: &str,
+            _: &'a [u8],
+        ) -> Box<dyn Iterator<Item = Result<levee_formats::Record, levee_formats::Rejection>> + 'a>
+        {
+            Box::new(std::iter::empty())
+        }
+    }
+
+    #[test]
+    fn a_shared_detector_runs_once_per_input() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let calls = Arc::new(AtomicUsize::new(0));
+        let natives: Vec<Arc<dyn NativeFormat>> = vec![
+            Arc::new(Shared("a", calls.clone())),
+            Arc::new(Own),
+            Arc::new(Shared("b", calls.clone())),
+        ];
+        let limits = Limits::default();
+        for (input, want) in [
+            ("A1", Some("a")),
+            ("B1", Some("b")),
+            ("C1", Some("c")),
+            ("X1", None),
+            ("Z1", None),
+        ] {
+            calls.store(0, Ordering::SeqCst);
+            let got = detect("f", input.as_bytes(), &natives, &limits);
+            let got = match got {
+                Some(Format::Native(n)) => Some(n),
+                _ => None,
+            };
+            assert_eq!(got.as_deref(), want, "{input}");
+            assert_eq!(calls.load(Ordering::SeqCst), 1, "{input}: detector calls");
+        }
+    }
 
     fn d(name: &str, s: &str) -> Option<Format> {
         detect(name, s.as_bytes(), &[], &Limits::default())
