@@ -310,12 +310,12 @@ fn verify(t: &Table, b: &[u8], i: usize, w: u32) -> u128 {
     bits
 }
 
-/// `has!(kw, line, "literal")`: the line contains the literal exactly.
+/// `has!(kw, "literal")`: the text `kw` was computed from contains the
+/// literal exactly.
 macro_rules! has {
-    ($kw:expr, $line:expr, $lit:literal) => {{
+    ($kw:expr, $lit:literal) => {{
         const I: usize = $crate::keywords::index($lit);
         const _: () = assert!(!$crate::keywords::is_ci($lit), "use has_ci!");
-        let _ = &$line;
         $kw.has(I)
     }};
 }

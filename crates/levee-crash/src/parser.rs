@@ -42,13 +42,13 @@ const IGNORE_TYPES_FOR_ABRT_BREAKPOINT_ILL: &[&str] = &[
 ];
 
 /// ClusterFuzz's STATE_STOP_MARKERS: no more frames once one is seen.
-fn has_stop_marker(kw: Kw, line: &str) -> bool {
-    has!(kw, line, "Direct leak of")
-        || has!(kw, line, "Uninitialized value was stored to memory at")
-        || has!(kw, line, "allocated by thread")
-        || has!(kw, line, "created by main thread at")
-        || has!(kw, line, "located in stack of thread")
-        || has!(kw, line, "previously allocated by")
+fn has_stop_marker(kw: Kw) -> bool {
+    has!(kw, "Direct leak of")
+        || has!(kw, "Uninitialized value was stored to memory at")
+        || has!(kw, "allocated by thread")
+        || has!(kw, "created by main thread at")
+        || has!(kw, "located in stack of thread")
+        || has!(kw, "previously allocated by")
 }
 
 const ASSERT_CRASH_ADDRESSES: &[u128] = &[
@@ -134,7 +134,7 @@ fn cap<'h>(re: &Regex, line: &'h str) -> Option<Captures<'h>> {
 
 /// `Sanitizer: ABRT|breakpoint|ILL|TRAP ` — cheap pre-check plus regexes.
 fn is_signal_line(kw: Kw, line: &str) -> bool {
-    if !has!(kw, line, "Sanitizer: ") {
+    if !has!(kw, "Sanitizer: ") {
         return false;
     }
     let p = &*P;
@@ -146,17 +146,13 @@ fn is_signal_line(kw: Kw, line: &str) -> bool {
 
 fn should_ignore_line(kw: Kw, line: &str, st: &State) -> bool {
     st.process_died
-        || has!(kw, line, ":INFO:CONSOLE")
-        || has!(kw, line, "SUMMARY:")
-        || has!(kw, line, "WARNING: AddressSanitizer")
-        || has!(kw, line, "failed to mprotect 0x00010000")
-        || has!(kw, line, "text run at (")
-        || has!(
-            kw,
-            line,
-            "Please include Java exception stack in crash report"
-        )
-        || (has!(kw, line, "Sanitizer:DEADLYSIGNAL") && P.san_deadlysignal.is_match(line))
+        || has!(kw, ":INFO:CONSOLE")
+        || has!(kw, "SUMMARY:")
+        || has!(kw, "WARNING: AddressSanitizer")
+        || has!(kw, "failed to mprotect 0x00010000")
+        || has!(kw, "text run at (")
+        || has!(kw, "Please include Java exception stack in crash report")
+        || (has!(kw, "Sanitizer:DEADLYSIGNAL") && P.san_deadlysignal.is_match(line))
         || line.len() > MAX_LINE_LEN
 }
 
@@ -284,18 +280,18 @@ impl<'s> Parser<'s> {
         // when it occurs in some line.
         let all = kws.iter().fold(Kw::default(), |a, &k| a | k);
         let mut st = State {
-            is_kasan: has!(all, log, "KASAN"),
+            is_kasan: has!(all, "KASAN"),
             is_golang: memmem::find(log.as_bytes(), b".go:").is_some(),
-            is_python: has!(all, log, ".py\", line"),
-            is_js: has!(all, log, "Uncaught Exception: Jazzer.js"),
-            is_trusty: has!(all, log, "Trusted App crash stacktrace"),
+            is_python: has!(all, ".py\", line"),
+            is_js: has!(all, "Uncaught Exception: Jazzer.js"),
+            is_trusty: has!(all, "Trusted App crash stacktrace"),
             log_kw: all,
             ..State::default()
         };
-        let is_lkl = has!(all, log, "Linux Kernel Library Stack Trace:");
+        let is_lkl = has!(all, "Linux Kernel Library Stack Trace:");
         // Transformed lines (rare) are scanned again.
         let mut rescan = false;
-        if has!(all, log, "Sanitizer:DEADLYSIGNAL") {
+        if has!(all, "Sanitizer:DEADLYSIGNAL") {
             lines = split_deadlysignal(lines, log.ends_with('\n'));
             rescan = true;
         }
@@ -316,7 +312,7 @@ impl<'s> Parser<'s> {
         if rescan {
             kws = lines.iter().map(|l| Kw::scan(l)).collect();
         }
-        let has_san_signal = has!(all, log, "SCARINESS: ") && has_scariness_signal(log);
+        let has_san_signal = has!(all, "SCARINESS: ") && has_scariness_signal(log);
         // The OOM pattern has no anchors and `.` stops at `\n`, and every
         // line is a substring of the log: no match in the log, none in a line.
         let maybe_oom = p.out_of_memory.is_match(log);
@@ -337,15 +333,13 @@ impl<'s> Parser<'s> {
             {
                 continue;
             }
-            if self.line(&mut st, kw, line, has_san_signal) == Flow::Continue {
-                continue;
-            }
+            self.line(&mut st, kw, line, has_san_signal);
         }
 
         if st.fuzzer_dir_frames * 2 >= st.frame_count {
             st.categories.insert("Fuzzer-crash-state");
         }
-        let logcat = has!(all, log, "Logcat:")
+        let logcat = has!(all, "Logcat:")
             .then(|| memmem::find(log.as_bytes(), b"\n\nLogcat:\n"))
             .flatten();
         if let Some(logcat) = logcat {
@@ -360,7 +354,7 @@ impl<'s> Parser<'s> {
     }
 
     #[allow(clippy::cognitive_complexity)]
-    fn line(&self, st: &mut State, kw: Kw, line: &str, has_san_signal: bool) -> Flow {
+    fn line(&self, st: &mut State, kw: Kw, line: &str, has_san_signal: bool) {
         let p = &*P;
         let s = self.s;
 
@@ -368,7 +362,7 @@ impl<'s> Parser<'s> {
             if has_ci!(kw, "assert") || has_ci!(kw, "panic") {
                 self.match_assert(st, line, &p.assert, 1);
             }
-            if line.starts_with('F') && has!(kw, line, "assertion failed at") {
+            if line.starts_with('F') && has!(kw, "assertion failed at") {
                 self.match_assert(st, line, &p.assert_google, 2);
             }
             if has_ci!(kw, "assertion") {
@@ -380,7 +374,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if has!(kw, line, "SHOULD NEVER BE REACHED") && p.assert_not_reached.is_match(line) {
+        if has!(kw, "SHOULD NEVER BE REACHED") && p.assert_not_reached.is_match(line) {
             st.reset();
             st.set_type("ASSERT_NOT_REACHED");
         }
@@ -413,9 +407,9 @@ impl<'s> Parser<'s> {
         }
 
         // MemorySanitizer / ThreadSanitizer.
-        if (has!(kw, line, "ThreadSanitizer") || has!(kw, line, "MemorySanitizer"))
-            && !has!(kw, line, " suppressions")
-            && !has!(kw, line, " warnings")
+        if (has!(kw, "ThreadSanitizer") || has!(kw, "MemorySanitizer"))
+            && !has!(kw, " suppressions")
+            && !has!(kw, " warnings")
         {
             if let Some(c) = cap(&p.msan_tsan, line) {
                 let t = grp(&c, 2);
@@ -437,7 +431,7 @@ impl<'s> Parser<'s> {
             st.set_type("Indirect-leak");
         }
 
-        let has_runtime_error = has!(kw, line, ": runtime error: ");
+        let has_runtime_error = has!(kw, ": runtime error: ");
 
         // UBSan vptr (bad cast).
         if st.crash_type.is_empty() && s.include_ubsan && has_runtime_error {
@@ -451,7 +445,7 @@ impl<'s> Parser<'s> {
         }
 
         if st.crash_type == "Bad-cast" && !st.found_bad_cast_end {
-            let downcast = if has!(kw, line, "note: ") {
+            let downcast = if has!(kw, "note: ") {
                 cap(&p.ubsan_vptr_invalid_downcast, line)
                     .or_else(|| cap(&p.cfi_invalid_downcast, line))
             } else {
@@ -462,16 +456,16 @@ impl<'s> Parser<'s> {
                 st.crash_state.push_str(grp(&c, 1).trim_matches('\''));
                 st.found_bad_cast_end = true;
             }
-            if has!(kw, line, "note: ")
+            if has!(kw, "note: ")
                 && (p.ubsan_vptr_invalid_vptr.is_match(line) || p.cfi_invalid_vptr.is_match(line))
             {
                 st.crash_state.push_str(" from invalid vptr");
                 st.found_bad_cast_end = true;
             }
-            if has!(kw, line, "note: ") && p.cfi_func_defined_here.is_match(line) {
+            if has!(kw, "note: ") && p.cfi_func_defined_here.is_match(line) {
                 st.found_bad_cast_end = true;
             }
-            if has!(kw, line, " within object of type ") {
+            if has!(kw, " within object of type ") {
                 if let Some(c) = cap(&p.ubsan_vptr_invalid_offset, line) {
                     st.crash_state
                         .push_str(" from base class subobject at offset ");
@@ -508,8 +502,7 @@ impl<'s> Parser<'s> {
         }
 
         // Go runtime errors come before UBSan (same "runtime error:" wording).
-        if st.is_golang && (has!(kw, line, "runtime error: ") || line.starts_with("fatal error: "))
-        {
+        if st.is_golang && (has!(kw, "runtime error: ") || line.starts_with("fatal error: ")) {
             for (re, t) in &p.golang_types {
                 if re.is_match(line) {
                     st.set_type(t);
@@ -536,7 +529,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if has!(kw, line, "memcpy-param-overlap") {
+        if has!(kw, "memcpy-param-overlap") {
             if let Some(c) = cap(&p.asan_memcpy_overlap, line) {
                 st.reset();
                 st.set_type("Memcpy-param-overlap");
@@ -545,8 +538,8 @@ impl<'s> Parser<'s> {
         }
 
         if st.is_python
-            && (has!(kw, line, "=== Uncaught Python exception: ===")
-                || has!(kw, line, "===BUG DETECTED: PySecSan:"))
+            && (has!(kw, "=== Uncaught Python exception: ===")
+                || has!(kw, "===BUG DETECTED: PySecSan:"))
         {
             if p.python_unhandled.is_match(line) {
                 st.set_type("Uncaught exception");
@@ -563,22 +556,22 @@ impl<'s> Parser<'s> {
         }
 
         if st.is_js
-            && has!(kw, line, "Uncaught Exception: Jazzer.js")
+            && has!(kw, "Uncaught Exception: Jazzer.js")
             && p.jazzer_js_uncaught.is_match(line)
         {
             st.set_type("Uncaught exception");
             st.found_python_crash = true;
             st.crash_state.clear();
             st.frame_count = 0;
-            return Flow::Continue;
+            return;
         }
 
         if st.is_trusty {
             st.crash_type = "Trusted app crash".to_string();
         }
 
-        let has_sanitizer = has!(kw, line, "Sanitizer");
-        if has_sanitizer && has!(kw, line, " on unknown address ") {
+        let has_sanitizer = has!(kw, "Sanitizer");
+        if has_sanitizer && has!(kw, " on unknown address ") {
             if let Some(c) = cap(&p.san_segv, line) {
                 let addr = grp(&c, 3);
                 let mut skip = false;
@@ -589,42 +582,42 @@ impl<'s> Parser<'s> {
                     }
                 }
                 if skip {
-                    return Flow::Continue;
+                    return;
                 }
                 st.set_type("UNKNOWN");
                 st.crash_address = addr.to_string();
                 st.crash_state.clear();
                 st.frame_count = 0;
-                return Flow::Continue;
+                return;
             }
         }
 
-        if has!(kw, line, "AddressSanitizer: attempting free") {
+        if has!(kw, "AddressSanitizer: attempting free") {
             if let Some(c) = cap(&p.asan_invalid_free, line) {
                 st.reset();
                 st.set_type("Invalid-free");
                 st.crash_address = grp(&c, 1).trim().to_string();
-                return Flow::Continue;
+                return;
             }
         }
-        if has!(kw, line, "double-free") {
+        if has!(kw, "double-free") {
             if let Some(c) = cap(&p.asan_double_free, line) {
                 st.reset();
                 st.set_type("Heap-double-free");
                 st.crash_address = grp(&c, 3).trim().to_string();
-                return Flow::Continue;
+                return;
             }
         }
-        if has_sanitizer && has!(kw, line, "Sanitizer: FPE ") && p.san_fpe.is_match(line) {
+        if has_sanitizer && has!(kw, "Sanitizer: FPE ") && p.san_fpe.is_match(line) {
             st.reset();
             st.set_type("Floating-point-exception");
-            return Flow::Continue;
+            return;
         }
 
         if !st.crash_type.starts_with("Kernel failure")
             && !st.found_golang_crash
             && !st.found_python_crash
-            && has!(kw, line, "ERROR: ")
+            && has!(kw, "ERROR: ")
             && has_sanitizer
         {
             if let Some(c) = cap(&p.san_addr, line) {
@@ -634,7 +627,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if has!(kw, line, "Sanitizer: illegal-instruction") && p.windows_san_ill.is_match(line) {
+        if has!(kw, "Sanitizer: illegal-instruction") && p.windows_san_ill.is_match(line) {
             st.set_type("Ill");
         }
 
@@ -642,7 +635,7 @@ impl<'s> Parser<'s> {
             st.crash_type = "UNKNOWN".to_string();
         }
 
-        if st.crash_type == "UNKNOWN" && has!(kw, line, "The signal is caused by a ") {
+        if st.crash_type == "UNKNOWN" && has!(kw, "The signal is caused by a ") {
             if let Some(c) = cap(&p.san_segv_crash_type, line) {
                 let t = grp(&c, 1);
                 if t != "UNKNOWN" {
@@ -652,7 +645,7 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if !st.is_kasan && has!(kw, line, " of size ") && line.contains(" at ") {
+        if !st.is_kasan && has!(kw, " of size ") && line.contains(" at ") {
             if let Some(c) = cap(&p.san_crash_type_address, line) {
                 st.crash_address = grp(&c, 3).trim().to_string();
                 if !st.crash_type.starts_with("UNKNOWN") {
@@ -665,18 +658,16 @@ impl<'s> Parser<'s> {
         }
 
         // Android SEGVs.
-        let has_fault_addr = has!(kw, line, "fault addr ");
-        if has_fault_addr
-            && (!st.crash_type.starts_with("UNKNOWN") || !has!(kw, line, "Fatal signal"))
-        {
+        let has_fault_addr = has!(kw, "fault addr ");
+        if has_fault_addr && (!st.crash_type.starts_with("UNKNOWN") || !has!(kw, "Fatal signal")) {
             if let Some(c) = cap(&p.android_segv, line) {
                 st.reset();
                 st.set_type("UNKNOWN");
                 st.found_java_exception = false;
-                if has!(kw, line, "SEGV_MTESERR") {
+                if has!(kw, "SEGV_MTESERR") {
                     st.crash_type = format!("Tag-mismatch{}", grp(&c, 2));
                 }
-                if has!(kw, line, "SIGSEGV") {
+                if has!(kw, "SIGSEGV") {
                     let a = grp(&c, 1);
                     st.crash_address = if a.starts_with("0x") {
                         a.to_string()
@@ -722,7 +713,7 @@ impl<'s> Parser<'s> {
         }
 
         if !st.is_kasan {
-            if has!(kw, line, "Internal error: ") {
+            if has!(kw, "Internal error: ") {
                 if let Some(c) = cap(&p.android_kernel_error, line) {
                     st.reset();
                     st.set_type("Kernel failure");
@@ -744,7 +735,7 @@ impl<'s> Parser<'s> {
                 st.set_type(kasan_type(grp(&c, 1)).trim());
             }
         }
-        if has!(kw, line, "KASAN: ") {
+        if has!(kw, "KASAN: ") {
             if line.starts_with("BUG: KASAN: ") {
                 if let Some(c) = cap(&p.kasan_type_address, line) {
                     st.set_type("Kernel failure");
@@ -806,18 +797,18 @@ impl<'s> Parser<'s> {
             }
         }
 
-        if has!(kw, line, "Sanitizer CHECK failed") {
+        if has!(kw, "Sanitizer CHECK failed") {
             if let Some(c) = cap(&p.san_check_failure, line) {
                 st.set_type("Sanitizer CHECK failure");
                 st.crash_address.clear();
                 st.frame_count = MAX_CRASH_STATE_FRAMES;
                 st.crash_state = format!("{}\n", grp(&c, 1));
                 st.process_died = true;
-                return Flow::Continue;
+                return;
             }
         }
 
-        if has!(kw, line, "Security CHECK failed") {
+        if has!(kw, "Security CHECK failed") {
             self.check_failure(
                 st,
                 line,
@@ -825,7 +816,7 @@ impl<'s> Parser<'s> {
                 "Security CHECK failure",
             );
         }
-        if has!(kw, line, "Security DCHECK failed") {
+        if has!(kw, "Security DCHECK failed") {
             self.check_failure(
                 st,
                 line,
@@ -835,7 +826,7 @@ impl<'s> Parser<'s> {
         }
 
         if s.detect_ooms_and_hangs {
-            if (has!(kw, line, "libFuzzer") && p.libfuzzer_timeout.is_match(line))
+            if (has!(kw, "libFuzzer") && p.libfuzzer_timeout.is_match(line))
                 || (line.starts_with("=========") && p.centipede_timeout.is_match(line))
             {
                 st.reset();
@@ -872,7 +863,7 @@ impl<'s> Parser<'s> {
             if let Some(c) = m {
                 st.check_failure_source_file = fix_filename_string(grp(&c, 1));
                 st.crash_state = format!("{}\n", st.check_failure_source_file);
-                return Flow::Continue;
+                return;
             }
 
             let mut m = cap(&p.fatal_error_dcheck, line);
@@ -920,36 +911,35 @@ impl<'s> Parser<'s> {
             st.frame_count = 0;
         }
 
-        if !st.crash_state.is_empty() && has_stop_marker(kw, line) {
+        if !st.crash_state.is_empty() && has_stop_marker(kw) {
             st.frame_count = MAX_CRASH_STATE_FRAMES;
-            return Flow::Continue;
+            return;
         }
 
         if st.crash_type.is_empty() {
-            return Flow::Continue;
+            return;
         }
 
-        if has!(kw, line, "/art/runtime/") && st.crash_state.contains(JNI_ERROR_STRING) {
-            return Flow::Continue;
+        if has!(kw, "/art/runtime/") && st.crash_state.contains(JNI_ERROR_STRING) {
+            return;
         }
 
         self.frames(st, kw, line, has_hash);
-        Flow::Next
     }
 
     /// Rules that only apply while no crash type is known yet.
     fn no_type_yet(&self, st: &mut State, kw: Kw, line: &str) {
         let p = &*P;
         let s = self.s;
-        if has!(kw, line, "(Stack overflow)") && p.cdb_stack_overflow.is_match(line) {
+        if has!(kw, "(Stack overflow)") && p.cdb_stack_overflow.is_match(line) {
             st.set_type("Stack-overflow");
         }
-        if has!(kw, line, "DEFAULT_BUCKET_ID") {
+        if has!(kw, "DEFAULT_BUCKET_ID") {
             if let Some(c) = cap(&p.cdb_crash_type, line) {
                 st.set_type(fix_win_cdb_crash_type(grp(&c, 1)).trim());
             }
         }
-        if has!(kw, line, "AddressSanitizer") {
+        if has!(kw, "AddressSanitizer") {
             if let Some(c) = cap(&p.asan, line) {
                 st.reset();
                 st.set_type(fix_sanitizer_crash_type(grp(&c, 2)).trim());
@@ -958,12 +948,12 @@ impl<'s> Parser<'s> {
                 st.crash_address = grp(&c, 1).trim().to_string();
             }
         }
-        if has!(kw, line, "GPU process exited unexpectedly") {
+        if has!(kw, "GPU process exited unexpectedly") {
             st.reset();
             st.set_type("GPU failure");
             st.crash_state.clear();
         }
-        if has!(kw, line, "== Java Exception: ") {
+        if has!(kw, "== Java Exception: ") {
             if p.jazzer_security_exception.is_match(line) {
                 st.set_type("Security exception");
                 st.found_java_exception = true;
@@ -972,14 +962,14 @@ impl<'s> Parser<'s> {
                 st.found_java_exception = true;
             }
         }
-        if has!(kw, line, "com.google.security.wycheproof.") {
+        if has!(kw, "com.google.security.wycheproof.") {
             if let Some(c) = cap(&p.wycheproof, line) {
                 st.set_type("Wycheproof error");
                 st.crash_state = grp(&c, 1).to_string();
                 st.found_java_exception = true;
             }
         }
-        if has!(kw, line, "FATAL EXCEPTION") && p.android_fatal_exception.is_match(line) {
+        if has!(kw, "FATAL EXCEPTION") && p.android_fatal_exception.is_match(line) {
             st.reset();
             st.set_type("Fatal Exception");
             st.found_java_exception = true;
@@ -987,16 +977,13 @@ impl<'s> Parser<'s> {
         if line.starts_with('F') {
             self.check_failure(st, line, &p.google_log_fatal, "Fatal error");
         }
-        if has!(kw, line, "Check failed:")
-            || has!(kw, line, "DCHECK failed:")
-            || has!(kw, line, "NOTREACHED hit")
-        {
+        if has!(kw, "Check failed:") || has!(kw, "DCHECK failed:") || has!(kw, "NOTREACHED hit") {
             self.check_failure(st, line, &p.chrome_check_failure, "CHECK failure");
         }
-        if line.starts_with('F') && has!(kw, line, "Check failed") {
+        if line.starts_with('F') && has!(kw, "Check failed") {
             self.check_failure(st, line, &p.google_check_failure, "CHECK failure");
         }
-        if has!(kw, line, "Fatal error in ") {
+        if has!(kw, "Fatal error in ") {
             if let Some(c) = cap(&p.fatal_error, line) {
                 st.reset();
                 st.set_type("Fatal error");
@@ -1011,7 +998,7 @@ impl<'s> Parser<'s> {
                 st.crash_state = format!("{}\n", grp(&c, 1));
             }
         }
-        if s.detect_v8_runtime_errors && has!(kw, line, "Runtime error in ") {
+        if s.detect_v8_runtime_errors && has!(kw, "Runtime error in ") {
             if let Some(c) = cap(&p.runtime_error, line) {
                 st.reset();
                 st.set_type("RUNTIME_ASSERT");
@@ -1031,14 +1018,14 @@ impl<'s> Parser<'s> {
                 st.frame_count = MAX_CRASH_STATE_FRAMES;
             }
         }
-        if has!(kw, line, "] V8 error: ") {
+        if has!(kw, "] V8 error: ") {
             if let Some(c) = cap(&p.v8_error, line) {
                 st.reset();
                 st.set_type("V8 API error");
                 st.crash_state = format!("{}\n", grp(&c, 1));
             }
         }
-        if has!(kw, line, "V8 correctness failure") && p.v8_correctness_failure.is_match(line) {
+        if has!(kw, "V8 correctness failure") && p.v8_correctness_failure.is_match(line) {
             st.reset();
             st.set_type("V8 correctness failure");
         }
@@ -1049,7 +1036,7 @@ impl<'s> Parser<'s> {
                 st.crash_address = format!("0x{}", grp(&c, 1)).trim().to_string();
             }
         }
-        if has!(kw, line, "libFuzzer") {
+        if has!(kw, "libFuzzer") {
             if p.libfuzzer_deadly_signal.is_match(line) {
                 st.reset();
                 st.set_type("Fatal-signal");
@@ -1063,21 +1050,21 @@ impl<'s> Parser<'s> {
                 st.set_type("Overwrites-const-input");
             }
         }
-        if has!(kw, line, ": library ") && has!(kw, line, " not found") {
+        if has!(kw, ": library ") && has!(kw, " not found") {
             if let Some(c) = cap(&p.library_not_found_android, line) {
                 st.reset();
                 st.set_type("Missing-library");
                 st.crash_state = first_grp(&c, &[1, 2, 3]).unwrap_or("").to_string();
             }
         }
-        if has!(kw, line, "error while loading shared libraries: ") {
+        if has!(kw, "error while loading shared libraries: ") {
             if let Some(c) = cap(&p.library_not_found_linux, line) {
                 st.reset();
                 st.set_type("Missing-library");
                 st.crash_state = grp(&c, 1).to_string();
             }
         }
-        if has!(kw, line, ": cannot locate symbol ") {
+        if has!(kw, ": cannot locate symbol ") {
             if let Some(c) = cap(&p.symbol_not_found, line) {
                 st.reset();
                 st.set_type("Missing-library");
@@ -1159,7 +1146,7 @@ impl<'s> Parser<'s> {
                 return;
             }
         }
-        if has_hash && has!(kw, line, "V8 correctness ") {
+        if has_hash && has!(kw, "V8 correctness ") {
             if let Some(c) = cap(&p.v8_correctness_metadata, line) {
                 self.add_frame(st, line, grp(&c, 1), FrameKind::Plain, |s| s.to_string());
                 return;
@@ -1173,7 +1160,7 @@ impl<'s> Parser<'s> {
                 return;
             }
         }
-        if st.is_python && has!(kw, line, "File \"") {
+        if st.is_python && has!(kw, "File \"") {
             if let Some(c) = cap(&p.python_frame, line) {
                 self.add_frame(st, line, grp(&c, 3), FrameKind::Plain, filter_stack_frame);
                 return;
@@ -1249,12 +1236,6 @@ impl<'s> Parser<'s> {
             st.crash_type = st.crash_type.replace("UNKNOWN", "Null-dereference");
         }
     }
-}
-
-#[derive(PartialEq)]
-enum Flow {
-    Continue,
-    Next,
 }
 
 /// `SCARINESS: <n> (signal)` anywhere in the log (ClusterFuzz's SAN_SIGNAL_REGEX

@@ -113,7 +113,7 @@ pub(crate) fn is_security_issue(
     s: &Settings,
 ) -> bool {
     let issue = "FuzzerSecurityIssue";
-    if has!(kw, log, "FuzzerSecurityIssue")
+    if has!(kw, "FuzzerSecurityIssue")
         && memmem::find_iter(log.as_bytes(), issue.as_bytes()).any(|i| {
             let rest = log.get(i + issue.len()..).unwrap_or("");
             ["Critical", "High", "Medium", "Low"]
@@ -123,16 +123,13 @@ pub(crate) fn is_security_issue(
     {
         return true;
     }
-    if has!(kw, log, "pc (nil) ")
-        || has!(kw, log, "pc 0x00000000 ")
-        || has!(kw, log, "pc 0x000000000000 ")
-    {
+    if has!(kw, "pc (nil) ") || has!(kw, "pc 0x00000000 ") || has!(kw, "pc 0x000000000000 ") {
         return true;
     }
-    if has!(kw, log, "JNI DETECTED ERROR") && jni_security(log) {
+    if has!(kw, "JNI DETECTED ERROR") && jni_security(log) {
         return true;
     }
-    if has!(kw, log, "MiraclePtr Status: PROTECTED") {
+    if has!(kw, "MiraclePtr Status: PROTECTED") {
         return false;
     }
     if crash_type == "CHECK failure" {
@@ -176,7 +173,7 @@ pub(crate) fn is_security_issue(
     ) {
         return false;
     }
-    if crash_type == "ASSERT" || has!(kw, log, "ASSERTION FAILED") {
+    if crash_type == "ASSERT" || has!(kw, "ASSERTION FAILED") {
         return s.asserts_have_security_implication;
     }
     if matches!(crash_type, "Timeout" | "Out-of-memory" | "Unexpected-exit") {
@@ -192,13 +189,13 @@ pub(crate) fn is_security_issue(
         return false;
     }
     // ClusterFuzz's SIGNAL_SIGNATURES_NOT_SECURITY, as keyword bits.
-    let signal_not_security = has!(kw, log, "Sanitizer: ABRT")
-        || has!(kw, log, "Sanitizer: BUS")
-        || has!(kw, log, "Sanitizer: FPE")
-        || has!(kw, log, "Sanitizer: ILL")
-        || has!(kw, log, "Sanitizer: breakpoint")
-        || has!(kw, log, "Sanitizer: illegal-instruction");
-    if (has!(kw, log, "in gsignal ") && has_gsignal_frame0(log)) || signal_not_security {
+    let signal_not_security = has!(kw, "Sanitizer: ABRT")
+        || has!(kw, "Sanitizer: BUS")
+        || has!(kw, "Sanitizer: FPE")
+        || has!(kw, "Sanitizer: ILL")
+        || has!(kw, "Sanitizer: breakpoint")
+        || has!(kw, "Sanitizer: illegal-instruction");
+    if (has!(kw, "in gsignal ") && has_gsignal_frame0(log)) || signal_not_security {
         return false;
     }
     if !GENERIC_CRASH_TYPES.contains(&crash_type) {
