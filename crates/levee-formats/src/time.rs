@@ -21,88 +21,11 @@ pub struct TimestampError(&'static str, String);
 
 impl Timestamp {
     /// Parse `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (`t`/space separator and
-    /// lower-case `z` accepted, as RFC 3339 allows).
+    /// lower-case `z` accepted, as RFC 3339 allows), with
+    /// [`levee_model::clock::parse_rfc3339_parts`].
     pub fn parse(s: &str) -> Result<Self, TimestampError> {
-        let err = |why: &'static str| TimestampError(why, s.chars().take(64).collect());
-        let b = s.as_bytes();
-        if b.len() < 20 {
-            return Err(err("too short"));
-        }
-        let num = |from: usize, len: usize| -> Result<i64, TimestampError> {
-            let part = b.get(from..from + len).ok_or_else(|| err("truncated"))?;
-            let mut v: i64 = 0;
-            for &c in part {
-                if !c.is_ascii_digit() {
-                    return Err(err("expected digit"));
-                }
-                v = v * 10 + i64::from(c - b'0');
-            }
-            Ok(v)
-        };
-        let sep = |at: usize, ok: &[u8]| -> Result<(), TimestampError> {
-            match b.get(at) {
-                Some(c) if ok.contains(c) => Ok(()),
-                _ => Err(err("bad separator")),
-            }
-        };
-        let year = num(0, 4)?;
-        sep(4, b"-")?;
-        let month = num(5, 2)?;
-        sep(7, b"-")?;
-        let day = num(8, 2)?;
-        sep(10, b"Tt ")?;
-        let hour = num(11, 2)?;
-        sep(13, b":")?;
-        let minute = num(14, 2)?;
-        sep(16, b":")?;
-        let second = num(17, 2)?;
-        if !(1..=12).contains(&month) {
-            return Err(err("month out of range"));
-        }
-        if day < 1 || day > days_in_month(year, month) {
-            return Err(err("day out of range"));
-        }
-        if hour > 23 || minute > 59 || second > 60 {
-            return Err(err("time out of range"));
-        }
-        let mut i = 19;
-        let mut nanos: u32 = 0;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-                if i - start < 9 {
-                    nanos = nanos * 10 + u32::from(c - b'0');
-                }
-                i += 1;
-            }
-            if i == start {
-                return Err(err("empty fraction"));
-            }
-            for _ in (i - start)..9 {
-                nanos *= 10;
-            }
-        }
-        let offset_secs = match b.get(i) {
-            Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
-            Some(&c @ (b'+' | b'-')) if i + 6 == b.len() => {
-                let oh = num(i + 1, 2)?;
-                sep(i + 3, b":")?;
-                let om = num(i + 4, 2)?;
-                if oh > 23 || om > 59 {
-                    return Err(err("offset out of range"));
-                }
-                let o = oh * 3600 + om * 60;
-                if c == b'+' {
-                    o
-                } else {
-                    -o
-                }
-            }
-            _ => return Err(err("missing or malformed zone")),
-        };
-        let days = days_from_civil(year, month, day);
-        let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+        let (secs, nanos) = levee_model::clock::parse_rfc3339_parts(s, false)
+            .map_err(|why| TimestampError(why, s.chars().take(64).collect()))?;
         Ok(Timestamp {
             text: s.to_string(),
             secs,
@@ -185,7 +108,7 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 
 // The civil-date arithmetic lives in levee-model, shared with its
 // `Timestamp`.
-use levee_model::clock::{civil_from_days, days_from_civil, days_in_month};
+use levee_model::clock::civil_from_days;
 
 #[cfg(test)]
 mod tests {

@@ -46,79 +46,98 @@ impl Timestamp {
     }
 
     /// Parse RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`) or a plain
-    /// date `YYYY-MM-DD` (midnight UTC).
+    /// date `YYYY-MM-DD` (midnight UTC). Digits of the fraction beyond
+    /// microseconds are dropped.
     pub fn parse_rfc3339(s: &str) -> Result<Self, TimeParseError> {
-        let err = |why: &'static str| TimeParseError {
+        let (secs, nanos) = parse_rfc3339_parts(s, true).map_err(|why| TimeParseError {
             input: truncate(s),
             why,
-        };
-        let b = s.as_bytes();
-        let num = |r: std::ops::Range<usize>| -> Result<i64, TimeParseError> {
-            let part = b.get(r).ok_or_else(|| err("too short"))?;
-            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
-                return Err(err("expected digits"));
-            }
-            Ok(part.iter().fold(0i64, |a, c| a * 10 + i64::from(c - b'0')))
-        };
-        if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
-            return Err(err("expected YYYY-MM-DD"));
-        }
-        let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
-            return Err(err("date out of range"));
-        }
-        let days = days_from_civil(y, mo, d);
-        if b.len() == 10 {
-            return Ok(Timestamp::from_secs(days * 86_400));
-        }
-        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
-            return Err(err("expected 'T' after the date"));
-        }
-        if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
-            return Err(err("expected HH:MM:SS"));
-        }
-        let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        if h > 23 || mi > 59 || se > 60 {
-            return Err(err("time out of range"));
-        }
-        let mut i = 19;
-        let mut micros = 0i64;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                if i - start < 6 {
-                    micros = micros * 10 + i64::from(b[i] - b'0');
-                }
-                i += 1;
-            }
-            if i == start {
-                return Err(err("empty fraction"));
-            }
-            for _ in (i - start)..6 {
-                micros *= 10;
-            }
-        }
-        let offset = match b.get(i) {
-            Some(b'Z' | b'z') if b.len() == i + 1 => 0,
-            Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && b.get(i + 3) == Some(&b':') => {
-                let oh = num(i + 1..i + 3)?;
-                let om = num(i + 4..i + 6)?;
-                if oh > 23 || om > 59 {
-                    return Err(err("offset out of range"));
-                }
-                let o = oh * 3600 + om * 60;
-                if *sign == b'+' {
-                    o
-                } else {
-                    -o
-                }
-            }
-            _ => return Err(err("expected 'Z' or a ±HH:MM offset")),
-        };
-        let secs = days * 86_400 + h * 3600 + mi * 60 + se.min(59) - offset;
-        Ok(Timestamp(secs * 1_000_000 + micros))
+        })?;
+        Ok(Timestamp(secs * 1_000_000 + i64::from(nanos / 1_000)))
     }
+}
+
+/// The one RFC 3339 reader: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` (`t`
+/// or space as the separator and lower-case `z` accepted, as RFC 3339
+/// allows), and with `date_only` also a plain `YYYY-MM-DD` (midnight UTC),
+/// read into seconds since the Unix epoch (UTC) and nanoseconds (digits
+/// beyond the ninth are dropped). A leap second (`:60`) counts as the last
+/// second of its minute. The error says why, for the caller's message.
+/// [`Timestamp::parse_rfc3339`] and `levee_formats::Timestamp` (which keeps
+/// the text and nanoseconds) both read through it.
+pub fn parse_rfc3339_parts(s: &str, date_only: bool) -> Result<(i64, u32), &'static str> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Result<i64, &'static str> {
+        let part = b.get(r).ok_or("too short")?;
+        if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+            return Err("expected digits");
+        }
+        Ok(part.iter().fold(0i64, |a, c| a * 10 + i64::from(c - b'0')))
+    };
+    if b.len() < 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return Err("expected YYYY-MM-DD");
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) {
+        return Err("date out of range");
+    }
+    let days = days_from_civil(y, mo, d);
+    if b.len() == 10 {
+        return if date_only {
+            Ok((days * 86_400, 0))
+        } else {
+            Err("a date without a time")
+        };
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return Err("expected 'T' after the date");
+    }
+    if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        return Err("expected HH:MM:SS");
+    }
+    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if h > 23 || mi > 59 || se > 60 {
+        return Err("time out of range");
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(c - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return Err("empty fraction");
+        }
+        for _ in (i - start)..9 {
+            nanos *= 10;
+        }
+    }
+    let offset = match b.get(i) {
+        Some(b'Z' | b'z') if b.len() == i + 1 => 0,
+        Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && b.get(i + 3) == Some(&b':') => {
+            let oh = num(i + 1..i + 3)?;
+            let om = num(i + 4..i + 6)?;
+            if oh > 23 || om > 59 {
+                return Err("offset out of range");
+            }
+            let o = oh * 3600 + om * 60;
+            if *sign == b'+' {
+                o
+            } else {
+                -o
+            }
+        }
+        _ => return Err("expected 'Z' or a ±HH:MM offset"),
+    };
+    Ok((
+        days * 86_400 + h * 3600 + mi * 60 + se.min(59) - offset,
+        nanos,
+    ))
 }
 
 fn truncate(s: &str) -> String {
@@ -237,6 +256,40 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_reader_for_both_timestamps() {
+        // Date only: allowed or refused by the caller's choice.
+        assert_eq!(
+            parse_rfc3339_parts("2021-01-01", true),
+            Ok((1_609_459_200, 0))
+        );
+        assert!(parse_rfc3339_parts("2021-01-01", false).is_err());
+        // Nine fraction digits kept, the tenth dropped; offsets applied.
+        assert_eq!(
+            parse_rfc3339_parts("2021-01-01T01:00:00.1234567891+01:00", false),
+            Ok((1_609_459_200, 123_456_789))
+        );
+        // A leap second is the last second of its minute: before the next day.
+        let leap = parse_rfc3339_parts("2016-12-31T23:59:60Z", false).unwrap();
+        let next = parse_rfc3339_parts("2017-01-01T00:00:00Z", false).unwrap();
+        assert_eq!(leap.0 + 1, next.0);
+        // Microseconds for the model's Timestamp.
+        assert_eq!(
+            Timestamp::parse_rfc3339("1970-01-01T00:00:01.0000019Z")
+                .unwrap()
+                .micros(),
+            1_000_001
+        );
+        for bad in [
+            "2021-13-01T00:00:00Z",
+            "2021-01-01T00:00:00",
+            "2021-01-01T00:00:00.Z",
+            "2021-01-01T24:00:00Z",
+        ] {
+            assert!(parse_rfc3339_parts(bad, true).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn rfc3339_round_trip() {
