@@ -24,7 +24,7 @@ pub mod record;
 pub mod rustsec;
 mod scan;
 pub mod time;
-mod yaml;
+pub mod yaml;
 
 pub use error::{Location, RecordError, Rejection, RejectionClass, Warning};
 pub use group::{Conflict, Group, Grouper, Link, LinkKind};

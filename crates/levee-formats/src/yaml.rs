@@ -23,9 +23,23 @@ use crate::error::{RecordError, RejectionClass};
 use crate::limits::Limits;
 
 /// One YAML document converted to JSON, with the line it starts on.
-pub(crate) struct YamlDoc {
+pub struct YamlDoc {
+    /// The 1-based line the document starts on.
     pub line: u64,
+    /// The document, or why it was refused.
     pub value: Result<Value, RecordError>,
+}
+
+/// How a plain (unquoted, untagged) scalar becomes a JSON value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarRule {
+    /// YAML 1.2 core schema with the lossless twist above (OSV YAML).
+    Core,
+    /// The rule the native advisory datasets (GitLab, RubySec,
+    /// FriendsOfPHP, Hex) were converted to JSON with: only lower-case
+    /// `true`/`false`; a number only when the scalar starts with a digit or
+    /// `-` and an `i64` or `f64` renders back to the same text.
+    Converted,
 }
 
 enum Frame {
@@ -33,9 +47,15 @@ enum Frame {
     Map(Map<String, Value>, Option<String>, usize),
 }
 
+/// [`documents`] with the core scalar rule (OSV YAML).
+pub(crate) fn yaml_documents(text: &str, limits: &Limits) -> Vec<YamlDoc> {
+    documents(text, limits, ScalarRule::Core)
+}
+
 /// Convert every document of a YAML stream. A syntax error ends the stream
 /// (the parser cannot resynchronise); it is reported as the last document.
-pub(crate) fn yaml_documents(text: &str, limits: &Limits) -> Vec<YamlDoc> {
+/// Aliases are refused unless `limits.max_yaml_aliases` allows some.
+pub fn documents(text: &str, limits: &Limits, rule: ScalarRule) -> Vec<YamlDoc> {
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -135,7 +155,10 @@ pub(crate) fn yaml_documents(text: &str, limits: &Limits) -> Vec<YamlDoc> {
                     }
                     let forced_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                     let v = if style == ScalarStyle::Plain && !forced_str {
-                        resolve_plain(&text)
+                        match rule {
+                            ScalarRule::Core => resolve_plain(&text),
+                            ScalarRule::Converted => resolve_converted(&text),
+                        }
                     } else {
                         Value::String(text.into_owned())
                     };
@@ -294,6 +317,32 @@ fn resolve_plain(s: &str) -> Value {
     Value::String(s.to_string())
 }
 
+/// [`ScalarRule::Converted`].
+fn resolve_converted(t: &str) -> Value {
+    match t {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        _ => {}
+    }
+    if t.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'-')
+    {
+        if let Ok(n) = t.parse::<i64>() {
+            if n.to_string() == t {
+                return Value::Number(n.into());
+            }
+        }
+        if let Some(n) = t.parse::<f64>().ok().and_then(Number::from_f64) {
+            if n.to_string() == t {
+                return Value::Number(n);
+            }
+        }
+    }
+    Value::String(t.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +381,26 @@ mod tests {
         assert_eq!(e.class, RejectionClass::YamlAlias, "{e}");
         let v = one("a: &x [1]\nb: *x\n", &lim).unwrap();
         assert_eq!(v, serde_json::json!({"a":[1],"b":[1]}));
+    }
+
+    #[test]
+    fn the_two_scalar_rules() {
+        let text = "a: True\nb: 18446744073709551615\nc: 1.10\nd: 42\ne: ~\nf: true\ng: 1.5\n";
+        let core = documents(text, &Limits::default(), ScalarRule::Core);
+        let conv = documents(text, &Limits::default(), ScalarRule::Converted);
+        let (core, conv) = (
+            core[0].value.as_ref().unwrap(),
+            conv[0].value.as_ref().unwrap(),
+        );
+        assert_eq!(core["a"], true);
+        assert_eq!(conv["a"], "True");
+        assert_eq!(core["b"], u64::MAX);
+        assert_eq!(conv["b"], "18446744073709551615");
+        for k in ["c", "d", "e", "f", "g"] {
+            assert_eq!(core[k], conv[k], "{k}");
+        }
+        assert_eq!(conv["c"], "1.10");
+        assert_eq!(conv["d"], 42);
     }
 
     #[test]
