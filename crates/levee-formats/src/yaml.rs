@@ -155,10 +155,7 @@ pub fn documents(text: &str, limits: &Limits, rule: ScalarRule) -> Vec<YamlDoc> 
                     }
                     let forced_str = tag.as_ref().is_some_and(|t| t.suffix == "str");
                     let v = if style == ScalarStyle::Plain && !forced_str {
-                        match rule {
-                            ScalarRule::Core => resolve_plain(&text),
-                            ScalarRule::Converted => resolve_converted(&text),
-                        }
+                        resolve_plain(&text, rule)
                     } else {
                         Value::String(text.into_owned())
                     };
@@ -286,24 +283,30 @@ fn count_nodes(v: &Value) -> usize {
     n
 }
 
-fn resolve_plain(s: &str) -> Value {
+fn resolve_plain(s: &str, rule: ScalarRule) -> Value {
+    let core = rule == ScalarRule::Core;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        "True" | "TRUE" if core => return Value::Bool(true),
+        "False" | "FALSE" if core => return Value::Bool(false),
         _ => {}
     }
     let b = s.as_bytes();
-    let numeric_shape = b
-        .iter()
-        .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
-        && b.iter().any(u8::is_ascii_digit);
-    if numeric_shape {
+    let numeric = if core {
+        b.iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+            && b.iter().any(u8::is_ascii_digit)
+    } else {
+        b.first().is_some_and(|c| c.is_ascii_digit() || *c == b'-')
+    };
+    if numeric {
         if let Ok(v) = s.parse::<i64>() {
             if v.to_string() == s {
                 return Value::Number(v.into());
             }
-        } else if let Ok(v) = s.parse::<u64>() {
+        } else if let Some(v) = s.parse::<u64>().ok().filter(|_| core) {
             if v.to_string() == s {
                 return Value::Number(v.into());
             }
@@ -315,32 +318,6 @@ fn resolve_plain(s: &str) -> Value {
         }
     }
     Value::String(s.to_string())
-}
-
-/// [`ScalarRule::Converted`].
-fn resolve_converted(t: &str) -> Value {
-    match t {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" => return Value::Bool(true),
-        "false" => return Value::Bool(false),
-        _ => {}
-    }
-    if t.bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_digit() || b == b'-')
-    {
-        if let Ok(n) = t.parse::<i64>() {
-            if n.to_string() == t {
-                return Value::Number(n.into());
-            }
-        }
-        if let Some(n) = t.parse::<f64>().ok().and_then(Number::from_f64) {
-            if n.to_string() == t {
-                return Value::Number(n);
-            }
-        }
-    }
-    Value::String(t.to_string())
 }
 
 #[cfg(test)]

@@ -252,14 +252,18 @@ mod tests {
 
     /// Formats "a" and "b" share one detector that counts its calls; "c"
     /// has its own.
-    struct Shared(&'static str, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+    struct Fmt(&'static str, std::sync::Arc<std::sync::atomic::AtomicUsize>);
 
-    impl NativeFormat for Shared {
+    impl NativeFormat for Fmt {
         fn name(&self) -> &str {
             self.0
         }
-        fn detect(&self, _: &str, _: &[u8]) -> bool {
-            unreachable!("a shared detector is asked through detect_among")
+        fn detect(&self, _: &str, prefix: &[u8]) -> bool {
+            assert_eq!(
+                self.0, "c",
+                "a shared detector is asked through detect_among"
+            );
+            prefix.first() == Some(&b'C')
         }
         fn shared_detector(&self) -> Option<&str> {
             (self.0 != "c").then_some("ab")
@@ -283,34 +287,15 @@ mod tests {
         }
     }
 
-    struct Own;
-
-    impl NativeFormat for Own {
-        fn name(&self) -> &str {
-            "c"
-        }
-        fn detect(&self, _: &str, prefix: &[u8]) -> bool {
-            prefix.first() == Some(&b'C')
-        }
-        fn convert<'a>(
-            &'a self,
-            _: &str,
-            _: &'a [u8],
-        ) -> Box<dyn Iterator<Item = Result<levee_formats::Record, levee_formats::Rejection>> + 'a>
-        {
-            Box::new(std::iter::empty())
-        }
-    }
-
     #[test]
     fn a_shared_detector_runs_once_per_input() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::sync::Arc;
         let calls = Arc::new(AtomicUsize::new(0));
         let natives: Vec<Arc<dyn NativeFormat>> = vec![
-            Arc::new(Shared("a", calls.clone())),
-            Arc::new(Own),
-            Arc::new(Shared("b", calls.clone())),
+            Arc::new(Fmt("a", calls.clone())),
+            Arc::new(Fmt("c", calls.clone())),
+            Arc::new(Fmt("b", calls.clone())),
         ];
         let limits = Limits::default();
         for (input, want) in [
