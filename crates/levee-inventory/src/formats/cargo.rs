@@ -76,6 +76,10 @@ fn is_bare_key(k: &str) -> bool {
 struct Scan<'a, 'o> {
     cur: Option<Pkg<'a>>,
     in_array: bool,
+    /// Keys of the current table (TOML refuses a key twice).
+    keys: Vec<&'a str>,
+    /// `[name]` tables seen (TOML refuses a table twice).
+    tables: Vec<&'a str>,
     out: &'o mut Out,
 }
 
@@ -152,8 +156,17 @@ impl<'a> Scan<'a, '_> {
         match q {
             Quick::Blank => {}
             Quick::Package => self.start_package(n),
-            Quick::ArrayOpen => self.in_array = true,
+            Quick::ArrayOpen => {
+                self.key("dependencies")?;
+                self.in_array = true;
+            }
             Quick::Value(key, v) => {
+                self.key(match key {
+                    Key::Name => "name",
+                    Key::Version => "version",
+                    Key::Source => "source",
+                    Key::Checksum => "checksum",
+                })?;
                 let slot = match (self.cur.as_mut(), key) {
                     (Some(p), Key::Name) => &mut p.name,
                     (Some(p), Key::Version) => &mut p.version,
@@ -171,7 +184,17 @@ impl<'a> Scan<'a, '_> {
         Ok(())
     }
 
+    /// A key of the current table; `Err` when it is there already.
+    fn key(&mut self, k: &'a str) -> Result<(), ()> {
+        if self.keys.contains(&k) {
+            return Err(());
+        }
+        self.keys.push(k);
+        Ok(())
+    }
+
     fn start_package(&mut self, n: usize) {
+        self.keys.clear();
         self.end_package();
         self.cur = Some(Pkg {
             line: n,
@@ -187,19 +210,23 @@ impl<'a> Scan<'a, '_> {
         }
     }
 
-    /// Any line (without its `\n`), by the general rules.
+    /// Any line (without its `\n`), by the general rules: a strict subset
+    /// of TOML (whitespace is space and tab, a `\r` only before the
+    /// `\n`, no other control character, no key or table twice), so that
+    /// whatever they accept the TOML parser accepts too, with the same
+    /// packages (tested).
     fn general(&mut self, line: &'a str, n: usize) -> Result<(), ()> {
-        let t = line.trim_ascii();
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+            return Err(());
+        }
+        let t = line.trim_matches([' ', '\t']);
         if self.in_array {
             if t == "]" {
                 self.in_array = false;
-            } else if !(t.is_empty()
-                || t.starts_with('#')
-                || (t.starts_with('"') && (t.ends_with("\",") || t.ends_with('"'))))
-            {
-                return Err(());
+                return Ok(());
             }
-            return Ok(());
+            return array_items(t).map(|_| ());
         }
         if t.is_empty() || t.starts_with('#') {
             return Ok(());
@@ -210,26 +237,38 @@ impl<'a> Scan<'a, '_> {
                 return Ok(());
             }
             self.end_package();
-            if !(t.ends_with(']')
-                && (t == "[metadata]"
-                    || t.starts_with("[[patch.unused]]")
-                    || t.starts_with("[patch")
-                    || t.starts_with("[package.")))
-            {
-                return Err(());
-            } else if t.starts_with("[package.") {
-                return Err(()); // sub-tables of a package: let the TOML parser decide
+            self.keys.clear();
+            if t.starts_with("[[patch.unused]]") && t.len() == "[[patch.unused]]".len() {
+                return Ok(());
             }
+            let name = t
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .ok_or(())?;
+            let dotted_bare = |n: &str| n.split('.').all(is_bare_key);
+            if !(name == "metadata" || name.starts_with("patch.")) || !dotted_bare(name) {
+                // Sub-tables of a package and anything else: the TOML
+                // parser decides.
+                return Err(());
+            }
+            if self.tables.contains(&name) {
+                return Err(());
+            }
+            self.tables.push(name);
             return Ok(());
         }
         let Some((k, v)) = t.split_once('=') else {
             return Err(());
         };
-        let k = k.trim_end();
-        let v = v.trim_start();
-        if !(is_bare_key(k) || simple_string(k).is_some()) {
-            return Err(());
-        }
+        let k = k.trim_end_matches([' ', '\t']);
+        let v = v.trim_start_matches([' ', '\t']);
+        // `"name"` and `name` are the same key.
+        let k = match simple_string(k) {
+            Some(inner) => inner,
+            None if is_bare_key(k) => k,
+            None => return Err(()),
+        };
+        self.key(k)?;
         if let Some(p) = self.cur.as_mut() {
             let slot = match k {
                 "name" => Some(&mut p.name),
@@ -238,31 +277,78 @@ impl<'a> Scan<'a, '_> {
                 _ => None,
             };
             if let Some(slot) = slot {
-                if slot.is_some() {
-                    return Err(()); // duplicate key: TOML error
-                }
                 *slot = Some(simple_string(v).ok_or(())?);
                 return Ok(());
             }
         }
-        if v.starts_with('[') {
-            if !v.ends_with(']') {
-                self.in_array = true;
-            } else if !v.starts_with("[\"") && v != "[]" {
-                return Err(());
+        if let Some(rest) = v.strip_prefix('[') {
+            // `[]`, `["a", "b"]`, or the first line of a longer array.
+            match rest.strip_suffix(']') {
+                Some(inner) => {
+                    array_items(inner)?;
+                }
+                None => {
+                    if array_items(rest)? == Items::Open {
+                        return Err(());
+                    }
+                    self.in_array = true;
+                }
             }
-        } else if simple_string(v).is_none() && !v.bytes().all(|b| b.is_ascii_digit()) {
+        } else if simple_string(v).is_none() && !is_integer(v) {
             return Err(());
         }
         Ok(())
     }
 }
 
+/// How a run of array items ends.
+#[derive(PartialEq, Eq)]
+enum Items {
+    /// Nothing, or after a comma: more may follow.
+    Done,
+    /// After an item with no comma: only the closing `]` may follow.
+    Open,
+}
+
+/// `"a", "b",` (simple strings separated by commas, a trailing comma and
+/// a trailing comment allowed): a line inside an array.
+fn array_items(t: &str) -> Result<Items, ()> {
+    let mut rest = t.trim_matches([' ', '\t']);
+    let mut state = Items::Done;
+    while !rest.is_empty() {
+        if rest.starts_with('#') {
+            break;
+        }
+        if state == Items::Open {
+            return Err(());
+        }
+        let after = rest.strip_prefix('"').ok_or(())?;
+        let end = after.find(['"', '\\']).ok_or(())?;
+        if after.as_bytes().get(end) != Some(&b'"') {
+            return Err(());
+        }
+        rest = after
+            .get(end + 1..)
+            .ok_or(())?
+            .trim_start_matches([' ', '\t']);
+        match rest.strip_prefix(',') {
+            Some(r) => rest = r.trim_start_matches([' ', '\t']),
+            None => state = Items::Open,
+        }
+    }
+    Ok(state)
+}
+
+/// A TOML decimal integer as Cargo writes one (`3`): digits, no leading zero.
+fn is_integer(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && (v == "0" || !v.starts_with('0'))
+}
+
 /// Fast path; `Err(())` means "not the usual shape: use the TOML parser".
 /// Unless it returns `Ok(Ok(()))`, `out` is left as it was.
 fn scan(text: &str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
     let before = (out.components.len(), out.problems.len(), out.structure_seen);
-    let r = scan_lines(text, limits, out);
+    let r = scan_lines(text, limits, out, true);
     if !matches!(r, Ok(Ok(()))) {
         out.components.truncate(before.0);
         out.problems.truncate(before.1);
@@ -273,10 +359,18 @@ fn scan(text: &str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
 
 /// The lines are those of `text.split('\n')` (the last one after the last
 /// `\n`, possibly empty), numbered from 1.
-fn scan_lines(text: &str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
+/// Without `quick`, every line goes through [`Scan::general`] (the tests
+/// check that both give the same result).
+fn scan_lines(text: &str, limits: &Limits, out: &mut Out, quick_path: bool) -> Result<R, ()> {
+    // A `\r` is allowed only before a `\n`: the last line has none.
+    if text.ends_with('\r') {
+        return Err(());
+    }
     let mut st = Scan {
         cur: None,
         in_array: false,
+        keys: Vec::new(),
+        tables: Vec::new(),
         out,
     };
     let bytes = text.as_bytes();
@@ -284,7 +378,7 @@ fn scan_lines(text: &str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
     let mut n = 0usize;
     loop {
         n += 1;
-        let q = if st.in_array {
+        let q = if st.in_array || !quick_path {
             None
         } else {
             quick(text, start)
@@ -505,108 +599,9 @@ mod tests {
         }
     }
 
-    /// The line scanner before the byte-level shortcuts, verbatim: the
-    /// current one must accept, reject and produce exactly what it did.
-    fn scan_reference<'a>(text: &'a str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
-        let mut cur: Option<Pkg<'a>> = None;
-        let mut in_array = false;
-        let mut n = 0usize;
-        let mut pending: Vec<Pkg<'a>> = Vec::new();
-        for line in text.split('\n') {
-            n += 1;
-            if line.len() > limits.max_line_bytes {
-                return Ok(Err(Fail::limit(
-                    Location::line(n),
-                    format!(
-                        "line is {} bytes long, over the {}-byte limit",
-                        line.len(),
-                        limits.max_line_bytes
-                    ),
-                )));
-            }
-            let t = line.trim_ascii();
-            if in_array {
-                if t == "]" {
-                    in_array = false;
-                } else if !(t.is_empty()
-                    || t.starts_with('#')
-                    || (t.starts_with('"') && (t.ends_with("\",") || t.ends_with('"'))))
-                {
-                    return Err(());
-                }
-                continue;
-            }
-            if t.is_empty() || t.starts_with('#') {
-                continue;
-            }
-            if t.starts_with('[') {
-                if let Some(p) = cur.take() {
-                    pending.push(p);
-                }
-                if t == "[[package]]" {
-                    cur = Some(Pkg {
-                        line: n,
-                        name: None,
-                        version: None,
-                        source: None,
-                    });
-                } else if !(t.ends_with(']')
-                    && (t == "[metadata]"
-                        || t.starts_with("[[patch.unused]]")
-                        || t.starts_with("[patch")
-                        || t.starts_with("[package.")))
-                {
-                    return Err(());
-                } else if t.starts_with("[package.") {
-                    return Err(()); // sub-tables of a package: let the TOML parser decide
-                }
-                continue;
-            }
-            let Some((k, v)) = t.split_once('=') else {
-                return Err(());
-            };
-            let k = k.trim_end();
-            let v = v.trim_start();
-            if !(is_bare_key(k) || simple_string(k).is_some()) {
-                return Err(());
-            }
-            if let Some(p) = cur.as_mut() {
-                let slot = match k {
-                    "name" => Some(&mut p.name),
-                    "version" => Some(&mut p.version),
-                    "source" => Some(&mut p.source),
-                    _ => None,
-                };
-                if let Some(slot) = slot {
-                    if slot.is_some() {
-                        return Err(()); // duplicate key: TOML error
-                    }
-                    *slot = Some(simple_string(v).ok_or(())?);
-                    continue;
-                }
-            }
-            if v.starts_with('[') {
-                if !v.ends_with(']') {
-                    in_array = true;
-                } else if !v.starts_with("[\"") && v != "[]" {
-                    return Err(());
-                }
-            } else if simple_string(v).is_none() && !v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(());
-            }
-        }
-        if in_array {
-            return Err(());
-        }
-        if let Some(p) = cur.take() {
-            pending.push(p);
-        }
-        out.structure_seen = true;
-        out.components.reserve(pending.len());
-        for p in pending {
-            emit(p, out);
-        }
-        Ok(Ok(()))
+    /// The scanner with only the general rules (no [`quick`] shortcuts).
+    fn scan_reference(text: &str, limits: &Limits, out: &mut Out) -> Result<R, ()> {
+        scan_lines(text, limits, out, false)
     }
 
     /// Lines (and near-misses of the shapes the scanner shortcuts) to build
@@ -702,6 +697,25 @@ mod tests {
         "garbage",
         "= \"a\"",
         "x = true",
+        // Not TOML, or not the same TOML: each must make the fast path
+        // decline (or agree with the TOML parser).
+        "\u{c}",
+        "version = 03",
+        "version = 0",
+        "[[package]]\r\r",
+        "name = \"a\"\r\r",
+        "# comment \u{1}",
+        "\"a\" \"b\",",
+        "\"a\",, ",
+        "\"a\" # c",
+        "x = [\"a\" \"b\"]",
+        "x = [\"a\", \"b\",]",
+        "x = [\"a\",",
+        "\"checksum\" = \"x\"",
+        "[metadata]",
+        "[patch.crates-io]",
+        "[patch.\"https://x\"]",
+        "[[patch.unused]]",
     ];
 
     fn same(label: &str, a: &Result<R, ()>, b: &Result<R, ()>, oa: &Out, ob: &Out) {
@@ -780,6 +794,51 @@ mod tests {
                     same(&format!("{text:?}"), &ra, &rb, &oa, &ob);
                 }
             }
+        }
+    }
+
+    /// Whatever the fast path accepts, the TOML parser accepts too, with
+    /// the same packages and problems.
+    fn accepted_means_valid_toml(text: &str) {
+        let mut fast = Out::default();
+        if let Ok(Ok(())) = scan(text, &Limits::default(), &mut fast) {
+            let mut slow = Out::default();
+            toml_path(text, &mut slow).unwrap_or_else(|e| {
+                panic!(
+                    "{text:?}: the fast path accepted what TOML refuses: {}",
+                    e.reason
+                )
+            });
+            assert_eq!(fast.components, slow.components, "{text:?}");
+            assert_eq!(fast.problems, slow.problems, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fast_path_accepts_only_valid_toml_on_pairs_of_lines() {
+        for prefix in [
+            "",
+            "[[package]]\n",
+            "[[package]]\nname = \"a\"\nversion = \"1\"\nsource = \"s\"\n",
+            "[metadata]\n",
+        ] {
+            for a in LINES {
+                for b in LINES {
+                    accepted_means_valid_toml(&format!("{prefix}{a}\n{b}\n"));
+                    accepted_means_valid_toml(&format!("{prefix}{a}\r\n{b}"));
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn fast_path_accepts_only_valid_toml(
+            picks in proptest::collection::vec(0..LINES.len(), 0..16),
+        ) {
+            let text = picks.iter().map(|&i| LINES[i]).collect::<Vec<_>>().join("\n");
+            accepted_means_valid_toml(&text);
         }
     }
 
