@@ -350,7 +350,9 @@ fn records<'a>(
     it: impl Iterator<Item = Result<Record, Rejection>> + 'a,
 ) -> Result<(), Gone> {
     let batch = job.opts.batch_size.max(1);
-    let mut rows = Vec::with_capacity(batch);
+    // Grown as needed: the writer holds every batch until a
+    // transaction's worth has arrived, one per small file.
+    let mut rows = Vec::new();
     let mut rejections = Vec::new();
     for item in it {
         match item {
@@ -383,7 +385,7 @@ fn records<'a>(
                 job,
                 Msg::Records {
                     file: i,
-                    rows: std::mem::replace(&mut rows, Vec::with_capacity(batch)),
+                    rows: std::mem::take(&mut rows),
                     rejections: std::mem::take(&mut rejections),
                 },
             )?;
@@ -454,7 +456,7 @@ fn enrichment(
                 Ok(it) => it,
                 Err(e) => return send(job, header(e)),
             };
-            let mut rows = Vec::with_capacity(batch);
+            let mut rows = Vec::new();
             let mut rej = Vec::new();
             for e in it {
                 match e {
@@ -471,7 +473,7 @@ fn enrichment(
                         job,
                         Msg::Epss {
                             file: i,
-                            rows: std::mem::replace(&mut rows, Vec::with_capacity(batch)),
+                            rows: std::mem::take(&mut rows),
                             rejections: std::mem::take(&mut rej),
                         },
                     )?;
@@ -509,5 +511,38 @@ fn enrichment(
             )
         }
         Format::Osv(_) | Format::Native(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file with one record sends a batch the size of one record: the
+    /// writer keeps each file's batch until a transaction's worth (5,000
+    /// rows) has arrived, and batches allocated for 5,000 rows made an
+    /// import of 2,000 one-record files take 4 GiB.
+    #[test]
+    fn a_small_input_sends_a_small_batch() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let job = Job {
+            files: Vec::new(),
+            opts: ImportOptions::default(),
+            tx,
+            pos: Arc::default(),
+        };
+        let rec = levee_formats::Record::from_json(
+            r#"{"id":"X-1","modified":"2024-01-01T00:00:00Z"}"#,
+            &levee_formats::Limits::default(),
+        )
+        .unwrap();
+        assert!(records(&job, 0, "f", "s", std::iter::once(Ok(rec))).is_ok());
+        match rx.try_recv() {
+            Ok(Msg::Records { rows, .. }) => {
+                assert_eq!(rows.len(), 1);
+                assert!(rows.capacity() < 16, "capacity {}", rows.capacity());
+            }
+            _ => panic!("expected a Records message"),
+        }
     }
 }
