@@ -167,3 +167,58 @@ fn input_format_override() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["total"]["imported"], 1, "{v}");
 }
+
+/// A minimal CSAF 2.0 security advisory with the given TLP label.
+fn csaf(tlp: &str) -> String {
+    serde_json::json!({
+        "document": {
+            "category": "csaf_security_advisory",
+            "csaf_version": "2.0",
+            "distribution": {"tlp": {"label": tlp}},
+            "publisher": {"category": "vendor", "name": "Example", "namespace": "https://example.com"},
+            "title": "Example advisory",
+            "tracking": {
+                "id": "EX-2024-001",
+                "current_release_date": "2024-01-02T00:00:00Z",
+                "initial_release_date": "2024-01-01T00:00:00Z",
+                "revision_history": [{"date": "2024-01-01T00:00:00Z", "number": "1", "summary": "Initial"}],
+                "status": "final",
+                "version": "1"
+            }
+        },
+        "product_tree": {"full_product_names": [{
+            "name": "Example Widget 1.0", "product_id": "P1",
+            "product_identification_helper": {"purl": "pkg:npm/example-widget@1.0.0"}
+        }]},
+        "vulnerabilities": [{
+            "cve": "CVE-2024-99999",
+            "notes": [{"category": "description", "text": "A flaw in the widget."}],
+            "product_status": {"known_affected": ["P1"]}
+        }]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_csaf_document_marked_amber_is_not_imported_as_clear() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("amber.json"), csaf("AMBER")).unwrap();
+    let (code, out, err) = levee(d, &["amber.json", "--json"]);
+    assert_eq!(code, 0, "stdout {out}\nstderr {err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["sources"][0]["format"], "csaf", "{v}");
+    assert_eq!(v["total"]["imported"], 0, "{v}");
+    assert_eq!(v["total"]["rejected"], 1, "{v}");
+    let report = std::fs::read_to_string(d.join("levee-import-rejections.jsonl")).unwrap();
+    let r: Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
+    assert_eq!(r["class"], "tlp_marking", "{r}");
+    assert_eq!(r["id"], "EX-2024-001:CVE-2024-99999", "{r}");
+    assert!(r["reason"].as_str().unwrap().contains("TLP:AMBER"), "{r}");
+    // The same document marked WHITE (TLP:CLEAR) is imported.
+    std::fs::write(d.join("white.json"), csaf("WHITE")).unwrap();
+    let (code, out, err) = levee(d, &["white.json", "--json"]);
+    assert_eq!(code, 0, "stdout {out}\nstderr {err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"]["imported"], 1, "{v}");
+}

@@ -18,7 +18,41 @@ use super::{ImportOptions, ImportRejection};
 
 /// Rejection class codes the importer adds to those of
 /// `levee_formats::RejectionClass` (for enrichment feeds).
-pub const ENRICHMENT_CLASSES: &[&str] = &["kev_entry", "epss_row", "cwe_row", "feed_header"];
+pub const ENRICHMENT_CLASSES: &[&str] = &[
+    "kev_entry",
+    "epss_row",
+    "cwe_row",
+    "feed_header",
+    "tlp_marking",
+];
+
+/// Why a record may not be stored under `label`: its own TLP marking
+/// (`database_specific.tlp`, as CSAF documents carry theirs) is stricter
+/// than the label, or not a TLP label at all. Storing it would show it to
+/// readers its author did not allow, so it is refused, not relabelled: a
+/// stricter label needs an owner organization or named recipients that
+/// only the importer's caller can give.
+fn marking_refusal(r: &Record, label: &Label) -> Option<String> {
+    let raw = r.database_specific.as_ref()?;
+    if !raw.get().contains("\"tlp\"") {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(raw.get()).ok()?;
+    let marking = match v.get("tlp")? {
+        serde_json::Value::Null => return None,
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match marking.parse::<levee_model::Tlp>() {
+        Ok(t) if t <= label.tlp => None,
+        Ok(t) => Some(format!(
+            "the document is marked TLP:{}; imported as TLP:{} it would be shown to readers the marking excludes",
+            t.as_str(),
+            label.tlp.as_str()
+        )),
+        Err(_) => Some(format!("unknown TLP marking {marking:?}")),
+    }
+}
 
 /// What the reader sends to the writer.
 pub(crate) enum Msg {
@@ -356,7 +390,19 @@ fn records<'a>(
     let mut rejections = Vec::new();
     for item in it {
         match item {
-            Ok(r) => rows.push(record_row(&r, source, &job.opts.label)),
+            Ok(r) => match marking_refusal(&r, &job.opts.label) {
+                None => rows.push(record_row(&r, source, &job.opts.label)),
+                Some(reason) => rejections.push(ImportRejection {
+                    file: shown.to_string(),
+                    entry: None,
+                    line: None,
+                    index: None,
+                    path: Some("database_specific.tlp".into()),
+                    id: Some(r.id.clone()),
+                    class: "tlp_marking".into(),
+                    reason,
+                }),
+            },
             Err(rej) => {
                 let r = ImportRejection::from_formats(shown, rej);
                 if r.is_file_level() {
@@ -517,6 +563,49 @@ fn enrichment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_marked_stricter_than_its_label_is_refused() {
+        let rec = |tlp: &str| {
+            levee_formats::Record::from_json(
+                &format!(
+                    r#"{{"id":"X-{n}","modified":"2024-01-01T00:00:00Z","database_specific":{{"tlp":{tlp}}}}}"#,
+                    n = tlp.len()
+                ),
+                &levee_formats::Limits::default(),
+            )
+            .unwrap()
+        };
+        let clear = Label::clear();
+        let green = Label {
+            tlp: levee_model::Tlp::Green,
+            ..Label::clear()
+        };
+        assert_eq!(marking_refusal(&rec("\"WHITE\""), &clear), None);
+        assert_eq!(marking_refusal(&rec("\"CLEAR\""), &clear), None);
+        assert_eq!(marking_refusal(&rec("null"), &clear), None);
+        assert_eq!(marking_refusal(&rec("\"GREEN\""), &green), None);
+        for (marking, label) in [
+            ("\"GREEN\"", &clear),
+            ("\"AMBER\"", &clear),
+            ("\"TLP:AMBER+STRICT\"", &green),
+            ("\"RED\"", &green),
+        ] {
+            let why = marking_refusal(&rec(marking), label).unwrap_or_default();
+            assert!(why.contains("it would be shown"), "{marking}: {why}");
+        }
+        assert!(marking_refusal(&rec("\"PINK\""), &clear)
+            .unwrap_or_default()
+            .contains("unknown TLP marking"));
+        assert!(marking_refusal(&rec("3"), &clear).is_some());
+        // Without a marking nothing changes.
+        let plain = levee_formats::Record::from_json(
+            r#"{"id":"X-1","modified":"2024-01-01T00:00:00Z","database_specific":{"x":1}}"#,
+            &levee_formats::Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(marking_refusal(&plain, &clear), None);
+    }
 
     /// A file with one record sends a batch the size of one record: the
     /// writer keeps each file's batch until a transaction's worth (5,000
