@@ -93,11 +93,18 @@ impl PackageUrl {
         }
         let (rest, subpath) = match input.split_once('#') {
             Some((r, sp)) => {
-                let segs: Vec<String> = sp
-                    .split('/')
-                    .filter(|x| !x.is_empty() && *x != "." && *x != "..")
-                    .map(|x| pct_decode(x).ok_or_else(|| bad("bad %-escape in subpath")))
-                    .collect::<Result<_, _>>()?;
+                // The segment rules apply to decoded segments (`%2E` is
+                // `.`), and a decoded segment holds no `/`.
+                let mut segs: Vec<String> = Vec::new();
+                for x in sp.split('/') {
+                    let x = pct_decode(x).ok_or_else(|| bad("bad %-escape in subpath"))?;
+                    if x.contains('/') {
+                        return Err(bad("a subpath segment contains '/'"));
+                    }
+                    if !(x.is_empty() || x == "." || x == "..") {
+                        segs.push(x);
+                    }
+                }
                 (r, (!segs.is_empty()).then(|| segs.join("/")))
             }
             None => (input, None),
@@ -167,6 +174,9 @@ impl PackageUrl {
         let name = segs.pop().ok_or_else(|| bad("missing name"))?;
         if name.is_empty() {
             return Err(bad("missing name"));
+        }
+        if segs.iter().any(|s| s.contains('/')) {
+            return Err(bad("a namespace segment contains '/'"));
         }
         let namespace = (!segs.is_empty()).then(|| segs.join("/"));
         let mut p = PackageUrl {
@@ -488,9 +498,23 @@ mod tests {
             "pkg:1x/foo",
             "pkg:npm/foo?a",
             "pkg:npm/scope/foo",
+            // A decoded namespace or subpath segment holds no `/` (found
+            // by the `purl` fuzz target: it did not round-trip).
+            "pkg:d/%2F/u",
+            "pkg:generic/a%2Fb/c",
+            "pkg:generic/a/c#x%2Fy",
         ] {
             assert!(PackageUrl::parse(bad).is_err(), "{bad}");
         }
+        // Segment rules apply after decoding: `%2E` is `.`, dropped.
+        assert_eq!(
+            p("pkg:generic/a/c#%2E/x/%2E%2E").subpath.as_deref(),
+            Some("x")
+        );
+        // A name may hold an encoded `/`, and keeps it through a round trip.
+        let n = p("pkg:generic/a/b%2Fc");
+        assert_eq!(n.name, "b/c");
+        assert_eq!(p(&n.to_string()), n);
     }
 
     #[test]
