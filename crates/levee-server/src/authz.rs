@@ -129,10 +129,13 @@ impl Caller {
     pub fn org_ids(&self) -> Vec<String> {
         self.roles.keys().cloned().collect()
     }
-    /// The idempotency scope of this caller: its bound org, else itself.
+    /// The idempotency scope of this caller: the user (and the org its
+    /// token is bound to). Never the org alone: a replay returns the stored
+    /// response, which may hold a secret (a new token's) meant only for the
+    /// user who made the request.
     pub fn idempotency_scope(&self) -> String {
         match self.token.as_ref().and_then(|t| t.org_id.as_ref()) {
-            Some(o) => format!("org:{o}"),
+            Some(o) => format!("org:{o}/user:{}", self.user.id),
             None => format!("user:{}", self.user.id),
         }
     }

@@ -665,3 +665,59 @@ async fn per_token_rate_limit_answers_429_with_retry_after() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn an_idempotency_key_is_never_replayed_to_another_user() {
+    for env in common::envs().await {
+        let org = env
+            .org(
+                "County Hospital",
+                &["operator"],
+                json!({"sector": "health_care"}),
+            )
+            .await;
+        let a = env.member(&org, "admin@hospital.example", "admin").await;
+        let b = env.member(&org, "staff@hospital.example", "member").await;
+        // Both tokens bound to the same org.
+        let (ta, _) = env.token(&a, Some(&org), &["read", "write"], None).await;
+        let (tb, _) = env.token(&b, Some(&org), &["read", "write"], None).await;
+        let send = |tok: String| {
+            let req = Request::builder()
+                .method("POST")
+                .uri(format!("/api/v1/orgs/{org}/tokens"))
+                .header("authorization", format!("Bearer {tok}"))
+                .header("content-type", "application/json")
+                .header("idempotency-key", "1")
+                .body(Body::from(
+                    json!({"name": "ci", "scopes": ["read"]}).to_string(),
+                ))
+                .unwrap();
+            env.raw(req)
+        };
+        let first = send(ta.clone()).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+        // A's own retry is replayed.
+        let again = send(ta).await;
+        assert_eq!(again.body, first.body);
+        assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+        // B's request with the same key and body is B's own: never A's
+        // stored response (it holds A's new token secret).
+        let other = send(tb).await;
+        assert!(
+            other.headers.get("idempotent-replayed").is_none(),
+            "[{}] replayed to another user",
+            env.backend()
+        );
+        assert_ne!(other.body, first.body, "[{}]", env.backend());
+        if let Some(secret) = first.body["token"]
+            .as_str()
+            .or(first.body["secret"].as_str())
+        {
+            assert!(
+                !other.body.to_string().contains(secret),
+                "[{}] secret leaked",
+                env.backend()
+            );
+        }
+    }
+}
