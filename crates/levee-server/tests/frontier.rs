@@ -1736,3 +1736,62 @@ async fn the_worker_records_windows_opening_and_closing() {
         assert!(w.env.store.audit_verify(&[]).await.unwrap().is_ok());
     }
 }
+
+/// A model or nomination named in a request answers the same whether it
+/// does not exist or exists but is hidden from the caller.
+#[tokio::test]
+async fn missing_and_hidden_objects_in_requests_answer_alike() {
+    for w in worlds().await {
+        let c = logic::commitment(&threshold(), &w.salt).unwrap();
+        let hidden = w.model(true, 40).await;
+        let missing = "mdl_00000000000000000000000000000000".to_string();
+        for model in [&hidden, &missing] {
+            let bodies = [
+                (
+                    "/api/v1/assessments",
+                    json!({"model_id": model, "evaluator_org_id": w.eval_org, "commitment": c}),
+                ),
+                (
+                    "/api/v1/grants",
+                    json!({"model_id": model, "audience": "government", "org_ids": [w.grantee],
+                        "starts_at": w.at(12), "ends_at": w.at(20), "terms": w.terms("1")}),
+                ),
+                (
+                    "/api/v1/partners",
+                    json!({"model_id": model, "org_id": w.nominee, "category": "security_vendor"}),
+                ),
+            ];
+            for (path, body) in bodies {
+                let r = w.call("operator", "POST", path, Some(body)).await;
+                assert_eq!(
+                    (r.status, r.body["code"].as_str()),
+                    (StatusCode::NOT_FOUND, Some("not_found")),
+                    "[{}] {path} with model {model}: {}",
+                    w.env.backend(),
+                    r.body
+                );
+            }
+        }
+        // A nomination the caller may not see, with a bogus org in the body:
+        // not found, like a nomination that does not exist.
+        let m = w.model(true, 40).await;
+        let p = w.nominate(&m, &w.nominee).await;
+        for id in [p.as_str(), "ptn_00000000000000000000000000000000"] {
+            let r = w
+                .call(
+                    "operator",
+                    "POST",
+                    &format!("/api/v1/partners/{id}/decision"),
+                    Some(json!({"org_id": "org_nope", "decision": "concur"})),
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "[{}] {id}: {}",
+                w.env.backend(),
+                r.body
+            );
+        }
+    }
+}

@@ -95,14 +95,13 @@ async fn load_model(s: &AppState, id: &str) -> ApiResult<Loaded> {
     })
 }
 
-/// A model named in a request body: unknown is a validation problem.
-async fn load_model_ref(s: &AppState, id: &str) -> ApiResult<Loaded> {
-    match load_model(s, id).await {
-        Err(e) if e.code == "not_found" => Err(ApiError::validation(
-            "model_id does not name a model you may see",
-        )),
-        other => other,
-    }
+/// A model named in a request body: one that does not exist and one hidden
+/// from the caller are both not found (404), so the answer cannot tell
+/// them apart.
+async fn load_model_ref(s: &AppState, c: &Caller, id: &str) -> ApiResult<Loaded> {
+    let l = load_model(s, id).await?;
+    authorize(c, fa(F::ReadModel(l.facts())))?;
+    Ok(l)
 }
 
 async fn load_org_ref(s: &AppState, field: &str, id: &str) -> ApiResult<Org> {
@@ -753,7 +752,7 @@ pub async fn create_assessment(
     body: ApiJson<CreateAssessment>,
 ) -> ApiResult<Response> {
     let b = body.value;
-    let l = load_model_ref(&s, &b.model_id).await?;
+    let l = load_model_ref(&s, &c, &b.model_id).await?;
     let evaluator = load_org_ref(&s, "evaluator_org_id", &b.evaluator_org_id).await?;
     authorize(
         &c,
@@ -1283,7 +1282,7 @@ pub async fn create_grant(
     body: ApiJson<CreateGrant>,
 ) -> ApiResult<Response> {
     let b = body.value;
-    let l = load_model_ref(&s, &b.model_id).await?;
+    let l = load_model_ref(&s, &c, &b.model_id).await?;
     authorize(&c, fa(F::CreateGrant(l.facts())))?;
     let m = &l.model;
     let (grantees, terms) = checked!(
@@ -1738,7 +1737,7 @@ pub async fn nominate(
     body: ApiJson<Nominate>,
 ) -> ApiResult<Response> {
     let b = body.value;
-    let l = load_model_ref(&s, &b.model_id).await?;
+    let l = load_model_ref(&s, &c, &b.model_id).await?;
     authorize(&c, fa(F::Nominate(l.facts())))?;
     let m = &l.model;
     let (org, obj, act) = (m.org_id.as_str(), m.id.as_str(), "partner.rejected");
@@ -1830,6 +1829,15 @@ pub async fn decide_partner(
     body: ApiJson<Decision>,
 ) -> ApiResult<Json<Value>> {
     let (p, l) = partner_facts(&s, &id).await?;
+    // A nomination the caller may not see is not found, whatever the body.
+    authorize(
+        &c,
+        fa(F::ReadPartner {
+            model: l.facts(),
+            partner_org: &p.org_id,
+            trusted: p.trusted(),
+        }),
+    )?;
     let b = body.value;
     let gov = load_org_ref(&s, "org_id", &b.org_id).await?;
     authorize(
