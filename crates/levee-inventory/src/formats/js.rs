@@ -404,8 +404,8 @@ fn pnpm_key(key: &str, major: u32) -> Option<(String, String)> {
         }
         return Some((n.to_string(), v.to_string()));
     }
-    // v5: [host]/[@scope/]name/version[_peers]
-    let k = k.split('_').next().unwrap_or(k);
+    // v5: [host]/[@scope/]name/version[_peers]. The peer suffix hangs off
+    // the version only: names may hold `_` (`string_decoder`).
     let mut parts: Vec<&str> = k.split('/').collect();
     if parts.first() == Some(&"") {
         parts.remove(0);
@@ -413,9 +413,36 @@ fn pnpm_key(key: &str, major: u32) -> Option<(String, String)> {
         parts.remove(0); // registry host
     }
     let version = parts.pop()?;
+    let version = version.split('_').next().unwrap_or(version);
     let name = parts.join("/");
     if name.is_empty() || !version.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
     Some((name, version.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pnpm_key;
+
+    #[test]
+    fn pnpm_v5_keys_keep_underscores_in_names() {
+        let k = |key: &str| pnpm_key(key, 5);
+        let own = |n: &str, v: &str| Some((n.to_string(), v.to_string()));
+        assert_eq!(k("/string_decoder/1.3.0"), own("string_decoder", "1.3.0"));
+        assert_eq!(
+            k("/lodash._reinterpolate/3.0.0"),
+            own("lodash._reinterpolate", "3.0.0")
+        );
+        assert_eq!(
+            k("/@babel/core/7.0.0_foo@1.0.0"),
+            own("@babel/core", "7.0.0")
+        );
+        assert_eq!(k("/has_flag/4.0.0_react@16.0.0"), own("has_flag", "4.0.0"));
+        assert_eq!(
+            k("registry.npmjs.org/string_decoder/1.3.0"),
+            own("string_decoder", "1.3.0")
+        );
+        assert_eq!(k("/not-a-version/abc"), None);
+    }
 }
