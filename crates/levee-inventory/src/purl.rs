@@ -236,11 +236,24 @@ impl Purl {
             None => self.name.clone(),
         };
         let distro = self.qualifier("distro").map(str::to_string);
+        // `debian-12`, `debian-12.4`, `bookworm`, `ubuntu-22.04`, `jammy`,
+        // `alpine-3.19.1`: the release as OSV spells it, codenames turned
+        // into numbers (the matcher accepts a point release of an advisory's
+        // release, `12.4` for `12`, `v3.19.1` for `v3.19`).
         let release = |prefix: &str| {
             distro.as_deref().map(|d| {
                 let d = d.strip_prefix(prefix).unwrap_or(d);
-                d.strip_prefix('-').unwrap_or(d).to_string()
+                let d = d.strip_prefix('-').unwrap_or(d);
+                codename_release(prefix, d).unwrap_or(d).to_string()
             })
+        };
+        // Debian and Alpine advisories name source packages: an SBOM's
+        // `upstream=` qualifier (`openssl`, or `openssl@3.0.11-1`) gives it.
+        let source = || {
+            self.qualifier("upstream")
+                .and_then(|u| u.split('@').next())
+                .filter(|u| !u.is_empty())
+                .map_or_else(|| self.name.clone(), str::to_string)
         };
         let nsl = ns.map(str::to_ascii_lowercase);
         Some(match self.ty.as_str() {
@@ -264,15 +277,15 @@ impl Purl {
             "cran" => (Cran, self.name.clone(), None),
             "github" => (GitHubActions, joined(), None),
             "deb" => match nsl.as_deref() {
-                Some("ubuntu") => (Ubuntu, self.name.clone(), release("ubuntu")),
-                _ => (Debian, self.name.clone(), release("debian")),
+                Some("ubuntu") => (Ubuntu, source(), release("ubuntu")),
+                _ => (Debian, source(), release("debian")),
             },
             "apk" => match nsl.as_deref() {
-                Some("wolfi") => (Wolfi, self.name.clone(), None),
-                Some("chainguard") => (Chainguard, self.name.clone(), None),
+                Some("wolfi") => (Wolfi, source(), None),
+                Some("chainguard") => (Chainguard, source(), None),
                 _ => (
                     Alpine,
-                    self.name.clone(),
+                    source(),
                     release("alpine").map(|r| {
                         if r.starts_with('v') {
                             r
@@ -292,6 +305,56 @@ impl Purl {
             },
             _ => return None,
         })
+    }
+}
+
+/// Debian and Ubuntu release codenames, as OSV numbers the releases.
+fn codename_release(distro: &str, name: &str) -> Option<&'static str> {
+    const DEBIAN: &[(&str, &str)] = &[
+        ("jessie", "8"),
+        ("stretch", "9"),
+        ("buster", "10"),
+        ("bullseye", "11"),
+        ("bookworm", "12"),
+        ("trixie", "13"),
+        ("forky", "14"),
+    ];
+    const UBUNTU: &[(&str, &str)] = &[
+        ("trusty", "14.04"),
+        ("xenial", "16.04"),
+        ("bionic", "18.04"),
+        ("focal", "20.04"),
+        ("jammy", "22.04"),
+        ("kinetic", "22.10"),
+        ("lunar", "23.04"),
+        ("mantic", "23.10"),
+        ("noble", "24.04"),
+        ("oracular", "24.10"),
+        ("plucky", "25.04"),
+        ("questing", "25.10"),
+    ];
+    let table = match distro {
+        "debian" => DEBIAN,
+        "ubuntu" => UBUNTU,
+        _ => return None,
+    };
+    let name = name.to_ascii_lowercase();
+    table.iter().find(|(c, _)| *c == name).map(|(_, n)| *n)
+}
+
+/// The version an SBOM purl stands for: an rpm purl's `epoch=` qualifier
+/// goes in front (`1:1.1.1k-9.el8_7`), as rpm compares it first.
+pub fn purl_version(p: &Purl, version: &str) -> String {
+    match p.qualifier("epoch") {
+        Some(e)
+            if p.ty == "rpm"
+                && !e.is_empty()
+                && e.bytes().all(|b| b.is_ascii_digit())
+                && !version.contains(':') =>
+        {
+            format!("{e}:{version}")
+        }
+        _ => version.to_string(),
     }
 }
 
@@ -397,5 +460,47 @@ mod tests {
         );
         assert!(parse_purl("not a purl").is_none());
         assert!(parse_purl("pkg:").is_none());
+    }
+
+    /// What container SBOMs (syft, Trivy) write: binary package names with
+    /// the source package in `upstream=`, codenames or point releases in
+    /// `distro=`, the rpm epoch in `epoch=`.
+    #[test]
+    fn os_package_purls_as_sbom_tools_write_them() {
+        let osv = |s: &str| parse_purl(s).unwrap().osv().unwrap();
+        let own = |e, n: &str, r: &str| (e, n.to_string(), Some(r.to_string()));
+        use Ecosystem::*;
+        assert_eq!(
+            osv("pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&upstream=openssl&distro=debian-12"),
+            own(Debian, "openssl", "12")
+        );
+        assert_eq!(
+            osv("pkg:deb/debian/curl@7.88.1-10?distro=bookworm"),
+            own(Debian, "curl", "12")
+        );
+        assert_eq!(
+            osv("pkg:deb/debian/curl@7.88.1-10?distro=debian-12.4"),
+            own(Debian, "curl", "12.4")
+        );
+        assert_eq!(
+            osv("pkg:deb/ubuntu/libc6@2.35-0ubuntu3.6?upstream=glibc%402.35-0ubuntu3.6&distro=ubuntu-22.04"),
+            own(Ubuntu, "glibc", "22.04")
+        );
+        assert_eq!(
+            osv("pkg:deb/ubuntu/curl@8.5.0?distro=noble"),
+            own(Ubuntu, "curl", "24.04")
+        );
+        assert_eq!(
+            osv("pkg:apk/alpine/libcrypto3@3.1.4-r5?arch=x86_64&upstream=openssl&distro=alpine-3.19.1"),
+            own(Alpine, "openssl", "v3.19.1")
+        );
+        // Without `upstream` the name stays.
+        assert_eq!(osv("pkg:deb/debian/curl@1?distro=debian-12").1, "curl");
+        let p =
+            parse_purl("pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1").unwrap();
+        assert_eq!(purl_version(&p, "1.1.1k-9.el8_7"), "1:1.1.1k-9.el8_7");
+        assert_eq!(purl_version(&p, "1:1.1.1k-9.el8_7"), "1:1.1.1k-9.el8_7");
+        let p = parse_purl("pkg:npm/x@1.0.0?epoch=1").unwrap();
+        assert_eq!(purl_version(&p, "1.0.0"), "1.0.0");
     }
 }

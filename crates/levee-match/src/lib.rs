@@ -140,6 +140,8 @@ pub struct CompiledAdvisory {
     pub problems: Vec<CompileProblem>,
 }
 
+pub use levee_versions::ecosystem::same_release;
+
 /// Canonical base ecosystem and release of an OSV ecosystem string. Unknown
 /// ecosystems keep their spelling (they can still match by `versions`).
 pub fn ecosystem_key(ecosystem: &str) -> (Cow<'_, str>, Option<&str>) {
@@ -564,7 +566,7 @@ impl MatchIndex {
         let mut groups: Vec<Group<'_>> = Vec::new();
         for e in bucket {
             if let (Some(want), Some(have)) = (release, e.pkg.release.as_deref()) {
-                if want != have {
+                if !same_release(want, have) {
                     continue;
                 }
             }

@@ -337,7 +337,11 @@ fn lookup(
         let hit = match &want {
             Some((key, release)) => rec.affected.iter().any(|a| {
                 &a.key == key
-                    && (release.is_none() || &a.release == release)
+                    && match (release, &a.release) {
+                        (None, _) => true,
+                        (Some(w), Some(h)) => levee_versions::ecosystem::same_release(w, h),
+                        (Some(_), None) => false,
+                    }
                     && entry_matches(a, probe)
             }),
             None => {

@@ -251,9 +251,45 @@ impl fmt::Display for Ecosystem {
     }
 }
 
+/// Does a package of distribution release `want` (from the inventory) fall
+/// under an advisory for release `have`? Equal, or one names the other more
+/// precisely: a point release (`12.4` under `12`, `v3.19.1` under `v3.19`)
+/// or a release with its channel (`22.04` under `22.04:LTS`).
+pub fn same_release(want: &str, have: &str) -> bool {
+    let under = |long: &str, short: &str, sep: u8| {
+        long.len() > short.len()
+            && long.starts_with(short)
+            && long.as_bytes().get(short.len()) == Some(&sep)
+    };
+    want == have || under(want, have, b'.') || under(have, want, b':')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn releases_match_when_one_names_the_other_more_precisely() {
+        for (want, have) in [
+            ("12", "12"),
+            ("12.4", "12"),
+            ("v3.19.1", "v3.19"),
+            ("22.04", "22.04:LTS"),
+        ] {
+            assert!(same_release(want, have), "{want} under {have}");
+        }
+        for (want, have) in [
+            ("12", "11"),
+            ("v3.1", "v3.19"),
+            ("v3.19", "v3.1"),
+            ("12", "12.4"),
+            ("22.04:LTS", "22.04"),
+            ("22.04", "Pro:22.04:LTS"),
+            ("1", "12"),
+        ] {
+            assert!(!same_release(want, have), "{want} not under {have}");
+        }
+    }
 
     #[test]
     fn releases() {

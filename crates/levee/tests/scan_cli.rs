@@ -903,3 +903,51 @@ fn the_report_does_not_depend_on_threads_or_duplicate_ids() {
         assert_eq!(out, first, "{threads} threads");
     }
 }
+
+/// OS packages in a container SBOM as syft writes them: binary names with
+/// the source package in `upstream=`, a codename or point release in
+/// `distro=`, the rpm epoch in `epoch=`.
+#[test]
+fn container_sbom_os_packages_match_distribution_advisories() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let adv = write(
+        t.path(),
+        "advisories/os.jsonl",
+        &[
+            r#"{"id":"DSA-0001-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Debian:12","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.13-1~deb12u1"}]}]}]}"#,
+            r#"{"id":"ALPINE-0001","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Alpine:v3.19","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.1.4-r6"}]}]}]}"#,
+            r#"{"id":"USN-0001-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Ubuntu:22.04:LTS","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.35-0ubuntu3.7"}]}]}]}"#,
+            r#"{"id":"RHSA-0001:0001","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Red Hat","name":"openssl-libs"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:1.1.1k-9.el8_7"}]}]}]}"#,
+        ]
+        .join("\n"),
+    );
+    let comp = |name: &str, version: &str, purl: &str| serde_json::json!({"type": "library", "name": name, "version": version, "purl": purl});
+    let bom = serde_json::json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+        "components": [
+            comp("libssl3", "3.0.11-1~deb12u2", "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&upstream=openssl&distro=bookworm"),
+            comp("libcrypto3", "3.1.4-r5", "pkg:apk/alpine/libcrypto3@3.1.4-r5?arch=x86_64&upstream=openssl&distro=alpine-3.19.1"),
+            comp("libc6", "2.35-0ubuntu3.6", "pkg:deb/ubuntu/libc6@2.35-0ubuntu3.6?arch=amd64&upstream=glibc&distro=ubuntu-22.04"),
+            // Fixed once the epoch is counted; 1.1.1k-9.el8_7 without it
+            // would be "before 1:1.1.1k-9.el8_7".
+            comp("openssl-libs", "1.1.1k-9.el8_7", "pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1"),
+        ]
+    });
+    let sbom = write(t.path(), "sbom.cdx.json", &bom.to_string());
+    let (code, out, err) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv),
+        s(&sbom),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}\n{out}");
+    let v = parse_json(&out);
+    let mut ids: Vec<&str> = v["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["id"].as_str()).collect())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    assert_eq!(ids, ["ALPINE-0001", "DSA-0001-1", "USN-0001-1"], "{out}");
+}

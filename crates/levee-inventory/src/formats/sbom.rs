@@ -20,6 +20,10 @@ fn sbom_component(
         .map(str::to_string)
         .or_else(|| parsed.as_ref().and_then(|p| p.version.clone()))
         .unwrap_or_default();
+    let version = match &parsed {
+        Some(p) if !version.is_empty() => purl::purl_version(p, &version),
+        _ => version,
+    };
     let (ecosystem, name, release) = match osv {
         Some((e, n, r)) => (Some(e), n, r),
         None => (None, name.to_string(), None),
