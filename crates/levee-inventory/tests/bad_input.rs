@@ -262,6 +262,20 @@ fn os_package_lists() {
         ]
     );
     assert!(inv.components[3].purl.contains("epoch=4"));
+    // No distribution in `rpm -qa`: said once, not a silent clean scan.
+    assert_eq!(inv.problems.len(), 1, "{:?}", inv.problems);
+    assert!(inv.problems[0]
+        .to_string()
+        .contains("does not say which distribution"));
+    // Architectures beyond the common ones are cut from the release.
+    let inv = parse_as(
+        Format::RpmQa,
+        "rpm-qa.txt",
+        b"glibc-2.31-150300.i586
+",
+    )
+    .unwrap();
+    assert_eq!(inv.components[0].version, "2.31-150300");
 }
 
 #[test]

@@ -122,9 +122,28 @@ pub(crate) fn apk(text: &str, limits: &Limits, out: &mut Out) -> R {
 /// `name-[epoch:]version-release.arch` (or without `.arch`).
 pub(crate) fn rpm_qa(text: &str, limits: &Limits, out: &mut Out) -> R {
     const ARCHES: &[&str] = &[
-        "x86_64", "noarch", "i686", "i386", "aarch64", "ppc64le", "s390x", "armv7hl", "src",
-        "ppc64", "arm64",
+        "x86_64",
+        "noarch",
+        "i686",
+        "i586",
+        "i486",
+        "i386",
+        "aarch64",
+        "ppc64le",
+        "s390x",
+        "s390",
+        "armv7hl",
+        "armv7l",
+        "armv6hl",
+        "armv6l",
+        "src",
+        "ppc64",
+        "ppc",
+        "arm64",
+        "riscv64",
+        "loongarch64",
     ];
+    let mut listed = 0usize;
     for l in util::lines(text, limits.max_line_bytes) {
         let (n, line) = l?;
         let t = line.trim();
@@ -177,6 +196,18 @@ pub(crate) fn rpm_qa(text: &str, limits: &Limits, out: &mut Out) -> R {
             purl.push_str(&q.join("&"));
         }
         out.push(os_component(Ecosystem::Rpm, name, &full, purl, n));
+        listed += 1;
+    }
+    if listed > 0 {
+        // OSV has no "RPM" ecosystem: advisories are per distribution (Red
+        // Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE), and `rpm -qa` does
+        // not say which one this is. Say so instead of a clean result.
+        out.problem(
+            Location::line(1),
+            format!(
+                "rpm -qa output does not say which distribution it is from: its {listed} packages are listed but not checked against advisories (scan an SBOM whose purls name the distribution, e.g. pkg:rpm/redhat/...)"
+            ),
+        );
     }
     Ok(())
 }

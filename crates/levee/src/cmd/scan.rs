@@ -316,6 +316,8 @@ fn find_inventories(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 fn checkable(c: &Component) -> bool {
     match (&c.origin, c.ecosystem) {
         (_, None) => false,
+        // `rpm -qa` names no distribution: no advisory can be chosen.
+        (_, Some(Ecosystem::Rpm)) => false,
         (Origin::Registry(Some(_)), Some(Ecosystem::CratesIo)) => false,
         (Origin::Registry(_) | Origin::Unknown, _) => true,
         // A pinned commit can still be decided by GIT ranges.
