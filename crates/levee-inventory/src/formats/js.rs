@@ -131,6 +131,19 @@ fn v1_deps(deps: &Value, path: &str, depth: usize, out: &mut Out) -> R {
             continue;
         };
         let resolved = jstr(e, "resolved");
+        // Local and tarball dependencies carry their spec as "version":
+        // not a registry package, no registry version to check.
+        if !is_gitish(version)
+            && ["file:", "link:", "http://", "https://"]
+                .iter()
+                .any(|pre| version.starts_with(pre))
+        {
+            out.skip(
+                Location::path(p),
+                format!("`{name}` is not from the registry ({version})"),
+            );
+            continue;
+        }
         // Git dependencies in v1 carry the URL as "version"; aliases
         // `npm:real-name@1.2.3`.
         let (real_name, version, commit) = if is_gitish(version) {
@@ -263,6 +276,9 @@ pub(crate) fn yarn(text: &str, limits: &Limits, out: &mut Out) -> R {
         c.commit = b.resolved.and_then(commit_from_url);
         c.origin = if c.commit.is_some() {
             Origin::Git(b.resolved.unwrap_or_default().to_string())
+        } else if range.starts_with("file:") || range.starts_with("link:") {
+            // A local package: not the registry package of that name.
+            Origin::Path(range.to_string())
         } else {
             npm_origin(b.resolved)
         };
@@ -426,6 +442,24 @@ mod tests {
     use super::pnpm_key;
 
     #[test]
+    fn package_lock_v1_local_and_tarball_dependencies_are_skipped() {
+        let text = r#"{"name":"x","version":"1.0.0","lockfileVersion":1,"dependencies":{
+            "localpkg":{"version":"file:../localpkg"},
+            "tarpkg":{"version":"https://example.com/tarpkg-1.0.0.tgz"},
+            "gitpkg":{"version":"git+https://github.com/a/b.git#0123456789abcdef0123456789abcdef01234567"},
+            "left-pad":{"version":"1.3.0","resolved":"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"}}}"#;
+        let mut out = crate::util::Out::default();
+        super::package_lock(text, &mut out).unwrap();
+        let names: Vec<&str> = out.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["gitpkg", "left-pad"]);
+        assert_eq!(out.skipped.len(), 2, "{:?}", out.skipped);
+        assert!(out
+            .skipped
+            .iter()
+            .all(|(_, why)| why.contains("not from the registry")));
+    }
+
+    #[test]
     fn pnpm_v5_keys_keep_underscores_in_names() {
         let k = |key: &str| pnpm_key(key, 5);
         let own = |n: &str, v: &str| Some((n.to_string(), v.to_string()));
@@ -444,5 +478,24 @@ mod tests {
             own("string_decoder", "1.3.0")
         );
         assert_eq!(k("/not-a-version/abc"), None);
+    }
+
+    #[test]
+    fn yarn_v1_local_packages_are_paths() {
+        let text = "# yarn lockfile v1\n\n\"localpkg@file:../localpkg\":\n  version \"1.0.0\"\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n  resolved \"https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz\"\n";
+        let mut out = crate::util::Out::default();
+        super::yarn(text, &crate::Limits::default(), &mut out).unwrap();
+        let origins: Vec<(&str, &crate::Origin)> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), &c.origin))
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                ("localpkg", &crate::Origin::Path("file:../localpkg".into())),
+                ("left-pad", &crate::Origin::Registry(None)),
+            ]
+        );
     }
 }
