@@ -367,3 +367,26 @@ fn npm_v1_aliases_and_git_versions() {
         Some("$.dependencies.n.dependencies.m")
     );
 }
+
+#[test]
+fn requirements_includes_are_reported_not_silently_dropped() {
+    let text = b"-r requirements/base.txt\n--constraint=constraints.txt\ndjango==4.2.1\n";
+    let inv = parse_as(Format::RequirementsTxt, "requirements.txt", text).unwrap();
+    assert_eq!(inv.components.len(), 1);
+    assert_eq!(inv.skipped.len(), 2, "{:?}", inv.skipped);
+    let all: Vec<String> = inv.skipped.iter().map(|p| p.to_string()).collect();
+    assert!(
+        all[0].contains("requirements/base.txt") && all[0].contains("not read"),
+        "{all:?}"
+    );
+    assert!(all[1].contains("constraints.txt"), "{all:?}");
+    // A file of includes alone still parses (nothing in it is malformed).
+    let inv = parse_as(
+        Format::RequirementsTxt,
+        "requirements.txt",
+        b"-r base.txt\n",
+    )
+    .unwrap();
+    assert!(inv.components.is_empty());
+    assert_eq!(inv.skipped.len(), 1);
+}

@@ -213,6 +213,20 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
         }
         if line.starts_with('-') {
             let opt = line.split([' ', '=', '\t']).next().unwrap_or(line);
+            if matches!(opt, "-r" | "--requirement" | "-c" | "--constraint") {
+                // This parser reads one file (no IO): an included file's
+                // packages are not in this inventory. Say so.
+                out.structure_seen = true;
+                let file = line
+                    .get(opt.len()..)
+                    .unwrap_or("")
+                    .trim_start_matches(['=', ' ', '\t']);
+                out.skip(
+                    loc,
+                    format!("`{opt} {file}`: the included file is not read with this one; scan it as well"),
+                );
+                continue;
+            }
             if KNOWN_OPTIONS.contains(&opt) {
                 out.structure_seen = true;
             } else {
