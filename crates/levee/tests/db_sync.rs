@@ -198,9 +198,20 @@ fn sync_downloads_then_is_conditional_then_resumes() {
         put("/epss.csv", b"#model_version:v2023.03.01,score_date:2024-05-01T00:00:00+0000\ncve,epss,percentile\nCVE-2021-44228,0.97,0.99\n".to_vec(), "e1");
         put(
             "/.well-known/csaf/provider-metadata.json",
-            serde_json::to_vec(&json!({"distributions": [{"rolie": {"feeds": [{"tlp_label": "WHITE", "url": "/csaf/feed-tlp-white.json"}]}}]})).unwrap(),
+            serde_json::to_vec(&json!({"distributions": [{"rolie": {"feeds": [
+                {"tlp_label": "WHITE", "url": "/csaf/feed-tlp-white.json"},
+                // Not followed: synced records are TLP:CLEAR.
+                {"tlp_label": "AMBER", "url": "/csaf/feed-tlp-amber.json"}
+            ]}}]}))
+            .unwrap(),
             "p1",
         );
+        put(
+            "/csaf/feed-tlp-amber.json",
+            serde_json::to_vec(&json!({"feed": {"id": "a", "entry": [{"id": "doc-2", "content": {"type": "application/json", "src": "2024/doc-2.json"}}]}})).unwrap(),
+            "r2",
+        );
+        put("/csaf/2024/doc-2.json", csaf_doc(), "d2");
         put(
             "/csaf/feed-tlp-white.json",
             serde_json::to_vec(&json!({"feed": {"id": "f", "entry": [{"id": "doc-1", "content": {"type": "application/json", "src": "2024/doc-1.json"}}]}})).unwrap(),
@@ -261,8 +272,16 @@ kind = "csaf-provider"
     assert_eq!(feed(&v, "kev")["records"], 1);
     assert_eq!(feed(&v, "cve")["records"], 1);
     assert_eq!(feed(&v, "epss")["records"], 1);
-    assert_eq!(feed(&v, "vendor-csaf")["downloaded"], 3);
+    assert_eq!(
+        feed(&v, "vendor-csaf")["downloaded"],
+        3,
+        "the AMBER feed is not fetched"
+    );
     assert_eq!(feed(&v, "vendor-csaf")["records"], 1);
+    assert!(
+        err.contains("feed-tlp-amber.json is labelled AMBER; not followed"),
+        "{err}"
+    );
     for f in v["feeds"].as_array().unwrap() {
         assert_eq!(f["rejected"], 0, "{f}");
         assert_eq!(f["requests_conditional"], 0);

@@ -386,6 +386,14 @@ fn fetch(
 }
 
 /// Resolve `href` against `base` (absolute URLs, `/path`, relative paths).
+/// A CSAF provider's ROLIE feed label that allows storing its documents
+/// as TLP:CLEAR.
+fn feed_is_clear(label: Option<&str>) -> bool {
+    label
+        .and_then(|l| l.parse::<levee_model::Tlp>().ok())
+        .is_some_and(|t| t == levee_model::Tlp::Clear)
+}
+
 fn join_url(base: &str, href: &str) -> String {
     if href.starts_with("http://") || href.starts_with("https://") {
         return href.to_string();
@@ -569,9 +577,24 @@ fn sync_feed(
                         .into_iter()
                         .flatten()
                     {
-                        if let Some(u) = feed.get("url").and_then(|u| u.as_str()) {
-                            rolie_urls.push(join_url(&f.url, u));
+                        let Some(u) = feed.get("url").and_then(|u| u.as_str()) else {
+                            continue;
+                        };
+                        // Synced records are stored as TLP:CLEAR: a feed of
+                        // any other label (CSAF's `tlp_label`: WHITE, GREEN,
+                        // AMBER, RED, UNLABELED) is not followed, whatever
+                        // its documents say of themselves.
+                        let label = feed.get("tlp_label").and_then(|l| l.as_str());
+                        if !feed_is_clear(label) {
+                            eprintln!(
+                                "levee: {}: feed {} is labelled {}; not followed (synced records are TLP:CLEAR)",
+                                f.name,
+                                join_url(&f.url, u),
+                                label.unwrap_or("(no tlp_label)")
+                            );
+                            continue;
                         }
+                        rolie_urls.push(join_url(&f.url, u));
                     }
                 }
             } else {
