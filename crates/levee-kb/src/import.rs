@@ -336,7 +336,21 @@ struct Writer<'a> {
     checkpoint: Option<tokio::task::JoinHandle<()>>,
     records: u64,
     rejected: u64,
+    /// `meta` key set with this import's first written batch and removed
+    /// by its final regroup: while it exists, the alias index may lack
+    /// records this import committed (it crashed, or is still running).
+    marker: String,
+    /// Such keys found at the start (earlier imports that did not finish):
+    /// this import rebuilds the whole index and removes them.
+    stale: Vec<String>,
+    /// The change log's head when this import loaded its grouping snapshot,
+    /// and the `kb_record` entries it has written since.
+    start_seq: i64,
+    own_changes: i64,
 }
+
+/// Prefix of the [`Writer::marker`] keys.
+const REGROUP_PENDING: &str = "kb_regroup_pending:";
 
 /// (inserted, updated, unchanged)
 type Counts = (u64, u64, u64);
@@ -481,7 +495,20 @@ impl Writer<'_> {
                 &json!({ "batch": audit }),
             )
             .await?;
+            // One change-log entry per distinct written id (a batch may
+            // repeat an id; the later occurrence is the one written).
+            let written = rows
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, o)| **o != Upsert::Unchanged)
+                .map(|(r, _)| r.id.as_str())
+                .collect::<HashSet<&str>>()
+                .len();
+            if written > 0 {
+                tx.meta_set(&self.marker, "1").await?;
+            }
             tx.commit().await?;
+            self.own_changes += written as i64;
             self.checkpoint_in_background();
         }
         let g = &mut self.groups;
@@ -523,6 +550,18 @@ impl Writer<'_> {
     /// The final pass: move records whose group changed, rebuild the id
     /// index of touched groups, replace the refused merges.
     async fn regroup(&mut self) -> Result<(), StoreError> {
+        // Under the write lock from here on: nobody else commits until this
+        // pass has.
+        let mut tx = self.store.write().await?;
+        let mut all = self.opts.regroup_all || !self.stale.is_empty();
+        if tx.changes_after(self.start_seq, "kb_record").await? > self.own_changes {
+            // Another import committed records since this one loaded its
+            // snapshot: group from the stored state as it is now.
+            let written = std::mem::take(&mut self.groups.written);
+            self.groups = Groups::load(self.store).await?;
+            self.groups.written = written;
+            all = true;
+        }
         let g = &mut self.groups;
         let groups = g.grouper.groups();
         let mut changes: Vec<(String, String)> = Vec::new();
@@ -545,7 +584,7 @@ impl Writer<'_> {
         let mut current: HashSet<&str> = HashSet::new();
         for grp in &groups {
             current.insert(&grp.key);
-            let touched = self.opts.regroup_all
+            let touched = all
                 || touched_keys.contains(&grp.key)
                 || grp.records.iter().any(|r| g.written.contains(r));
             if touched {
@@ -575,10 +614,11 @@ impl Writer<'_> {
             })
             .collect();
         self.report.grouping.conflicts = conflicts.len() as u64;
-        if changes.is_empty() && rebuild.is_empty() && g.written.is_empty() {
+        if changes.is_empty() && rebuild.is_empty() && g.written.is_empty() && self.stale.is_empty()
+        {
+            tx.rollback().await?;
             return Ok(());
         }
-        let mut tx = self.store.write().await?;
         tx.kb_bulk_mode().await?;
         tx.kb_set_groups(&changes, &rebuild).await?;
         tx.kb_set_conflicts(&conflicts).await?;
@@ -595,6 +635,9 @@ impl Writer<'_> {
             }),
         )
         .await?;
+        for key in std::iter::once(&self.marker).chain(&self.stale) {
+            tx.meta_delete(key).await?;
+        }
         tx.commit().await?;
         for (rec, key) in changes {
             g.stored.insert(rec, key);
@@ -618,6 +661,8 @@ pub async fn import_paths(
         .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
         .collect();
     let bytes_total: u64 = sizes.iter().sum();
+    let start_seq = store.last_change_seq().await?;
+    let stale = store.meta_keys(REGROUP_PENDING).await?;
     let groups = Groups::load(store).await?;
     let mut w = Writer {
         store,
@@ -628,6 +673,10 @@ pub async fn import_paths(
         checkpoint: None,
         records: 0,
         rejected: 0,
+        marker: format!("{REGROUP_PENDING}{}", levee_store::new_id("")),
+        stale,
+        start_seq,
+        own_changes: 0,
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(4);
     let pos = Arc::new(AtomicU64::new(0));

@@ -325,6 +325,15 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?)
     }
+
+    /// Keys of the `meta` table that start with `prefix` (no `%` or `_`
+    /// in it), in order.
+    pub async fn meta_keys(&self, prefix: &str) -> Result<Vec<String>> {
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM meta ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(keys.into_iter().filter(|k| k.starts_with(prefix)).collect())
+    }
 }
 
 /// A write transaction. Dropping it without [`WriteTx::commit`] rolls back.
@@ -369,6 +378,26 @@ impl WriteTx {
         .fetch_one(&mut *self.tx)
         .await?;
         Ok(seq)
+    }
+
+    pub async fn meta_delete(&mut self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM meta WHERE key = $1")
+            .bind(key)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Change-log entries of `kind` after `seq` (in this transaction: with
+    /// the write lock held, every committed one).
+    pub async fn changes_after(&mut self, seq: i64, kind: &str) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE seq > $1 AND kind = $2")
+                .bind(seq)
+                .bind(kind)
+                .fetch_one(&mut *self.tx)
+                .await?,
+        )
     }
 
     pub async fn meta_set(&mut self, key: &str, value: &str) -> Result<()> {
