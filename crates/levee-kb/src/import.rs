@@ -88,6 +88,10 @@ pub struct ImportOptions {
     pub label: Label,
     /// Provenance name for every record (default: the file name).
     pub source: Option<String>,
+    /// Without `source`: name each file by its path relative to this
+    /// directory (`levee db sync`: `feed/docs/doc-1.json`) instead of its
+    /// file name.
+    pub source_base: Option<PathBuf>,
     /// Records per transaction.
     pub batch_size: usize,
     /// Reader limits (bombs).
@@ -109,6 +113,7 @@ impl Default for ImportOptions {
             format: None,
             label: Label::clear(),
             source: None,
+            source_base: None,
             batch_size: 5000,
             limits: Limits::default(),
             actor: "cli".into(),

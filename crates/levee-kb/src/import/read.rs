@@ -221,6 +221,13 @@ pub(crate) fn source_name(path: &Path, opts: &ImportOptions) -> String {
     if let Some(s) = &opts.source {
         return s.clone();
     }
+    if let Some(rel) = opts
+        .source_base
+        .as_deref()
+        .and_then(|b| path.strip_prefix(b).ok())
+    {
+        return rel.to_string_lossy().into_owned();
+    }
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
@@ -563,6 +570,19 @@ fn enrichment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_names() {
+        let p = Path::new("/sync/vendor/docs/doc-1.json");
+        let mut opts = ImportOptions::default();
+        assert_eq!(source_name(p, &opts), "doc-1.json");
+        opts.source_base = Some(PathBuf::from("/sync"));
+        assert_eq!(source_name(p, &opts), "vendor/docs/doc-1.json");
+        // Outside the base: the file name.
+        assert_eq!(source_name(Path::new("/else/x.json"), &opts), "x.json");
+        opts.source = Some("named".into());
+        assert_eq!(source_name(p, &opts), "named");
+    }
 
     #[test]
     fn a_record_marked_stricter_than_its_label_is_refused() {

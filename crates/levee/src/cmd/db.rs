@@ -653,22 +653,32 @@ fn sync_feed(
     let Some(kb) = kb else {
         return Ok(());
     };
-    for rel in changed {
-        let path = store.dir.join(&rel);
-        let (records, rejected) = import_file(
-            kb,
-            f.kind,
-            &path,
-            &rel,
-            &store.dir.join(format!("{}.rejections.jsonl", f.name)),
-        )?;
-        stats.imported_files += 1;
-        stats.records += records;
-        stats.rejected += rejected;
-        if let Some(st) = store.state.files.get_mut(&rel) {
-            st.imported_sha256 = Some(st.sha256.clone());
+    if changed.is_empty() {
+        return Ok(());
+    }
+    // One import for all of a feed's changed files: an import loads the
+    // grouping state of the whole knowledge base, so one per document (a
+    // CSAF provider lists thousands) would cost that many loads.
+    let report = store.dir.join(format!("{}.rejections.jsonl", f.name));
+    let paths: Vec<PathBuf> = changed.iter().map(|rel| store.dir.join(rel)).collect();
+    let r = import_files(kb, f.kind, &paths, &store.dir, &report)?;
+    let mut unreadable = Vec::new();
+    for (rel, s) in changed.iter().zip(&r.sources) {
+        stats.records += s.read;
+        stats.rejected += s.rejected;
+        match &s.unreadable {
+            Some(why) => unreadable.push(format!("{rel}: {why}")),
+            None => {
+                stats.imported_files += 1;
+                if let Some(st) = store.state.files.get_mut(rel) {
+                    st.imported_sha256 = Some(st.sha256.clone());
+                }
+            }
         }
-        store.save()?;
+    }
+    store.save()?;
+    if !unreadable.is_empty() {
+        bail!("{}", unreadable.join("; "));
     }
     Ok(())
 }
@@ -684,10 +694,17 @@ fn needs_import(store: &Store, rel: &str) -> bool {
         .is_some_and(|s| s.imported_sha256.as_deref() != Some(s.sha256.as_str()))
 }
 
-/// Import one downloaded file into the knowledge base (the same importer
-/// as `levee import`, native formats included); rejections are appended to
-/// `report`. Returns (records read, rejections).
-fn import_file(kb: &Kb, kind: Kind, path: &Path, rel: &str, report: &Path) -> Result<(u64, u64)> {
+/// Import downloaded files into the knowledge base in one run (the same
+/// importer as `levee import`, native formats included), each named by its
+/// path under `base`; rejections are appended to `report`. The report has
+/// one source summary per file, in order.
+fn import_files(
+    kb: &Kb,
+    kind: Kind,
+    paths: &[PathBuf],
+    base: &Path,
+    report: &Path,
+) -> Result<levee_kb::import::ImportReport> {
     let format = match kind {
         Kind::CveJson5 => Some(levee_kb::import::Format::Native(
             levee_feeds::FeedFormat::CveJson5.name().into(),
@@ -701,7 +718,7 @@ fn import_file(kb: &Kb, kind: Kind, path: &Path, rel: &str, report: &Path) -> Re
     };
     let opts = levee_kb::import::ImportOptions {
         format,
-        source: Some(rel.to_string()),
+        source_base: Some(base.to_path_buf()),
         natives: crate::natives::all(),
         actor: "db-sync".into(),
         ..levee_kb::import::ImportOptions::default()
@@ -710,20 +727,23 @@ fn import_file(kb: &Kb, kind: Kind, path: &Path, rel: &str, report: &Path) -> Re
         .rt
         .block_on(levee_kb::import::import_paths(
             &kb.store,
-            &[path.to_path_buf()],
+            paths,
             &opts,
             &mut |_| {},
         ))
-        .map_err(|e| anyhow!("{rel}: {e}"))?;
+        .map_err(|e| anyhow!("{}: {e}", report.display()))?;
     let mut rep = OpenOptions::new().create(true).append(true).open(report)?;
     for rej in &r.rejections {
         writeln!(rep, "{}", serde_json::to_string(rej)?)?;
     }
-    let t = r.totals();
-    if let Some(s) = r.sources.iter().find_map(|s| s.unreadable.clone()) {
-        bail!("{rel}: {s}");
+    if r.sources.len() != paths.len() {
+        bail!(
+            "import reported {} sources for {} files",
+            r.sources.len(),
+            paths.len()
+        );
     }
-    Ok((t.read, t.rejected))
+    Ok(r)
 }
 
 #[cfg(test)]
