@@ -364,10 +364,43 @@ impl Grouper {
         }
     }
 
+    /// The key of the group with this root: its smallest CVE, else its
+    /// smallest record id, else its smallest id (as [`Group::key`]),
+    /// without building the group.
+    fn key_of_root(&self, root: u32) -> String {
+        let min = |it: &mut dyn Iterator<Item = u32>| it.map(|m| self.name(m)).min();
+        min(&mut self.gcves[root as usize].iter().copied())
+            .or_else(|| {
+                min(&mut self.gmembers[root as usize]
+                    .iter()
+                    .copied()
+                    .filter(|m| self.records.contains_key(m)))
+            })
+            .or_else(|| min(&mut self.gmembers[root as usize].iter().copied()))
+            .unwrap_or_default()
+            .to_string()
+    }
+
     /// The group key of an id (a record id or any alias), if known.
     pub fn group_key(&self, id: &str) -> Option<String> {
         let n = self.node(id)?;
-        Some(self.group_of_root(self.find(n)).key)
+        Some(self.key_of_root(self.find(n)))
+    }
+
+    /// [`Grouper::group_key`] of many ids, each group's key worked out
+    /// once (a batch of records of one large group was quadratic).
+    pub fn group_keys<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<Option<String>> {
+        let mut memo: HashMap<u32, String> = HashMap::new();
+        ids.into_iter()
+            .map(|id| {
+                let root = self.find(self.node(id)?);
+                Some(
+                    memo.entry(root)
+                        .or_insert_with(|| self.key_of_root(root))
+                        .clone(),
+                )
+            })
+            .collect()
     }
 
     /// The whole group of an id.

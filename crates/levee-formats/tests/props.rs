@@ -140,5 +140,13 @@ proptest! {
         for (id, al) in &shuffled { g2.add(id, al, &[], &[]); }
         prop_assert_eq!(g1.groups(), g2.groups());
         prop_assert_eq!(g1.conflicts(), g2.conflicts());
+        // The key alone (group_key, group_keys) is the built group's key.
+        let ids: Vec<String> = list.iter().flat_map(|(id, al)| std::iter::once(id.clone()).chain(al.iter().cloned())).chain(["NOT-KNOWN".to_string()]).collect();
+        let batch = g1.group_keys(ids.iter().map(String::as_str));
+        for (id, k) in ids.iter().zip(&batch) {
+            let built = g1.group(id).map(|g| g.key);
+            prop_assert_eq!(g1.group_key(id), built.clone(), "{}", id);
+            prop_assert_eq!(k.clone(), built, "{}", id);
+        }
     }
 }

@@ -450,9 +450,12 @@ impl Writer<'_> {
                 tentative[i] = true;
             }
         }
-        let vulns: Vec<String> = rows
-            .iter()
-            .map(|r| g.grouper.group_key(&r.id).unwrap_or_else(|| r.id.clone()))
+        let vulns: Vec<String> = g
+            .grouper
+            .group_keys(rows.iter().map(|r| r.id.as_str()))
+            .into_iter()
+            .zip(&rows)
+            .map(|(k, r)| k.unwrap_or_else(|| r.id.clone()))
             .collect();
         let outcomes = if rows.is_empty() {
             Vec::new()
