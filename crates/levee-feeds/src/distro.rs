@@ -235,36 +235,9 @@ fn alpine_record(
 
 // ---------------------------------------------------------------- Debian
 
-/// Debian release codename → OSV release (`Debian:<this>`).
-pub const DEBIAN_RELEASES: &[(&str, &str)] = &[
-    ("buzz", "1.1"),
-    ("rex", "1.2"),
-    ("bo", "1.3"),
-    ("hamm", "2.0"),
-    ("slink", "2.1"),
-    ("potato", "2.2"),
-    ("woody", "3.0"),
-    ("sarge", "3.1"),
-    ("etch", "4.0"),
-    ("lenny", "5.0"),
-    ("squeeze", "6.0"),
-    ("wheezy", "7"),
-    ("jessie", "8"),
-    ("stretch", "9"),
-    ("buster", "10"),
-    ("bullseye", "11"),
-    ("bookworm", "12"),
-    ("trixie", "13"),
-    ("forky", "14"),
-    ("duke", "15"),
-];
-
 /// The Debian version of a release codename.
 pub fn debian_release(codename: &str) -> Option<&'static str> {
-    DEBIAN_RELEASES
-        .iter()
-        .find(|(c, _)| c.eq_ignore_ascii_case(codename))
-        .map(|(_, v)| *v)
+    levee_versions::ecosystem::codename_release("debian", codename)
 }
 
 fn month(m: &str) -> Option<u32> {

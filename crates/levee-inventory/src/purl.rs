@@ -244,7 +244,9 @@ impl Purl {
             distro.as_deref().map(|d| {
                 let d = d.strip_prefix(prefix).unwrap_or(d);
                 let d = d.strip_prefix('-').unwrap_or(d);
-                codename_release(prefix, d).unwrap_or(d).to_string()
+                levee_versions::ecosystem::codename_release(prefix, d)
+                    .unwrap_or(d)
+                    .to_string()
             })
         };
         // Debian and Alpine advisories name source packages: an SBOM's
@@ -306,40 +308,6 @@ impl Purl {
             _ => return None,
         })
     }
-}
-
-/// Debian and Ubuntu release codenames, as OSV numbers the releases.
-fn codename_release(distro: &str, name: &str) -> Option<&'static str> {
-    const DEBIAN: &[(&str, &str)] = &[
-        ("jessie", "8"),
-        ("stretch", "9"),
-        ("buster", "10"),
-        ("bullseye", "11"),
-        ("bookworm", "12"),
-        ("trixie", "13"),
-        ("forky", "14"),
-    ];
-    const UBUNTU: &[(&str, &str)] = &[
-        ("trusty", "14.04"),
-        ("xenial", "16.04"),
-        ("bionic", "18.04"),
-        ("focal", "20.04"),
-        ("jammy", "22.04"),
-        ("kinetic", "22.10"),
-        ("lunar", "23.04"),
-        ("mantic", "23.10"),
-        ("noble", "24.04"),
-        ("oracular", "24.10"),
-        ("plucky", "25.04"),
-        ("questing", "25.10"),
-    ];
-    let table = match distro {
-        "debian" => DEBIAN,
-        "ubuntu" => UBUNTU,
-        _ => return None,
-    };
-    let name = name.to_ascii_lowercase();
-    table.iter().find(|(c, _)| *c == name).map(|(_, n)| *n)
 }
 
 /// The version an SBOM purl stands for: an rpm purl's `epoch=` qualifier

@@ -264,6 +264,61 @@ pub fn same_release(want: &str, have: &str) -> bool {
     want == have || under(want, have, b'.') || under(have, want, b':')
 }
 
+/// Debian release codename → OSV release (`Debian:<this>`).
+pub const DEBIAN_RELEASES: &[(&str, &str)] = &[
+    ("buzz", "1.1"),
+    ("rex", "1.2"),
+    ("bo", "1.3"),
+    ("hamm", "2.0"),
+    ("slink", "2.1"),
+    ("potato", "2.2"),
+    ("woody", "3.0"),
+    ("sarge", "3.1"),
+    ("etch", "4.0"),
+    ("lenny", "5.0"),
+    ("squeeze", "6.0"),
+    ("wheezy", "7"),
+    ("jessie", "8"),
+    ("stretch", "9"),
+    ("buster", "10"),
+    ("bullseye", "11"),
+    ("bookworm", "12"),
+    ("trixie", "13"),
+    ("forky", "14"),
+    ("duke", "15"),
+];
+
+/// Ubuntu release codenames and their numbers (as OSV numbers Ubuntu
+/// releases).
+pub const UBUNTU_RELEASES: &[(&str, &str)] = &[
+    ("trusty", "14.04"),
+    ("xenial", "16.04"),
+    ("bionic", "18.04"),
+    ("focal", "20.04"),
+    ("jammy", "22.04"),
+    ("kinetic", "22.10"),
+    ("lunar", "23.04"),
+    ("mantic", "23.10"),
+    ("noble", "24.04"),
+    ("oracular", "24.10"),
+    ("plucky", "25.04"),
+    ("questing", "25.10"),
+];
+
+/// The release number of a Debian or Ubuntu codename (`bookworm` → `12`,
+/// `jammy` → `22.04`), any case.
+pub fn codename_release(distro: &str, codename: &str) -> Option<&'static str> {
+    let table = match distro {
+        "debian" => DEBIAN_RELEASES,
+        "ubuntu" => UBUNTU_RELEASES,
+        _ => return None,
+    };
+    table
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(codename))
+        .map(|(_, v)| *v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
