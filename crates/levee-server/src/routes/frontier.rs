@@ -1800,16 +1800,22 @@ pub async fn get_partner(
     c: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let (p, l) = partner_facts(&s, &id).await?;
+    let (p, _) = visible_partner(&s, &c, &id).await?;
+    Ok(Json(partner_json(&p)))
+}
+
+/// A nomination and its model, when the caller may see it (else 404).
+async fn visible_partner(s: &AppState, c: &Caller, id: &str) -> ApiResult<(Partner, Loaded)> {
+    let (p, l) = partner_facts(s, id).await?;
     authorize(
-        &c,
+        c,
         fa(F::ReadPartner {
             model: l.facts(),
             partner_org: &p.org_id,
             trusted: p.trusted(),
         }),
     )?;
-    Ok(Json(partner_json(&p)))
+    Ok((p, l))
 }
 
 #[derive(Deserialize, Debug)]
@@ -1828,16 +1834,8 @@ pub async fn decide_partner(
     Path(id): Path<String>,
     body: ApiJson<Decision>,
 ) -> ApiResult<Json<Value>> {
-    let (p, l) = partner_facts(&s, &id).await?;
     // A nomination the caller may not see is not found, whatever the body.
-    authorize(
-        &c,
-        fa(F::ReadPartner {
-            model: l.facts(),
-            partner_org: &p.org_id,
-            trusted: p.trusted(),
-        }),
-    )?;
+    let (p, l) = visible_partner(&s, &c, &id).await?;
     let b = body.value;
     let gov = load_org_ref(&s, "org_id", &b.org_id).await?;
     authorize(
