@@ -570,16 +570,33 @@ async fn osv_query_semantics() {
 }
 
 #[tokio::test]
-async fn querybatch_has_no_cap_and_can_return_full_records() {
+async fn querybatch_is_capped_and_can_return_full_records() {
     for env in common::envs().await {
         let w = world(&env).await;
-        let n = 2_500;
+        let n = 1_000;
         let queries: Vec<Value> = (0..n)
             .map(|i| {
                 let ver = if i % 2 == 0 { "1.2.3" } else { "5.0" };
                 json!({"package": {"name": "demo-pkg", "ecosystem": "PyPI"}, "version": ver})
             })
             .collect();
+        // One more than osv.dev's limit is refused (the answer is built in
+        // memory: an unbounded batch could exhaust it).
+        let mut over = queries.clone();
+        over.push(queries[0].clone());
+        let r = env
+            .call(
+                "POST",
+                "/v1/querybatch",
+                None,
+                Some(json!({ "queries": over })),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 422, "{}", r.body);
+        assert!(r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at most 1000 queries"));
         let body = batch(&env, w.vendor.as_deref(), false, Value::Array(queries)).await;
         let results = body["results"].as_array().unwrap();
         assert_eq!(results.len(), n);

@@ -542,13 +542,17 @@ fn body_json<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>
     crate::extract::parse_json(&bytes)
 }
 
-/// Full records for hits, verbatim, in hit order (invisible or vanished
-/// records were already filtered; a record deleted since is skipped).
+/// Full records for hits, verbatim, in hit order. The rows are read after
+/// the index lookup, so their labels are checked again (an import may have
+/// replaced a hit with a version the caller may not see); a record deleted
+/// or hidden since is skipped.
 async fn full_records(
     s: &AppState,
+    caller: Option<&Caller>,
     hits: &[Hit],
     cache: &mut HashMap<String, Box<RawValue>>,
 ) -> ApiResult<Vec<Box<RawValue>>> {
+    let visible = visible_fn(caller.cloned(), s.store.now());
     // One query for every record not fetched yet (per 1,000 ids).
     let missing: Vec<&str> = hits
         .iter()
@@ -558,6 +562,9 @@ async fn full_records(
         .into_iter()
         .collect();
     for r in s.store.kb_records_by_ids(&missing).await? {
+        if !visible(&r) {
+            continue;
+        }
         let v = raw(&r.json)?;
         cache.insert(r.id, v);
     }
@@ -586,7 +593,7 @@ pub async fn osv_query(
         .await?
         .pop()
         .unwrap_or_default();
-    let vulns = full_records(&s, &hits, &mut HashMap::new()).await?;
+    let vulns = full_records(&s, c.as_ref(), &hits, &mut HashMap::new()).await?;
     let body = serde_json::to_string(&FullResult { vulns })
         .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(json_response(StatusCode::OK, body))
@@ -605,6 +612,11 @@ pub struct BatchFlags {
     pub full: Option<bool>,
 }
 
+/// Queries per `querybatch` (osv.dev's limit).
+pub const MAX_BATCH_QUERIES: usize = 1_000;
+/// Records in one `querybatch?full=true` answer.
+pub const MAX_FULL_RECORDS: usize = 5_000;
+
 #[derive(Serialize)]
 struct IdModified {
     id: String,
@@ -619,9 +631,11 @@ struct IdResult {
 
 /// `POST /v1/querybatch` (and `/api/v1/osv/querybatch`): one result per
 /// query, in order, each `{"vulns": [{"id", "modified"}]}` (or `{}`), as
-/// osv.dev answers; `?full=true` returns full records instead. No cap on
-/// the number of queries (the body limit bounds it). One invalid query
-/// fails the batch with 422 naming it.
+/// osv.dev answers; `?full=true` returns full records instead. At most
+/// [`MAX_BATCH_QUERIES`] queries (as osv.dev), and with `full=true` at most
+/// [`MAX_FULL_RECORDS`] records in all: the answer is built in memory, and
+/// each record is repeated for every query that finds it. One invalid
+/// query fails the batch with 422 naming it.
 pub async fn osv_querybatch(
     State(s): State<AppState>,
     MaybeCaller(c): MaybeCaller,
@@ -630,6 +644,12 @@ pub async fn osv_querybatch(
 ) -> ApiResult<Response> {
     let full = query_param(flags)?.full.unwrap_or(false);
     let batch: OsvBatch = body_json(body)?;
+    if batch.queries.len() > MAX_BATCH_QUERIES {
+        return Err(ApiError::validation(format!(
+            "at most {MAX_BATCH_QUERIES} queries per batch ({} sent)",
+            batch.queries.len()
+        )));
+    }
     let mut resolved = Vec::with_capacity(batch.queries.len());
     for (i, q) in batch.queries.iter().enumerate() {
         resolved.push(
@@ -637,6 +657,12 @@ pub async fn osv_querybatch(
         );
     }
     let results = find(&s, c.as_ref(), &resolved).await?;
+    let total: usize = results.iter().map(Vec::len).sum();
+    if full && total > MAX_FULL_RECORDS {
+        return Err(ApiError::validation(format!(
+            "{total} records match; full=true returns at most {MAX_FULL_RECORDS} (ask for ids, or send fewer queries)"
+        )));
+    }
     let mut cache = HashMap::new();
     let mut out = String::from("{\"results\":[");
     for (i, hits) in results.into_iter().enumerate() {
@@ -645,7 +671,7 @@ pub async fn osv_querybatch(
         }
         let item = if full {
             serde_json::to_string(&FullResult {
-                vulns: full_records(&s, &hits, &mut cache).await?,
+                vulns: full_records(&s, c.as_ref(), &hits, &mut cache).await?,
             })
         } else {
             serde_json::to_string(&IdResult {
