@@ -211,13 +211,32 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        let id: Option<i64> = sqlx::query_scalar(pick)
+        let id = loop {
+            let id: Option<i64> = sqlx::query_scalar(pick)
+                .bind(now.micros())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(id) = id else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            // A running job whose lease expired had its worker die on it;
+            // once it has used its attempts it is dead-lettered, not run
+            // again (a job that kills its worker would otherwise be retried
+            // forever, taking each worker down with it).
+            let dead = sqlx::query(
+                "UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_until = NULL,
+                        last_error = 'lease expired on the last attempt (worker lost)', updated_at = $1
+                 WHERE id = $2 AND state = 'running' AND attempts >= max_attempts",
+            )
             .bind(now.micros())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(id) = id else {
-            tx.rollback().await?;
-            return Ok(None);
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if dead == 0 {
+                break id;
+            }
         };
         let row = sqlx::query(&format!(
             "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2,

@@ -673,3 +673,38 @@ async fn audit_entries_for_objects_finds_exactly_those_in_chain_order() {
     })
     .await;
 }
+
+/// A job whose worker died on its last attempt is dead-lettered when its
+/// lease expires, not handed to the next worker again and again.
+#[tokio::test]
+async fn a_job_whose_last_lease_expires_is_dead_lettered() {
+    each(async |db, store, c| {
+        let id = store
+            .enqueue(&NewJob::new("probe", json!({})).max_attempts(1))
+            .await
+            .unwrap()
+            .unwrap();
+        let other = store
+            .enqueue(&NewJob::new("probe", json!({"n": 2})))
+            .await
+            .unwrap()
+            .unwrap();
+        let job = store.claim_job("w1", 30).await.unwrap().expect("claim");
+        assert_eq!((job.id, job.attempts), (id, 1), "{}", db.name);
+        // w1 dies; its lease runs out. The next claim skips the spent job
+        // (dead-lettering it) and takes the other one.
+        c.advance_secs(31);
+        let next = store.claim_job("w2", 30).await.unwrap().expect("claim");
+        assert_eq!(next.id, other, "{}", db.name);
+        let dead = store.job(id).await.unwrap();
+        assert_eq!(dead.state, JobState::Dead, "{}", db.name);
+        assert!(dead
+            .last_error
+            .unwrap_or_default()
+            .contains("lease expired"));
+        c.advance_secs(10_000);
+        let again = store.claim_job("w3", 30).await.unwrap();
+        assert!(again.is_none_or(|j| j.id != id), "{}", db.name);
+    })
+    .await;
+}
