@@ -15,6 +15,10 @@ use serde_json::json;
 
 use crate::AppState;
 
+/// Job kinds an administrator may enqueue by hand (the others are
+/// scheduled by Levee itself, at their time).
+pub const MANUAL_KINDS: &[&str] = &["probe", "audit.checkpoint"];
+
 /// Job kinds this worker knows.
 pub const KINDS: &[&str] = &[
     "probe",
@@ -143,7 +147,7 @@ async fn execute(state: &AppState, owner: &str, job: &Job) -> Result<WriteTx, St
             } else {
                 0
             };
-            let ms = (num("sleep_ms") + extra).min(600_000);
+            let ms = num("sleep_ms").saturating_add(extra).min(600_000);
             tokio::time::sleep(Duration::from_millis(ms)).await;
             if job
                 .payload
@@ -182,13 +186,18 @@ async fn execute(state: &AppState, owner: &str, job: &Job) -> Result<WriteTx, St
                 .frontier_model(&g.model_id)
                 .await
                 .map_err(|e| e.to_string())?;
+            let (action, at) = if job.kind == FRONTIER_WINDOW_OPEN {
+                ("grant.window_open", g.starts_at)
+            } else {
+                ("grant.window_close", g.ends_at)
+            };
+            // The record says the window opened or closed: never before it
+            // did (a window job enqueued by hand, early, is an error).
+            if store.now() < at {
+                return Err(format!("{action} is due at {at}, not before"));
+            }
             let mut tx = store.write().await.map_err(|e| e.to_string())?;
             if g.revoked_at.is_none() {
-                let (action, at) = if job.kind == FRONTIER_WINDOW_OPEN {
-                    ("grant.window_open", g.starts_at)
-                } else {
-                    ("grant.window_close", g.ends_at)
-                };
                 tx.audit(
                     "levee",
                     Some(&m.org_id),

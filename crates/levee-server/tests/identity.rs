@@ -721,3 +721,22 @@ async fn an_idempotency_key_is_never_replayed_to_another_user() {
         }
     }
 }
+
+#[tokio::test]
+async fn scheduled_jobs_cannot_be_forged_or_preempted_by_hand() {
+    for env in common::envs().await {
+        let post = |body: serde_json::Value| {
+            env.call("POST", "/api/v1/admin/jobs", Some(&env.admin), Some(body))
+        };
+        // A window job enqueued early would record a window that has not
+        // opened or closed.
+        let r = post(json!({"kind": "frontier.window_close", "payload": {"grant": "grt_x"}})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        // Taking a future slot's key would cancel that audit checkpoint.
+        let r = post(json!({"kind": "probe", "dedup_key": "tick:audit.checkpoint:99999999"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body["detail"].as_str().unwrap().contains("reserved"));
+        let r = post(json!({"kind": "probe", "dedup_key": "mine-1"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+}

@@ -61,10 +61,10 @@ pub async fn enqueue_job(
 ) -> ApiResult<Response> {
     authorize(&c, Action::Admin)?;
     let b = body.value;
-    if !crate::worker::KINDS.contains(&b.kind.as_str()) {
+    if !crate::worker::MANUAL_KINDS.contains(&b.kind.as_str()) {
         return Err(ApiError::validation(format!(
-            "unknown job kind; known: {}",
-            crate::worker::KINDS.join(", ")
+            "job kind not enqueued by hand; these are: {}",
+            crate::worker::MANUAL_KINDS.join(", ")
         )));
     }
     let mut job = NewJob::new(
@@ -76,6 +76,14 @@ pub async fn enqueue_job(
         },
     );
     if let Some(k) = b.dedup_key {
+        // The scheduler's own keys (`tick:…`) are reserved: taking one ahead
+        // of time would cancel that slot's scheduled job (an audit
+        // checkpoint).
+        if k.starts_with("tick:") {
+            return Err(ApiError::validation(
+                "dedup_key: keys starting with \"tick:\" are reserved for scheduled jobs",
+            ));
+        }
         job = job.dedup(crate::routes::identity::short_text("dedup_key", &k, 200)?);
     }
     if let Some(n) = b.max_attempts {
@@ -96,7 +104,7 @@ pub async fn enqueue_job(
                 c.id(),
                 None,
                 "job.enqueue",
-                &format!("{id:?}"),
+                &id.map_or_else(|| "deduplicated".to_string(), |i| i.to_string()),
                 &json!({"kind": job.kind}),
             )
             .await?;
