@@ -616,9 +616,12 @@ mod tests {
             v["aliases"],
             json!(["GHSA-ffpv-c4hm-3x6v", "CVE-2016-0751"])
         );
+        // `~> 4.2.5` patches up to, not including, 4.3's pre-releases
+        // (RubyGems: `v.release < 4.3`), so 4.3.0.beta1 is affected again:
+        // the range reopens at 4.3's lowest pre-release, `4.3.A`.
         assert_eq!(
             v["affected"][0]["ranges"][0]["events"],
-            json!([{"introduced":"3.0.0"},{"fixed":"4.2.5.1"},{"introduced":"4.3"},{"fixed":"5.0.0.beta1.1"}])
+            json!([{"introduced":"3.0.0"},{"fixed":"4.2.5.1"},{"introduced":"4.3.A"},{"fixed":"5.0.0.beta1.1"}])
         );
     }
 

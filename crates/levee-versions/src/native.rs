@@ -377,17 +377,22 @@ pub fn parse_rubygems(s: &str) -> Result<RangeSet, RangeError> {
             let v = parse_v(VersionScheme::RubyGems, ver)?;
             let part = match op {
                 Some("~>") => {
-                    let Version::RubyGems(g) = &v else {
-                        return Err(err("internal: not a gem version"));
-                    };
-                    let segs: Vec<String> =
-                        g.release_segments().iter().map(|x| x.to_string()).collect();
-                    let idx = if segs.len() > 1 { segs.len() - 2 } else { 0 };
-                    let hi = if segs.is_empty() {
+                    // Gem::Version#bump works on the segments as written
+                    // (`~> 3.1.0` is below 3.2, not below 4): the numeric
+                    // segments before the first letter, the last dropped,
+                    // the new last incremented. And Gem::Requirement's `~>`
+                    // compares `v.release < bump`, so the pre-releases of
+                    // the bump are out too: the bound is its lowest
+                    // pre-release, `<bump>.A`.
+                    let segs = gem_written_release(ver);
+                    if segs.is_empty() {
                         return Err(err(format!("~> needs a numeric version: {t:?}")));
-                    } else {
-                        parse_v(VersionScheme::RubyGems, &bump(&segs, idx).join("."))?
-                    };
+                    }
+                    let idx = if segs.len() > 1 { segs.len() - 2 } else { 0 };
+                    let hi = parse_v(
+                        VersionScheme::RubyGems,
+                        &format!("{}.A", bump(&segs, idx).join(".")),
+                    )?;
                     half_open(v, hi)
                 }
                 None => op_set(Op::Eq, v),
@@ -401,6 +406,24 @@ pub fn parse_rubygems(s: &str) -> Result<RangeSet, RangeError> {
         set = set.union(&and);
     }
     Ok(set)
+}
+
+/// The numeric segments of a gem version as written, up to the first
+/// letter (`3.1.0` → 3, 1, 0; `2.3.0.rc1` → 2, 3, 0; `1.0a` → 1, 0).
+fn gem_written_release(ver: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in ver.trim().replace('-', ".pre.").split('.') {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            break;
+        }
+        let whole = digits.len() == part.len();
+        out.push(digits);
+        if !whole {
+            break;
+        }
+    }
+    out
 }
 
 /// PEP 440 specifier set (comma = AND), `||` alternatives for GitLab.

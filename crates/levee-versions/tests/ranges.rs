@@ -225,6 +225,20 @@ const NATIVE: &[(VersionScheme, &str, &str, bool)] = &[
         false,
     ),
     (VersionScheme::RubyGems, ">0.0.0", "0.1", true),
+    // `~>` bumps the segments as written (Gem::Version#bump): `~> 3.1.0`
+    // is below 3.2, not below 4 (trailing zeros count here).
+    (VersionScheme::RubyGems, "~> 3.1.0", "3.1.9", true),
+    (VersionScheme::RubyGems, "~> 3.1.0", "3.2.0", false),
+    (VersionScheme::RubyGems, "~> 3.1.0", "3.2.0.1", false),
+    (VersionScheme::RubyGems, "~> 2.0.0", "2.1", false),
+    (VersionScheme::RubyGems, "~> 3", "3.9", true),
+    (VersionScheme::RubyGems, "~> 3", "4.0", false),
+    // ... and keeps the bump's pre-releases out (`v.release < bump`).
+    (VersionScheme::RubyGems, "~> 3.0.10", "3.1.0.rc1", false),
+    (VersionScheme::RubyGems, "~> 3.0.10", "3.1.0.pre", false),
+    (VersionScheme::RubyGems, "~> 3.0.10", "3.0.99.rc1", true),
+    (VersionScheme::RubyGems, "~> 3.1.0.rc6", "4.0.0.pre", false),
+    (VersionScheme::RubyGems, "~> 3.1.0.rc6", "3.1.0", true),
     (VersionScheme::Pep440, ">=1.0,!=1.3.*,<2", "1.3.4", false),
     (VersionScheme::Pep440, ">=1.0,!=1.3.*,<2", "1.4", true),
     (VersionScheme::Pep440, "~=1.4.5", "1.4.9", true),
