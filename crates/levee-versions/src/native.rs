@@ -408,6 +408,35 @@ pub fn parse_rubygems(s: &str) -> Result<RangeSet, RangeError> {
     Ok(set)
 }
 
+/// The lowest PEP 440 version above every local version of `v` (`1.0` →
+/// `1.0.post0.dev0`, `1.0.post1` → `1.0.post2.dev0`, `1.0.dev1` →
+/// `1.0.dev2`); `None` when `v` has a local label itself or is a legacy
+/// version (then the specifier compares exactly).
+fn pep440_after_locals(v: &Version) -> Option<Version> {
+    let Version::Pep440(p) = v else {
+        return None;
+    };
+    if p.is_legacy() {
+        return None;
+    }
+    let norm = p.normalized();
+    if norm.contains('+') {
+        return None;
+    }
+    let next_num = |s: &str| -> Option<String> {
+        let n: u128 = s.parse().ok()?;
+        Some((n.checked_add(1)?).to_string())
+    };
+    let text = if let Some((head, n)) = norm.rsplit_once(".dev") {
+        format!("{head}.dev{}", next_num(n)?)
+    } else if let Some((head, n)) = norm.rsplit_once(".post") {
+        format!("{head}.post{}.dev0", next_num(n)?)
+    } else {
+        format!("{norm}.post0.dev0")
+    };
+    parse_v(VersionScheme::Pep440, &text).ok()
+}
+
 /// The numeric segments of a gem version as written, up to the first
 /// letter (`3.1.0` → 3, 1, 0; `2.3.0.rc1` → 2, 3, 0; `1.0a` → 1, 0).
 fn gem_written_release(ver: &str) -> Vec<String> {
@@ -453,7 +482,8 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
                 }
             } else {
                 let v = parse_v(sch, ver)?;
-                match op {
+                // A bare version is `==`.
+                match op.or(Some("==")) {
                     Some("~=") => {
                         let nums: Vec<String> = ver
                             .split(|c: char| !c.is_ascii_digit() && c != '.')
@@ -472,11 +502,33 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
                         )?;
                         half_open(v, hi)
                     }
-                    Some("===") | Some("==") | None => op_set(Op::Eq, v),
-                    Some(o) => op_set(
-                        simple_op(o).ok_or_else(|| err(format!("bad operator in {t:?}")))?,
-                        v,
-                    ),
+                    Some("===") => op_set(Op::Eq, v),
+                    Some(o) => {
+                        let op = match o {
+                            "==" => Op::Eq,
+                            o => {
+                                simple_op(o).ok_or_else(|| err(format!("bad operator in {t:?}")))?
+                            }
+                        };
+                        // PEP 440: a specifier without a local label ignores
+                        // the candidate's (`1.0+cu118` is `==1.0`, `<=1.0`,
+                        // not `>1.0`): its locals sort between V and the
+                        // next version after them.
+                        match pep440_after_locals(&v) {
+                            Some(next) => {
+                                let locals = half_open(v.clone(), next.clone());
+                                match op {
+                                    Op::Eq => locals,
+                                    Op::Ne => complement(&locals),
+                                    Op::Le => op_set(Op::Lt, next),
+                                    Op::Gt => op_set(Op::Ge, next),
+                                    Op::Lt | Op::Ge => op_set(op, v),
+                                }
+                            }
+                            None => op_set(op, v),
+                        }
+                    }
+                    None => op_set(Op::Eq, v),
                 }
             };
             and = and.intersect(&part);
