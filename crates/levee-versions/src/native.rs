@@ -3,8 +3,11 @@
 //! - node-semver (`<3.11 || >=4 <4.5`, `^1.2`, `~1.2.3`, `1.x`, `1 - 2`)
 //!   for SemVer, Go, Pub, Julia;
 //! - Composer constraints (`>=4.0,<4.3 || ^5.1`, `~1.2`, `1.2.*`);
-//! - RubyGems requirements (`~> 4.2.5, >= 4.2.5.1`);
-//! - PEP 440 specifiers (`>=1.0,!=1.3.*,<2`, `~=1.4.5`, `===x`);
+//! - RubyGems requirements (`~> 4.2.5, >= 4.2.5.1`; `~>` as
+//!   Gem::Requirement: the segments as written are bumped, and the bump's
+//!   pre-releases are out);
+//! - PEP 440 specifiers (`>=1.0,!=1.3.*,<2`, `~=1.4.5`, `===x`; a
+//!   specifier without a local label ignores the candidate's);
 //! - Maven / NuGet interval notation (`[2.0,2.3.1],[2.4.0,2.12.2)`,
 //!   `(,8.0.20]`; a bare NuGet version means `>=`, a bare Maven version
 //!   exact);
