@@ -19,7 +19,8 @@
 //! `||` separates alternatives everywhere. Ranges keep OSV semantics:
 //! pre-releases are ordinary members of the order (no node-semver
 //! "includePrerelease" filtering); partial upper bounds exclude the next
-//! version's pre-releases (`<2` means `<2.0.0-0`).
+//! version's pre-releases (`<2` means `<2.0.0-0`), and X-ranges include
+//! their own (`2.0.x` means `>=2.0.0-0 <2.1.0-0`).
 
 use crate::range::{Bound, Interval, RangeError, RangeSet};
 use crate::scheme::{Version, VersionScheme};
@@ -234,8 +235,11 @@ impl Builder {
                 };
                 Ok(half_open(lo, self.floor(&bump(&p.nums, idx))?))
             }
+            // An X-range (`2.0.x`, `1.2.*`) starts at its release's lowest
+            // pre-release, as `=2.0` does (node-semver includePrerelease;
+            // Composer's `>=1.2.0.0-dev`).
             None | Some("=") | Some("==") if !exact => Ok(half_open(
-                self.full(&p.nums, "")?,
+                self.floor(&p.nums)?,
                 self.floor(&bump(&p.nums, n - 1))?,
             )),
             Some(o) if !exact => {

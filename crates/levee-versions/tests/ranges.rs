@@ -204,6 +204,18 @@ const NATIVE: &[(VersionScheme, &str, &str, bool)] = &[
         false,
     ),
     (VersionScheme::Composer, "^5.1", "5.9.0", true),
+    // X-ranges start at the release's lowest pre-release.
+    (
+        VersionScheme::SemVer,
+        "2.0.x || 2.1.x",
+        "2.0.0-beta.1",
+        true,
+    ),
+    (VersionScheme::SemVer, "2.0.x || 2.1.x", "2.0.0-0", true),
+    (VersionScheme::SemVer, "2.0.x", "1.9.9", false),
+    (VersionScheme::SemVer, "2.0.x", "2.1.0-0", false),
+    (VersionScheme::Composer, "1.2.*", "1.2.0-beta", true),
+    (VersionScheme::Composer, "1.2.*", "1.3.0-dev", false),
     (VersionScheme::Composer, "~1.2", "1.9", true),
     (VersionScheme::Composer, "~1.2", "2.0", false),
     (
