@@ -230,7 +230,28 @@ pub async fn visible_records(
     {
         return Ok(None);
     }
-    Ok(Some((group, recs)))
+    Ok(Some((group, linked_by_visible(recs, id))))
+}
+
+/// The records among `recs` joined to `id` by the visible records' own
+/// aliases. The stored group may hold together records that only a hidden
+/// record links (an AMBER advisory naming a GHSA and a PYSEC id as one
+/// flaw); showing them as one would disclose that claim.
+fn linked_by_visible(recs: Vec<StoredRecord>, id: &str) -> Vec<StoredRecord> {
+    if recs.len() < 2 {
+        return recs;
+    }
+    let mut g = levee_formats::Grouper::new();
+    for r in &recs {
+        g.add(&r.id, &r.aliases, &r.related, &r.upstream);
+    }
+    let Some(mine) = g.group(id) else {
+        return recs;
+    };
+    let keep: BTreeSet<&str> = mine.records.iter().map(String::as_str).collect();
+    recs.into_iter()
+        .filter(|r| keep.contains(r.id.as_str()))
+        .collect()
 }
 
 /// The id under which the caller sees the group: the group key when a

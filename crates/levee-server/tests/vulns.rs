@@ -845,3 +845,72 @@ async fn real_pypa_slice_answers_from_the_records_own_lists() {
     }
     assert!(fixed_checked >= 10);
 }
+
+/// Two public records that only a hidden record names as one flaw are shown
+/// apart: the hidden record's claim that they are the same is not visible.
+#[tokio::test]
+async fn a_hidden_record_does_not_join_visible_ones() {
+    for env in common::envs().await {
+        let vendor = env.org("Joiner", &["vendor"], json!({})).await;
+        let member = env.member(&vendor, "psirt@joiner.example", "member").await;
+        let (tok, _) = env
+            .token(&member, Some(&vendor), &["read"], Some(86_400))
+            .await;
+        let a = r#"{"id":"GHSA-join-0001-0001","modified":"2024-01-01T00:00:00Z","summary":"public a"}"#;
+        let b = r#"{"id":"PYSEC-2099-77","modified":"2024-01-01T00:00:00Z","summary":"public b"}"#;
+        let h = r#"{"id":"LEVEE-2099-0001","modified":"2024-01-01T00:00:00Z","aliases":["GHSA-join-0001-0001","PYSEC-2099-77"],"summary":"hidden joiner"}"#;
+        let amber = label(Tlp::Amber, Some(&vendor), &[], &[]);
+        put_group(
+            &env,
+            "GHSA-join-0001-0001",
+            &[
+                (a, "ghsa", Label::clear()),
+                (b, "pypa", Label::clear()),
+                (h, "levee", amber),
+            ],
+        )
+        .await;
+        for (id, other) in [
+            ("GHSA-join-0001-0001", "PYSEC-2099-77"),
+            ("PYSEC-2099-77", "GHSA-join-0001-0001"),
+        ] {
+            let r = env
+                .call("GET", &format!("/api/v1/vulns/{id}"), None, None)
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "[{}] {id}: {}",
+                env.backend(),
+                r.body
+            );
+            let text = r.body.to_string();
+            assert!(
+                !text.contains(other),
+                "[{}] {id} shows {other}: {text}",
+                env.backend()
+            );
+            assert!(
+                !text.contains("LEVEE-2099-0001"),
+                "[{}] {text}",
+                env.backend()
+            );
+            assert_eq!(
+                r.body["sources"].as_array().map(Vec::len),
+                Some(1),
+                "[{}] {text}",
+                env.backend()
+            );
+        }
+        // The owner sees all three as one.
+        let r = env
+            .call("GET", "/api/v1/vulns/GHSA-join-0001-0001", Some(&tok), None)
+            .await;
+        assert_eq!(
+            r.body["sources"].as_array().map(Vec::len),
+            Some(3),
+            "{}",
+            r.body
+        );
+    }
+}
