@@ -213,16 +213,15 @@ impl Store {
     }
 
     /// Audit entries about the given objects, in chain order: by the
-    /// `audit_log (object, seq)` index, 500 objects per query.
+    /// `audit_log (object, seq)` index, one query per 1,000 objects.
     pub async fn audit_entries_for_objects(&self, objects: &[String]) -> Result<Vec<AuditEntry>> {
         let wanted: std::collections::BTreeSet<&str> = objects.iter().map(String::as_str).collect();
         let wanted: Vec<&str> = wanted.into_iter().collect();
         let mut out = Vec::new();
-        for chunk in wanted.chunks(500) {
-            let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        for chunk in wanted.chunks(crate::kb::WIDE_CHUNK) {
             let sql = format!(
                 "SELECT {COLS} FROM audit_log WHERE object IN ({}) ORDER BY seq",
-                params.join(",")
+                crate::kb::in_list(self.backend, 1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for o in chunk {

@@ -183,7 +183,7 @@ fn values(backend: crate::Backend, rows: usize, cols: usize) -> String {
 }
 
 /// `$start, …` for `n` parameters (see [`values`]).
-fn in_list(backend: crate::Backend, start: usize, n: usize) -> String {
+pub(crate) fn in_list(backend: crate::Backend, start: usize, n: usize) -> String {
     let mut s = String::with_capacity(n * 5);
     for i in start..start + n {
         if i > start {
@@ -203,7 +203,7 @@ const CHUNK: usize = 100;
 const REC_CHUNK: usize = 400;
 
 /// Rows per statement for the narrow tables (ids, groups, enrichment).
-const WIDE_CHUNK: usize = 1000;
+pub(crate) const WIDE_CHUNK: usize = 1000;
 
 impl WriteTx {
     /// Insert or replace source records: a newer `modified` replaces; at
