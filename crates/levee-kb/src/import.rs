@@ -354,6 +354,17 @@ struct Writer<'a> {
     own_changes: i64,
 }
 
+/// What [`Writer::regroup`] writes.
+struct Plan {
+    groups: usize,
+    /// (record, new group key)
+    changes: Vec<(String, String)>,
+    /// (group key, its ids; empty: remove the group)
+    rebuild: Vec<(String, Vec<String>)>,
+    /// (record, alias, detail) refused merges
+    conflicts: Vec<(String, String, String)>,
+}
+
 /// Prefix of the [`Writer::marker`] keys.
 const REGROUP_PENDING: &str = "kb_regroup_pending:";
 
@@ -556,21 +567,69 @@ impl Writer<'_> {
     }
 
     /// The final pass: move records whose group changed, rebuild the id
-    /// index of touched groups, replace the refused merges.
+    /// index of touched groups, replace the refused merges. Planned before
+    /// the write lock is taken; under it, planned again from the stored
+    /// state only if another import committed records meanwhile.
     async fn regroup(&mut self) -> Result<(), StoreError> {
-        // Under the write lock from here on: nobody else commits until this
-        // pass has.
+        let all = self.opts.regroup_all || !self.stale.is_empty();
+        let mut plan = self.plan(all);
         let mut tx = self.store.write().await?;
-        let mut all = self.opts.regroup_all || !self.stale.is_empty();
         if tx.changes_after(self.start_seq, "kb_record").await? > self.own_changes {
-            // Another import committed records since this one loaded its
-            // snapshot: group from the stored state as it is now.
+            // This import's grouping snapshot is stale: reload it (with the
+            // lock held, nobody commits in between) and rebuild everything.
             let written = std::mem::take(&mut self.groups.written);
             self.groups = Groups::load(self.store).await?;
             self.groups.written = written;
-            all = true;
+            plan = self.plan(true);
         }
-        let g = &mut self.groups;
+        let Plan {
+            groups,
+            changes,
+            rebuild,
+            conflicts,
+        } = plan;
+        self.report.grouping.groups = groups as u64;
+        self.report.grouping.regrouped = changes.len() as u64;
+        self.report.grouping.rebuilt = rebuild.len() as u64;
+        self.report.grouping.conflicts = conflicts.len() as u64;
+        if changes.is_empty()
+            && rebuild.is_empty()
+            && self.groups.written.is_empty()
+            && self.stale.is_empty()
+        {
+            tx.rollback().await?;
+            return Ok(());
+        }
+        tx.kb_bulk_mode().await?;
+        tx.kb_set_groups(&changes, &rebuild).await?;
+        tx.kb_set_conflicts(&conflicts).await?;
+        tx.audit(
+            &self.opts.actor,
+            self.opts.org.as_deref(),
+            "kb.group",
+            "kb",
+            &json!({
+                "groups": groups,
+                "regrouped": changes.len(),
+                "rebuilt": rebuild.len(),
+                "conflicts": conflicts.len(),
+            }),
+        )
+        .await?;
+        for key in std::iter::once(&self.marker).chain(&self.stale) {
+            tx.meta_delete(key).await?;
+        }
+        tx.commit().await?;
+        for (rec, key) in changes {
+            self.groups.stored.insert(rec, key);
+        }
+        Ok(())
+    }
+
+    /// What the final pass writes, from the grouping state in memory:
+    /// every group's index is rebuilt with `all`, else the touched ones.
+    fn plan(&self, all: bool) -> Plan {
+        let g = &self.groups;
         let groups = g.grouper.groups();
         let mut changes: Vec<(String, String)> = Vec::new();
         let mut touched_keys: HashSet<String> = HashSet::new();
@@ -605,10 +664,7 @@ impl Writer<'_> {
                 rebuild.push((k.clone(), Vec::new()));
             }
         }
-        self.report.grouping.groups = groups.len() as u64;
-        self.report.grouping.regrouped = changes.len() as u64;
-        self.report.grouping.rebuilt = rebuild.len() as u64;
-        let conflicts: Vec<(String, String, String)> = g
+        let conflicts = g
             .grouper
             .conflicts()
             .into_iter()
@@ -621,36 +677,12 @@ impl Writer<'_> {
                 (c.record, c.alias, detail)
             })
             .collect();
-        self.report.grouping.conflicts = conflicts.len() as u64;
-        if changes.is_empty() && rebuild.is_empty() && g.written.is_empty() && self.stale.is_empty()
-        {
-            tx.rollback().await?;
-            return Ok(());
+        Plan {
+            groups: groups.len(),
+            changes,
+            rebuild,
+            conflicts,
         }
-        tx.kb_bulk_mode().await?;
-        tx.kb_set_groups(&changes, &rebuild).await?;
-        tx.kb_set_conflicts(&conflicts).await?;
-        tx.audit(
-            &self.opts.actor,
-            self.opts.org.as_deref(),
-            "kb.group",
-            "kb",
-            &json!({
-                "groups": groups.len(),
-                "regrouped": changes.len(),
-                "rebuilt": rebuild.len(),
-                "conflicts": conflicts.len(),
-            }),
-        )
-        .await?;
-        for key in std::iter::once(&self.marker).chain(&self.stale) {
-            tx.meta_delete(key).await?;
-        }
-        tx.commit().await?;
-        for (rec, key) in changes {
-            g.stored.insert(rec, key);
-        }
-        Ok(())
     }
 }
 
