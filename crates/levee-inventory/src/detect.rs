@@ -114,6 +114,8 @@ pub fn detect(file_name: &str, content: &[u8]) -> Option<Format> {
         DpkgStatus
     } else if starts_line("P:") && starts_line("V:") {
         ApkInstalled
+    } else if is_rpm_qa(&head) {
+        RpmQa
     } else if starts_line("PODS:") {
         PodfileLock
     } else if starts_line("GEM") && has("specs:") {
@@ -135,4 +137,21 @@ pub fn detect(file_name: &str, content: &[u8]) -> Option<Format> {
     } else {
         return None;
     })
+}
+
+/// `rpm -qa` output: every non-blank line a `name-version-release`, no
+/// spaces, and some ending in `.arch` (`gpg-pubkey-…` lines have none; the
+/// last line may be cut by the 64 KiB window).
+fn is_rpm_qa(head: &str) -> bool {
+    let lines: Vec<&str> = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let whole = lines.len().saturating_sub(1).max(1);
+    lines
+        .iter()
+        .take(whole)
+        .all(|l| crate::formats::os::is_nvr(l))
+        && lines.iter().any(|l| crate::formats::os::is_rpm_qa_line(l))
 }

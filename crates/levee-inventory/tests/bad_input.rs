@@ -262,6 +262,19 @@ fn os_package_lists() {
         ]
     );
     assert!(inv.components[3].purl.contains("epoch=4"));
+    // Found by content, gpg-pubkey lines (no architecture) included.
+    assert_eq!(
+        levee_inventory::detect("packages.txt", rpm),
+        Some(Format::RpmQa)
+    );
+    assert_eq!(
+        levee_inventory::detect(
+            "notes.txt",
+            b"hello-world-again
+"
+        ),
+        None
+    );
     // No distribution in `rpm -qa`: said once, not a silent clean scan.
     assert_eq!(inv.problems.len(), 1, "{:?}", inv.problems);
     assert!(inv.problems[0]

@@ -951,3 +951,36 @@ fn container_sbom_os_packages_match_distribution_advisories() {
     ids.sort_unstable();
     assert_eq!(ids, ["ALPINE-0001", "DSA-0001-1", "USN-0001-1"], "{out}");
 }
+
+/// `rpm -qa` output is recognised, its packages listed but not checked
+/// (it names no distribution), with the reason: never a silent clean scan.
+#[test]
+fn rpm_qa_packages_are_listed_not_checked() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let adv = write(t.path(), "advisories/none.jsonl", "");
+    let list = write(
+        t.path(),
+        "packages.txt",
+        "openssl-libs-3.0.7-25.el9_3.x86_64\nbash-5.1.8-6.el9_1.x86_64\ngpg-pubkey-fd431d51-4ae0493b\n",
+    );
+    let (code, out, err) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv),
+        s(&list),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let v = parse_json(&out);
+    let input = &v["inputs"][0];
+    assert_eq!(input["format"], "rpm-qa", "{out}");
+    assert_eq!(input["components"], 3, "{out}");
+    assert_eq!(input["not_checked"], 3, "{out}");
+    assert!(
+        input["problems"]
+            .to_string()
+            .contains("does not say which distribution"),
+        "{out}"
+    );
+}

@@ -119,30 +119,46 @@ pub(crate) fn apk(text: &str, limits: &Limits, out: &mut Out) -> R {
     Ok(())
 }
 
+/// RPM architectures, cut from the end of an `rpm -qa` line.
+pub(crate) const RPM_ARCHES: &[&str] = &[
+    "x86_64",
+    "noarch",
+    "i686",
+    "i586",
+    "i486",
+    "i386",
+    "aarch64",
+    "ppc64le",
+    "s390x",
+    "s390",
+    "armv7hl",
+    "armv7l",
+    "armv6hl",
+    "armv6l",
+    "src",
+    "ppc64",
+    "ppc",
+    "arm64",
+    "riscv64",
+    "loongarch64",
+];
+
+/// `name-version-release`, no spaces (an `rpm -qa` line, perhaps without
+/// its architecture).
+pub(crate) fn is_nvr(line: &str) -> bool {
+    !line.contains(char::is_whitespace) && line.matches('-').count() >= 2
+}
+
+/// An `rpm -qa` line with its architecture: `name-version-release.arch`.
+pub(crate) fn is_rpm_qa_line(line: &str) -> bool {
+    is_nvr(line)
+        && line
+            .rsplit_once('.')
+            .is_some_and(|(_, arch)| RPM_ARCHES.contains(&arch))
+}
+
 /// `name-[epoch:]version-release.arch` (or without `.arch`).
 pub(crate) fn rpm_qa(text: &str, limits: &Limits, out: &mut Out) -> R {
-    const ARCHES: &[&str] = &[
-        "x86_64",
-        "noarch",
-        "i686",
-        "i586",
-        "i486",
-        "i386",
-        "aarch64",
-        "ppc64le",
-        "s390x",
-        "s390",
-        "armv7hl",
-        "armv7l",
-        "armv6hl",
-        "armv6l",
-        "src",
-        "ppc64",
-        "ppc",
-        "arm64",
-        "riscv64",
-        "loongarch64",
-    ];
     let mut listed = 0usize;
     for l in util::lines(text, limits.max_line_bytes) {
         let (n, line) = l?;
@@ -156,7 +172,7 @@ pub(crate) fn rpm_qa(text: &str, limits: &Limits, out: &mut Out) -> R {
             continue;
         }
         let (nvr, arch) = match t.rsplit_once('.') {
-            Some((a, b)) if ARCHES.contains(&b) => (a, Some(b)),
+            Some((a, b)) if RPM_ARCHES.contains(&b) => (a, Some(b)),
             _ => (t, None),
         };
         let Some((nv, release)) = nvr.rsplit_once('-') else {
