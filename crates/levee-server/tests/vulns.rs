@@ -597,6 +597,42 @@ async fn querybatch_is_capped_and_can_return_full_records() {
             .as_str()
             .unwrap()
             .contains("at most 1000 queries"));
+        // full=true returns at most 5,000 records in all: six records of one
+        // package asked 1,000 times is refused; ids only are answered.
+        for i in 0..6 {
+            let rec = format!(
+                r#"{{"id":"MANY-{i}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"PyPI","name":"many-pkg"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}}]}}]}}]}}"#
+            );
+            put_group(
+                &env,
+                &format!("MANY-{i}"),
+                &[(&rec, "test", Label::clear())],
+            )
+            .await;
+        }
+        let many: Vec<Value> = (0..1000)
+            .map(
+                |_| json!({"package": {"name": "many-pkg", "ecosystem": "PyPI"}, "version": "1.0"}),
+            )
+            .collect();
+        let r = env
+            .call(
+                "POST",
+                "/v1/querybatch?full=true",
+                None,
+                Some(json!({ "queries": many })),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 422);
+        assert!(r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("full=true returns at most"));
+        let ids = batch(&env, None, false, Value::Array(many)).await;
+        assert_eq!(
+            ids["results"][999]["vulns"].as_array().map(Vec::len),
+            Some(6)
+        );
         let body = batch(&env, w.vendor.as_deref(), false, Value::Array(queries)).await;
         let results = body["results"].as_array().unwrap();
         assert_eq!(results.len(), n);
