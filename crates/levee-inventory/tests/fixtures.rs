@@ -447,6 +447,592 @@ const CASES: &[(&str, Format, Expect)] = &[
     ),
 ];
 
+/// Exact components (`name@version`, then `#commit` and ` dev` when set) for
+/// fixtures whose expectations osv-scalibr's extractor tests (or
+/// osv-scanner's for the scan fixtures) spell out, compared as multisets.
+/// Where Levee differs on purpose, a comment says how upstream differs.
+const EXACT: &[(&str, Format, &[&str])] = &[
+    (
+        "npm-package-lock/alias.v2.json",
+        NpmPackageLock,
+        &[
+            "@babel/code-frame@7.0.0",
+            "string-width@5.1.2",
+            "string-width@4.2.0",
+        ],
+    ),
+    (
+        "npm-package-lock/scoped-packages.v1.json",
+        NpmPackageLock,
+        &[
+            "@babel/code-frame@7.0.0",
+            "wrappy@1.0.2",
+        ],
+    ),
+    (
+        "npm-package-lock/scoped-packages.v2.json",
+        NpmPackageLock,
+        &[
+            "@babel/code-frame@7.0.0",
+            "wrappy@1.0.2",
+        ],
+    ),
+    (
+        "npm-package-lock/nested-dependencies.v2.json",
+        NpmPackageLock,
+        &[
+            "postcss@6.0.23",
+            "postcss-calc@7.0.1",
+            "postcss@7.0.16",
+            "supports-color@6.1.0",
+            "supports-color@5.5.0",
+        ],
+    ),
+    // upstream puts wrappy (`optional: true`) in an "optional" group; Levee
+    // counts only dev / devOptional as dev: optional deps are installed in
+    // production.
+    (
+        "npm-package-lock/optional-package.v2.json",
+        NpmPackageLock,
+        &[
+            "supports-color@5.5.0 dev",
+            "wrappy@1.0.2",
+        ],
+    ),
+    (
+        "npm-package-lock/commits.v2.json",
+        NpmPackageLock,
+        &[
+            "@segment/analytics.js-integration-facebook-pixel@2.4.1#3b1bb80b302c2e552685dc8a029797ec832ea7c9",
+            "ansi-styles@1.0.0",
+            "babel-preset-php@1.1.1#c5a7ba5e0ad98b8db1cb8ce105403dd4b768cced dev",
+            "is-number-1@3.0.0#af885e2e890b9ef0875edd2b117305119ee5bdc5 dev",
+            "is-number-2@2.0.0#d5ac0584ee9ae7bd9288220a39780f155b9ad4c8 dev",
+            "is-number-3@2.0.0#d5ac0584ee9ae7bd9288220a39780f155b9ad4c8 dev",
+            "is-number-4@3.0.0#af885e2e890b9ef0875edd2b117305119ee5bdc5 dev",
+            "is-number-5@3.0.0#af885e2e890b9ef0875edd2b117305119ee5bdc5 dev",
+            "postcss-calc@7.0.1",
+            "is-number-1@3.0.0#be5935f8d2595bcd97b05718ef1eeae08d812e10 dev",
+            "is-number-2@2.0.0#82dcc8e914dabd9305ab9ae580709a7825e824f5 dev",
+            "is-number-3@3.0.0#82ae8802978da40d7f1be5ad5943c9e550ab2c89 dev",
+            "raven-js@#c2b377e7a254264fd4a1fe328e4e3cfc9e245570",
+            "slick-carousel@1.7.1#280b560161b751ba226d50c7db1e0a14a78c2de0 dev",
+        ],
+    ),
+    (
+        "yarn-lock/with-aliases.v1.lock",
+        YarnLock,
+        &[
+            "ansi-regex@5.0.1",
+            "ansi-regex@6.0.1",
+            "@babel/helper-validator-identifier@7.22.20",
+        ],
+    ),
+    (
+        "yarn-lock/with-aliases.v2.lock",
+        YarnLock,
+        &[
+            "ansi-regex@5.0.1",
+            "ansi-regex@6.0.1",
+            "@babel/helper-validator-identifier@7.22.20",
+        ],
+    ),
+    (
+        "yarn-lock/commits.v2.lock",
+        YarnLock,
+        &[
+            "@my-scope/my-first-package@0.0.6#0b824c650d3a03444dbcf2b27a5f3566f6e41358",
+            "my-second-package@0.2.2#59e2127b9f9d4fda5f928c4204213b3502cd5bb0",
+            "@typegoose/typegoose@7.2.0#3ed06e5097ab929f69755676fee419318aaec73a",
+            "vuejs@2.5.0#0948d999f2fddf9f90991956493f976273c5da1f",
+            "my-third-package@0.16.1-dev#5675a0aed98e067ff6ecccc5ac674fe8995960e0",
+            "my-node-sdk@1.1.0#053dea9e0b8af442d8f867c8e690d2fb0ceb1bf5",
+            "is-really-great@1.0.0#191eeef50c584714e1fb8927d17ee72b3b8c97c4",
+        ],
+    ),
+    (
+        "yarn-lock/with-build-string.v2.lock",
+        YarnLock,
+        &[
+            "domino@2.1.6+git#f2435fe1f9f7c91ade0bd472c4723e5eacd7d19a",
+            "tslib@2.6.2",
+        ],
+    ),
+    (
+        "yarn-lock/with-prerelease.v2.lock",
+        YarnLock,
+        &[
+            "@nicolo-ribaudo/chokidar-2@2.1.8-no-fsevents.3",
+            "gensync@1.0.0-beta.2",
+        ],
+    ),
+    (
+        "yarn-lock/scoped-packages.v2.lock",
+        YarnLock,
+        &[
+            "@babel/cli@7.16.8",
+            "@babel/code-frame@7.16.7",
+            "@babel/compat-data@7.16.8",
+        ],
+    ),
+    (
+        "yarn-lock/multiple-versions.v2.lock",
+        YarnLock,
+        &[
+            "debug@4.3.3",
+            "debug@2.6.9",
+            "debug@3.2.7",
+        ],
+    ),
+    // upstream drops the bare git key and `/foo/bar`; Levee reports them as
+    // problems (see the CASES table).
+    (
+        "pnpm-lock/exotic.yaml",
+        PnpmLock,
+        &[
+            "foo@1.0.0",
+            "@foo/bar@1.0.0",
+            "foo@1.1.0",
+            "@foo/bar@1.1.0",
+            "foo@1.2.0",
+            "foo@1.3.0",
+            "foo@1.4.0",
+        ],
+    ),
+    (
+        "pnpm-lock/peer-dependencies.yaml",
+        PnpmLock,
+        &[
+            "acorn-jsx@5.3.2",
+            "acorn@8.7.0",
+        ],
+    ),
+    (
+        "pnpm-lock/peer-dependencies.v9.yaml",
+        PnpmLock,
+        &[
+            "acorn-jsx@5.3.2",
+            "acorn@8.11.3",
+        ],
+    ),
+    (
+        "pnpm-lock/tarball.yaml",
+        PnpmLock,
+        &[
+            "@my-org/my-package@3.2.3 dev",
+        ],
+    ),
+    (
+        "pnpm-lock/commits.v9.yaml",
+        PnpmLock,
+        &[
+            "ansi-regex@6.0.1#02fa893d619d3da85411acc8fd4e2eea0e95a9d9",
+            "is-number@7.0.0#98e8ff1da1a89f93d1397a24d7413ed15421c139",
+        ],
+    ),
+    (
+        "pnpm-lock/mixed-groups.v9.yaml",
+        PnpmLock,
+        &[
+            "ansi-regex@5.0.1",
+            "is-number@7.0.0",
+            "uuid@8.3.2",
+        ],
+    ),
+    (
+        "pnpm-lock/scoped-packages.v9.yaml",
+        PnpmLock,
+        &[
+            "@typescript-eslint/types@5.62.0",
+        ],
+    ),
+    // poetry 2: `groups` without "main" is dev-only (upstream: dev / test).
+    // `optional = true` extras are installed in production: not dev.
+    (
+        "poetry-lock/multiple-packages.v2.lock",
+        PoetryLock,
+        &[
+            "async-timeout@5.0.1",
+            "factory-boy@3.3.1 dev",
+            "faker@33.3.0 dev",
+            "proto-plus@1.22.0",
+            "proto-plus@1.23.0",
+            "protobuf@4.25.5",
+            "python-dateutil@2.9.0.post0 dev",
+            "redis@5.2.1",
+            "six@1.17.0",
+            "typing-extensions@4.12.2 dev",
+            "urllib3@2.3.0 dev",
+        ],
+    ),
+    (
+        "poetry-lock/source-git.lock",
+        PoetryLock,
+        &[
+            "ike@0.2.0#cd66602cd29f61a2d2e7fb995fef1e61708c034d",
+        ],
+    ),
+    (
+        "poetry-lock/source-legacy.lock",
+        PoetryLock,
+        &[
+            "appdirs@1.4.4",
+        ],
+    ),
+    (
+        "poetry-lock/optional-package.lock",
+        PoetryLock,
+        &[
+            "numpy@1.23.3",
+        ],
+    ),
+    // upstream tags black/flake8 (dev/test) and click (extra `cli`) from
+    // the root project's dependency lists; Levee does not mark uv groups.
+    (
+        "uv-lock/grouped-packages.lock",
+        UvLock,
+        &[
+            "black@24.10.0",
+            "click@8.1.7",
+            "colorama@0.4.6",
+            "emoji@2.14.0",
+            "flake8@7.1.1",
+            "mccabe@0.7.0",
+            "mypy-extensions@1.0.0",
+            "packaging@24.2",
+            "pathspec@0.12.1",
+            "platformdirs@4.3.6",
+            "pycodestyle@2.12.1",
+            "pyflakes@3.2.0",
+            "tomli@2.2.1",
+            "typing-extensions@4.12.2",
+        ],
+    ),
+    (
+        "uv-lock/source-git.lock",
+        UvLock,
+        &[
+            "ruff@0.8.1#84748be16341b76e073d117329f7f5f4ee2941ad",
+        ],
+    ),
+    (
+        "pipfile-lock/multiple-packages.json",
+        PipfileLock,
+        &[
+            "itsdangerous@2.1.2",
+            "markupsafe@2.1.1",
+            "pluggy@1.0.1",
+            "itsdangerous@2.1.2 dev",
+            "pluggy@1.0.0 dev",
+        ],
+    ),
+    (
+        "pipfile-lock/no-version.json",
+        PipfileLock,
+        &[
+            "markupsafe@#b36054111bc1e8bbadb5d0d60158feb72926f467",
+            "itsdangerous@#de09cad488a4d7c7bbcbcdb8e1c2dfde64325f48 dev",
+        ],
+    ),
+    (
+        "requirements-txt/with_versions.txt",
+        RequirementsTxt,
+        &[
+            "nltk@3.2.2",
+            "tabulate@0.7.7",
+            "qwerty@0.1",
+            "hy-phen@1.2",
+            "under_score@1.3",
+            "pkg.dot.name@5.0.0",
+            "yolo@1.0",
+        ],
+    ),
+    (
+        "requirements-txt/comments.txt",
+        RequirementsTxt,
+        &[
+            "PyCrypto@1.2-alpha",
+            "GMPY2@1",
+            "SymPy@1.2",
+            "requests@1.0",
+            "six@1.2",
+        ],
+    ),
+    (
+        "requirements-txt/extras.txt",
+        RequirementsTxt,
+        &[
+            "pyjwt@2.1.0",
+            "celery@4.4.7",
+        ],
+    ),
+    (
+        "requirements-txt/env_var.txt",
+        RequirementsTxt,
+        &[
+            "asdf@1.2",
+            "another@1.0",
+        ],
+    ),
+    // upstream also reports `keyring>=4.1.1` and `Mopidy-Dirble~=1.1` with
+    // a comparator; Levee reports exact pins only (the rest are skipped).
+    (
+        "requirements-txt/example.txt",
+        RequirementsTxt,
+        &[
+            "docopt@0.6.1",
+        ],
+    ),
+    // upstream: foo7@"1.0unexpected_text_before_options_stays_around"
+    (
+        "requirements-txt/per_req_options.txt",
+        RequirementsTxt,
+        &[
+            "foo1@1.0",
+            "foo2@1.0",
+            "foo3@1.0",
+            "foo4@1.0",
+            "foo5@1.0",
+            "foo6@1.0",
+            "foo7@1.0",
+            "foo8@1.0",
+            "foo9@1.0",
+            "foo11@1.0",
+            "foo12@1.0",
+            "foo13@1.0",
+            "foo14@1.0",
+            "foo16-Client@1.0",
+            "foo17--hash@1.0",
+            "foo18-Client@1.0",
+        ],
+    ),
+    (
+        "go-mod/replace-different.mod",
+        GoMod,
+        &[
+            "example.com/fork/foe@1.4.5",
+            "example.com/fork/foe@1.4.2",
+        ],
+    ),
+    // upstream reports `./fork/net` with no version; Levee skips local
+    // replacements.
+    (
+        "go-mod/replace-local.mod",
+        GoMod,
+        &[
+            "github.com/BurntSushi/toml@1.0.0",
+        ],
+    ),
+    (
+        "go-mod/replace-mixed.mod",
+        GoMod,
+        &[
+            "example.com/fork/net@1.4.5",
+            "golang.org/x/net@0.5.6",
+        ],
+    ),
+    (
+        "go-mod/replace-one.mod",
+        GoMod,
+        &[
+            "example.com/fork/net@1.4.5",
+        ],
+    ),
+    (
+        "go-mod/indirect-1.23.mod",
+        GoMod,
+        &[
+            "github.com/sirupsen/logrus@1.9.3",
+            "golang.org/x/sys@0.0.0-20220715151400-c0bba94af5f8",
+            "stdlib@1.23.0",
+        ],
+    ),
+    (
+        "go-mod/toolchain.mod",
+        GoMod,
+        &[
+            "github.com/BurntSushi/toml@1.0.0",
+            "stdlib@1.23.6",
+        ],
+    ),
+    (
+        "composer-lock/duplicate-packages.json",
+        ComposerLock,
+        &[
+            "sentry/sdk@2.0.4",
+            "sentry/sdk@2.0.5",
+            "sentry/sdk@3.0.0-dev dev",
+        ],
+    ),
+    (
+        "composer-lock/drupal-packages.json",
+        ComposerLock,
+        &[
+            "drupal/core@10.4.5#5247dbaa65b42b601058555f4a8b2bd541f5611f",
+            "drupal/tfa@2.0.0-alpha4",
+            "theseer/tokenizer@1.1.3#11336f6f84e16a720dae9d8e6ed5019efa85a0f9",
+            "drupal/field_time@1.0.0-beta5 dev",
+        ],
+    ),
+    (
+        "gemfile-lock/has-git-gem.lock",
+        GemfileLock,
+        &[
+            "hanami-controller@2.0.0.alpha1#027dbe2e56397b534e859fc283990cad1b6addd6",
+            "hanami-utils@2.0.0.alpha1#5904fc9a70683b8749aa2861257d0c8c01eae4aa",
+            "concurrent-ruby@1.1.7",
+            "rack@2.2.3",
+            "transproc@1.1.1",
+        ],
+    ),
+    (
+        "gemfile-lock/source-section-at-end.lock",
+        GemfileLock,
+        &[
+            "ast@2.4.2",
+        ],
+    ),
+    (
+        "maven-pom/interpolation.xml",
+        MavenPom,
+        &[
+            "org.mine:mypackage@1.0.0",
+            "org.mine:my.package@2.3.4",
+        ],
+    ),
+    // upstream drops the managed-only frank; Levee keeps managed-only
+    // entries: they pin transitive versions (see override-maven below).
+    (
+        "maven-pom/transitive.xml",
+        MavenPom,
+        &[
+            "org.direct:alice@1.0.0",
+            "org.direct:bob@2.0.0",
+            "org.direct:chris@3.0.0",
+            "org.transitive:frank@4.4.4",
+        ],
+    ),
+    (
+        "maven-pom/with-scope.xml",
+        MavenPom,
+        &[
+            "abc:xyz@1.2.3",
+            "junit:junit@4.12 dev",
+        ],
+    ),
+    (
+        "maven-pom/parent/pom.xml",
+        MavenPom,
+        &[
+            "org.dave:dave@4.0.0",
+        ],
+    ),
+    (
+        "osv-scanner-scan-fixtures/override-maven__pom.xml",
+        MavenPom,
+        &[
+            "org.apache.maven.wagon:wagon-http@3.0.0",
+            "org.codehaus.plexus:plexus-utils@3.0",
+            "org.jsoup:jsoup@1.14.1",
+            "org.apache.httpcomponents:httpclient@4.0",
+        ],
+    ),
+    (
+        "gradle-lockfile/5-pkg",
+        GradleLockfile,
+        &[
+            "org.springframework.boot:spring-boot-autoconfigure@2.7.4",
+            "org.springframework.boot:spring-boot-configuration-processor@2.7.5",
+            "org.springframework.boot:spring-boot-devtools@2.7.6",
+            "org.springframework.boot:spring-boot-starter-aop@2.7.7",
+            "org.springframework.boot:spring-boot-starter-data-jpa@2.7.8",
+        ],
+    ),
+    (
+        "gradle-lockfile/with-bad-pkg",
+        GradleLockfile,
+        &[
+            "org.springframework.boot:spring-boot-autoconfigure@2.7.4",
+            "org.springframework.boot:spring-boot-configuration-processor@2.7.5",
+        ],
+    ),
+    (
+        "mix-lock/git.lock",
+        MixLock,
+        &[
+            "foe@#a9574ab75d6ed01e1288c453ae1d943d7a964595",
+            "foo@#fc94cce7830fa4dc455024bc2a83720afe244531",
+            "bar@#bef3ee1d3618017061498b96c75043e8449ef9b5",
+        ],
+    ),
+    (
+        "pubspec-lock/mixed-packages.lock",
+        PubspecLock,
+        &[
+            "back_button_interceptor@6.0.1",
+            "build_runner@2.2.1 dev",
+            "shelf@1.3.2",
+            "shelf_web_socket@1.0.2",
+        ],
+    ),
+    (
+        "pubspec-lock/source-git.lock",
+        PubspecLock,
+        &[
+            "flutter_rust_bridge@1.32.0#e5adce55eea0b74d3680e66a2c5252edf17b07e1",
+            "screen_retriever@0.1.2#406b9b038b2c1d779f1e7bf609c8c248be247372",
+            "toggle_switch@1.4.0",
+            "tray_manager@0.1.8#3aa37c86e47ea748e7b5507cbe59f2c54ebdb23a",
+            "window_manager@0.2.7#88487257cbafc501599ab4f82ec343b46acec020",
+        ],
+    ),
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__Package.resolved",
+        SwiftPackageResolved,
+        &[
+            "github.com/apple/swift-nio-http2@1.19.1#9cfed92b026c524674ed869a4ff2dcfdeedf8a2a",
+            "github.com/pytorch/executorch@0.6.0#d3f67f4c528c942f121c8b860b9410b2bf57825e",
+        ],
+    ),
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__Podfile.lock",
+        PodfileLock,
+        &[
+            "GlossButtonNode@3.1.2",
+            "PINCache@3.0.3",
+        ],
+    ),
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__packages.lock.json",
+        NugetPackagesLock,
+        &[
+            "Newtonsoft.Json@13.0.3",
+        ],
+    ),
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__stack.yaml.lock",
+        StackYamlLock,
+        &[
+            "fuzzyset@0.2.4",
+            "hasql-pool@1.0.1",
+            "jose-jwt@0.10.0",
+            "postgresql-libpq@0.10.1.0",
+        ],
+    ),
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__cabal.project.freeze",
+        CabalFreeze,
+        &[
+            "AC-Angle@1.0",
+            "ALUT@2.4.0.3",
+            "ANum@0.2.0.2",
+            "Agda@2.6.4.3",
+            "Allure@0.11.0.0",
+            "biscuit-haskell@0.3.0.0",
+        ],
+    ),
+];
+
 fn is_negative(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.starts_with("not-") || name.starts_with("invalid") || name.contains("bad")
@@ -645,6 +1231,46 @@ fn component_fields_spot_checks() {
             .unwrap();
         assert_eq!(line, "[[package]]");
     }
+}
+
+#[test]
+fn exact_components_match_upstream_expectations() {
+    let Some(root) = levee_testdata::shared_data("lockfiles") else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for (rel, format, want) in EXACT {
+        let bytes = std::fs::read(root.join(rel)).unwrap();
+        let inv = match parse_as(*format, rel, &bytes) {
+            Result::Ok(inv) => inv,
+            Err(e) => {
+                failures.push(format!("{rel}: {e}"));
+                continue;
+            }
+        };
+        let mut got: Vec<String> = inv
+            .components
+            .iter()
+            .map(|c| {
+                let mut s = format!("{}@{}", c.name, c.version);
+                if let Some(k) = &c.commit {
+                    s.push('#');
+                    s.push_str(k);
+                }
+                if c.dev {
+                    s.push_str(" dev");
+                }
+                s
+            })
+            .collect();
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        got.sort();
+        want.sort();
+        if got != want {
+            failures.push(format!("{rel}:\n  got  {got:?}\n  want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

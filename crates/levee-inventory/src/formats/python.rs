@@ -81,10 +81,20 @@ pub(crate) fn poetry_or_uv(text: &str, uv: bool, out: &mut Out) -> R {
         let mut c = component(Ecosystem::PyPI, name, version, loc);
         c.commit = commit;
         c.origin = origin;
-        c.dev = tstr(t, "category") == Some("dev");
+        c.dev = poetry_dev_only(t);
         out.push(c);
     }
     Ok(())
+}
+
+/// A poetry package used only outside the main group: poetry 1.x says
+/// `category = "dev"`, poetry 2.x lists `groups` (`["dev", "test"]`) that
+/// lack `"main"`. `optional = true` (extras) is not dev: extras ship.
+fn poetry_dev_only(t: &Table) -> bool {
+    if let Some(TV::Array(groups)) = t.get("groups") {
+        return !groups.is_empty() && !groups.iter().any(|g| g.as_str() == Some("main"));
+    }
+    tstr(t, "category") == Some("dev")
 }
 
 pub(crate) fn pipfile_lock(text: &str, out: &mut Out) -> R {
@@ -338,4 +348,53 @@ pub(crate) fn toml_packages(text: &str) -> R<Vec<(usize, Table)>> {
         .into_iter()
         .map(|p| (lines.line_of(p.span().start), p.into_inner()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev_flags(lock: &str) -> Vec<(String, bool)> {
+        let mut out = Out::default();
+        poetry_or_uv(lock, false, &mut out).unwrap();
+        out.components
+            .iter()
+            .map(|c| (c.name.clone(), c.dev))
+            .collect()
+    }
+
+    #[test]
+    fn poetry_2_groups_without_main_are_dev() {
+        let lock = r#"
+[[package]]
+name = "six"
+version = "1.17.0"
+groups = ["main", "dev"]
+
+[[package]]
+name = "faker"
+version = "33.3.0"
+groups = ["dev", "test"]
+
+[[package]]
+name = "redis"
+version = "5.2.1"
+optional = true
+groups = ["main"]
+
+[[package]]
+name = "numpy"
+version = "1.23.3"
+category = "dev"
+"#;
+        assert_eq!(
+            dev_flags(lock),
+            [
+                ("six".to_string(), false),
+                ("faker".to_string(), true),
+                ("redis".to_string(), false),
+                ("numpy".to_string(), true),
+            ]
+        );
+    }
 }
