@@ -341,9 +341,9 @@ const CASES: &[(&str, Format, Expect)] = &[
     (
         "maven-pom/with-dependency-management.xml",
         MavenPom,
-        Ok(4, Some(4)),
+        Ok(3, Some(4)),
     ),
-    ("maven-pom/with-parent.xml", MavenPom, Ok(4, Some(6))),
+    ("maven-pom/with-parent.xml", MavenPom, Ok(3, Some(6))),
     ("maven-pom/with-scope.xml", MavenPom, Ok(2, Some(2))),
     ("gradle-lockfile/5-pkg", GradleLockfile, Ok(5, Some(5))),
     ("gradle-lockfile/one-pkg", GradleLockfile, Ok(1, Some(1))),
@@ -898,6 +898,30 @@ const EXACT: &[(&str, Format, &[&str])] = &[
         &[
             "org.mine:mypackage@1.0.0",
             "org.mine:my.package@2.3.4",
+        ],
+    ),
+    // upstream (current) drops every dependencyManagement entry; Levee keeps
+    // managed-only entries (they pin transitive versions, see override-maven)
+    // but not one overridden by a declared version (netty 4.1.42.Final).
+    (
+        "maven-pom/with-dependency-management.xml",
+        MavenPom,
+        &[
+            "io.netty:netty-all@4.1.9",
+            "org.slf4j:slf4j-log4j12@1.7.25",
+            "com.google.code.findbugs:jsr305@3.0.2",
+        ],
+    ),
+    // chuck's version comes from this file's dependencyManagement; dave
+    // (from parent/pom.xml) and versionless frank are upstream-only; the
+    // import-scoped BOM is not a dependency.
+    (
+        "maven-pom/with-parent.xml",
+        MavenPom,
+        &[
+            "org.alice:alice@1.0.0",
+            "org.bob:bob@2.0.0",
+            "org.chuck:chuck@3.0.0",
         ],
     ),
     // upstream drops the managed-only frank; Levee keeps managed-only

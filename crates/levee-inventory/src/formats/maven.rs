@@ -1,5 +1,6 @@
-//! Maven pom.xml (declared dependencies; `${property}` versions resolved
-//! from the same file) and gradle.lockfile.
+//! Maven pom.xml (declared dependencies; `${property}` versions and
+//! dependencyManagement versions resolved from the same file) and
+//! gradle.lockfile.
 
 use crate::util::{self, component, Out, R};
 use crate::{xml, Ecosystem, Limits, Location, Origin};
@@ -70,63 +71,152 @@ pub(crate) fn pom(text: &str, limits: &Limits, out: &mut Out) -> R {
     if let Some(v) = parent.and_then(|p| p.child_text("version")) {
         props.insert("project.parent.version".into(), v.to_string());
     }
-    let mut lists: Vec<(&xml::El, &str)> = Vec::new();
-    if let Some(d) = root.child("dependencies") {
-        lists.push((d, "/project/dependencies"));
-    }
-    if let Some(d) = root
+    // dependencyManagement: versions (and scopes) for declarations here and
+    // in child modules, and pins for transitive dependencies. A managed
+    // entry is reported on its own only when nothing in <dependencies> uses
+    // or overrides it: a child module's versionless declaration is skipped
+    // ("managed by a parent"), so the parent's pin is the only place the
+    // version shows up. Upstream osv-scalibr reports none of them.
+    let managed_list = root
         .child("dependencyManagement")
-        .and_then(|m| m.child("dependencies"))
-    {
-        lists.push((d, "/project/dependencyManagement/dependencies"));
+        .and_then(|m| m.child("dependencies"));
+    let managed: Vec<Dep> = managed_list
+        .map(|d| dep_list(d, "/project/dependencyManagement/dependencies", &props, out))
+        .unwrap_or_default();
+    let declared: Vec<Dep> = root
+        .child("dependencies")
+        .map(|d| dep_list(d, "/project/dependencies", &props, out))
+        .unwrap_or_default();
+    let managed_by_key: HashMap<&str, &Dep> = managed.iter().map(|m| (m.key.as_str(), m)).collect();
+    for d in &declared {
+        let (vraw, scope) = match (d.version, managed_by_key.get(d.key.as_str())) {
+            (Some(v), _) => (v, d.scope),
+            (None, Some(m)) => match m.version {
+                Some(v) => (v, d.scope.or(m.scope)),
+                None => {
+                    out.skip(
+                        d.loc.clone(),
+                        format!(
+                            "`{}` has no version here (managed by a parent or BOM)",
+                            d.key
+                        ),
+                    );
+                    continue;
+                }
+            },
+            (None, None) => {
+                out.skip(
+                    d.loc.clone(),
+                    format!(
+                        "`{}` has no version here (managed by a parent or BOM)",
+                        d.key
+                    ),
+                );
+                continue;
+            }
+        };
+        push_dep(d, vraw, scope, &props, out);
     }
-    for (deps, base) in lists {
-        for (i, d) in deps.children("dependency").enumerate() {
-            let loc = Location {
-                line: Some(u32::try_from(d.line).unwrap_or(u32::MAX)),
-                path: Some(format!("{base}/dependency[{}]", i + 1)),
+    for m in &managed {
+        if let Some(d) = declared.iter().find(|d| d.key == m.key) {
+            let how = if d.version.is_some() {
+                "overridden by the version declared"
+            } else {
+                "applied to the declaration"
             };
-            let g = d.child_text("groupId").unwrap_or_default();
-            let a = d.child_text("artifactId").unwrap_or_default();
-            let (Some(g), Some(a)) = (interpolate(g, &props), interpolate(a, &props)) else {
-                out.skip(
-                    loc,
-                    format!("`{g}:{a}` uses a property not defined in this file"),
-                );
-                continue;
-            };
-            if g.is_empty() || a.is_empty() {
-                out.problem(loc, "dependency without groupId and artifactId");
-                continue;
-            }
-            let Some(vraw) = d.child_text("version") else {
-                out.skip(
-                    loc,
-                    format!("`{g}:{a}` has no version here (managed by a parent or BOM)"),
-                );
-                continue;
-            };
-            let Some(v) = interpolate(vraw, &props) else {
-                out.skip(
-                    loc,
-                    format!("`{g}:{a}` version `{vraw}` uses a property not defined in this file"),
-                );
-                continue;
-            };
-            if v.starts_with('[') || v.starts_with('(') || v.is_empty() {
-                out.skip(
-                    loc,
-                    format!("`{g}:{a}` version `{v}` is a range, not one version"),
-                );
-                continue;
-            }
-            let mut c = component(Ecosystem::Maven, &format!("{g}:{a}"), &v, loc);
-            c.dev = matches!(d.child_text("scope"), Some("test"));
-            c.origin = Origin::Registry(None);
-            out.push(c);
+            out.skip(
+                m.loc.clone(),
+                format!("managed `{}`: {how} at {}", m.key, d.loc),
+            );
+            continue;
         }
+        if m.scope == Some("import") {
+            out.skip(
+                m.loc.clone(),
+                format!("`{}` is an imported BOM, not a dependency", m.key),
+            );
+            continue;
+        }
+        let Some(vraw) = m.version else {
+            out.skip(m.loc.clone(), format!("managed `{}` has no version", m.key));
+            continue;
+        };
+        push_dep(m, vraw, m.scope, &props, out);
     }
     Ok(())
+}
+
+/// One `<dependency>` with its coordinates resolved.
+struct Dep<'a> {
+    key: String,
+    version: Option<&'a str>,
+    scope: Option<&'a str>,
+    loc: Location,
+}
+
+fn dep_list<'a>(
+    deps: &'a xml::El,
+    base: &str,
+    props: &HashMap<String, String>,
+    out: &mut Out,
+) -> Vec<Dep<'a>> {
+    let mut list = Vec::new();
+    for (i, d) in deps.children("dependency").enumerate() {
+        let loc = Location {
+            line: Some(u32::try_from(d.line).unwrap_or(u32::MAX)),
+            path: Some(format!("{base}/dependency[{}]", i + 1)),
+        };
+        let g = d.child_text("groupId").unwrap_or_default();
+        let a = d.child_text("artifactId").unwrap_or_default();
+        let (Some(g), Some(a)) = (interpolate(g, props), interpolate(a, props)) else {
+            out.skip(
+                loc,
+                format!("`{g}:{a}` uses a property not defined in this file"),
+            );
+            continue;
+        };
+        if g.is_empty() || a.is_empty() {
+            out.problem(loc, "dependency without groupId and artifactId");
+            continue;
+        }
+        list.push(Dep {
+            key: format!("{g}:{a}"),
+            version: d.child_text("version"),
+            scope: d.child_text("scope"),
+            loc,
+        });
+    }
+    list
+}
+
+fn push_dep(
+    d: &Dep,
+    vraw: &str,
+    scope: Option<&str>,
+    props: &HashMap<String, String>,
+    out: &mut Out,
+) {
+    let Some(v) = interpolate(vraw, props) else {
+        out.skip(
+            d.loc.clone(),
+            format!(
+                "`{}` version `{vraw}` uses a property not defined in this file",
+                d.key
+            ),
+        );
+        return;
+    };
+    if v.starts_with('[') || v.starts_with('(') || v.is_empty() {
+        out.skip(
+            d.loc.clone(),
+            format!("`{}` version `{v}` is a range, not one version", d.key),
+        );
+        return;
+    }
+    let mut c = component(Ecosystem::Maven, &d.key, &v, d.loc.clone());
+    c.dev = scope == Some("test");
+    c.origin = Origin::Registry(None);
+    out.push(c);
 }
 
 pub(crate) fn gradle(text: &str, limits: &Limits, out: &mut Out) -> R {
@@ -167,4 +257,46 @@ pub(crate) fn gradle(text: &str, limits: &Limits, out: &mut Out) -> R {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependency_management_versions_declarations_and_is_not_double_counted() {
+        let text = r#"<project>
+  <dependencies>
+    <dependency><groupId>n</groupId><artifactId>netty</artifactId><version>4.1.9</version></dependency>
+    <dependency><groupId>c</groupId><artifactId>chuck</artifactId></dependency>
+    <dependency><groupId>f</groupId><artifactId>frank</artifactId></dependency>
+  </dependencies>
+  <dependencyManagement>
+    <dependencies>
+      <dependency><groupId>n</groupId><artifactId>netty</artifactId><version>4.1.42</version></dependency>
+      <dependency><groupId>c</groupId><artifactId>chuck</artifactId><version>3.0.0</version><scope>test</scope></dependency>
+      <dependency><groupId>b</groupId><artifactId>bom</artifactId><version>1.2.3</version><type>pom</type><scope>import</scope></dependency>
+      <dependency><groupId>j</groupId><artifactId>jsr305</artifactId><version>3.0.2</version></dependency>
+    </dependencies>
+  </dependencyManagement>
+</project>"#;
+        let mut out = Out::default();
+        pom(text, &Limits::default(), &mut out).unwrap();
+        let got: Vec<(&str, &str, Option<u32>, bool)> = out
+            .components
+            .iter()
+            .map(|c| (c.name.as_str(), c.version.as_str(), c.location.line, c.dev))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("n:netty", "4.1.9", Some(3), false),
+                ("c:chuck", "3.0.0", Some(4), true),
+                ("j:jsr305", "3.0.2", Some(12), false),
+            ]
+        );
+        // frank, the overridden netty pin, chuck's pin and the BOM: skipped
+        assert_eq!(out.skipped.len(), 4, "{:?}", out.skipped);
+        assert!(out.problems.is_empty());
+    }
 }
