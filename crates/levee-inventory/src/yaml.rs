@@ -22,7 +22,11 @@ pub(crate) enum Y {
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
     pub v: Y,
+    /// Where the node itself starts (for a block mapping value: its first
+    /// key, the line after the entry's own key).
     pub line: usize,
+    /// The line of the key when the node is a mapping value.
+    key_line: Option<usize>,
     size: usize,
 }
 
@@ -54,6 +58,11 @@ impl Node {
             _ => &[],
         }
     }
+    /// Where the entry starts: the key's line for a mapping value (`pkg:`),
+    /// else the node's own line.
+    pub fn entry_line(&self) -> usize {
+        self.key_line.unwrap_or(self.line)
+    }
     pub fn is_map(&self) -> bool {
         matches!(self.v, Y::Map(_))
     }
@@ -61,7 +70,13 @@ impl Node {
 
 enum Frame {
     Seq(Vec<Node>, usize, usize, usize),
-    Map(Vec<(String, Node)>, Option<String>, usize, usize, usize),
+    Map(
+        Vec<(String, Node)>,
+        Option<(String, usize)>,
+        usize,
+        usize,
+        usize,
+    ),
 }
 
 /// Parse the first YAML document. An empty document is `Y::Null`.
@@ -144,7 +159,15 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
                 } else {
                     Y::Str(s.into_owned())
                 };
-                Some((Node { v, line, size: 1 }, anchor))
+                Some((
+                    Node {
+                        v,
+                        line,
+                        key_line: None,
+                        size: 1,
+                    },
+                    anchor,
+                ))
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if stack.len() >= limits.max_depth {
@@ -169,6 +192,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
                     Node {
                         v: Y::Seq(v),
                         line: l,
+                        key_line: None,
                         size,
                     },
                     a,
@@ -177,6 +201,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
                     Node {
                         v: Y::Map(v),
                         line: l,
+                        key_line: None,
                         size,
                     },
                     a,
@@ -205,13 +230,21 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
                 *size = size.saturating_add(node.size);
                 match pending.take() {
                     None => {
-                        *pending = Some(match node.v {
-                            Y::Str(s) => s,
-                            Y::Null => String::new(),
-                            _ => "<complex key>".to_string(),
-                        })
+                        let key_line = node.line;
+                        *pending = Some((
+                            match node.v {
+                                Y::Str(s) => s,
+                                Y::Null => String::new(),
+                                _ => "<complex key>".to_string(),
+                            },
+                            key_line,
+                        ))
                     }
-                    Some(k) => m.push((k, node)),
+                    Some((k, key_line)) => {
+                        let mut node = node;
+                        node.key_line = Some(key_line);
+                        m.push((k, node))
+                    }
                 }
             }
         }
@@ -219,6 +252,7 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> R<Node> {
     Ok(root.unwrap_or(Node {
         v: Y::Null,
         line: 1,
+        key_line: None,
         size: 0,
     }))
 }
@@ -238,6 +272,9 @@ mod tests {
         assert_eq!(n.get("b").unwrap().seq().len(), 2);
         assert_eq!(n.get("d").unwrap().get_str("k"), Some("v"));
         assert_eq!(n.get("b").unwrap().line, 3);
+        assert_eq!(n.get("b").unwrap().entry_line(), 2);
+        assert_eq!(n.get("c").unwrap().entry_line(), 5);
+        assert_eq!(n.get("d").unwrap().entry_line(), 6);
     }
 
     #[test]

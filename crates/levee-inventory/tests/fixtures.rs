@@ -1245,7 +1245,55 @@ fn component_fields_spot_checks() {
     assert_eq!(c.version, "0.10.1.0");
     let inv = get("pipfile-lock/one-package-dev.json", PipfileLock);
     assert!(inv.components[0].dev);
-    // Lines point at the entry.
+    // Lines point at the entry: the package's key in YAML lockfiles (as
+    // osv-scalibr reports them), not the first line of its body.
+    for (rel, f, want) in [
+        (
+            "pnpm-lock/mixed-groups.v9.yaml",
+            PnpmLock,
+            "  is-number@7.0.0:",
+        ),
+        (
+            "pnpm-lock/peer-dependencies.yaml",
+            PnpmLock,
+            "  /acorn/8.7.0:",
+        ),
+        (
+            "pnpm-lock/exotic.yaml",
+            PnpmLock,
+            "  /foo/1.4.0_@types+babel__core@7.1.14:",
+        ),
+        (
+            "yarn-lock/one-package.v2.lock",
+            YarnLock,
+            "\"balanced-match@npm:^1.0.0\":",
+        ),
+        ("pubspec-lock/mixed-packages.lock", PubspecLock, "  shelf:"),
+    ] {
+        let inv = get(rel, f);
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            inv.components.iter().any(|c| c
+                .location
+                .line
+                .is_some_and(|l| lines.get(l as usize - 1) == Some(&want))),
+            "{rel}: no component at `{want}`: {:?}",
+            inv.components
+                .iter()
+                .map(|c| (&c.name, c.location.line))
+                .collect::<Vec<_>>()
+        );
+        for c in &inv.components {
+            let l = c.location.line.unwrap() as usize;
+            assert!(
+                lines[l - 1].trim_end().ends_with(':'),
+                "{rel}: {} at line {l} `{}`",
+                c.name,
+                lines[l - 1]
+            );
+        }
+    }
     let inv = get("cargo-lock/two-packages.lock", CargoLock);
     let text = std::fs::read_to_string(root.join("cargo-lock/two-packages.lock")).unwrap();
     for c in &inv.components {

@@ -307,7 +307,7 @@ fn yarn_berry(text: &str, limits: &Limits, out: &mut Out) -> R {
         if key == "__metadata" {
             continue;
         }
-        let loc = Location::line(e.line);
+        let loc = Location::line(e.entry_line());
         let resolution = e
             .get_str("resolution")
             .unwrap_or_else(|| key.split(", ").next().unwrap_or(key));
@@ -365,7 +365,7 @@ pub(crate) fn pnpm(text: &str, limits: &Limits, out: &mut Out) -> R {
         return Ok(());
     };
     for (key, e) in pkgs.map() {
-        let loc = Location::line(e.line);
+        let loc = Location::line(e.entry_line());
         let (name, version) = pnpm_key(key, major).unwrap_or_default();
         let name = e.get_str("name").map(str::to_string).unwrap_or(name);
         let version = e.get_str("version").map(str::to_string).unwrap_or(version);

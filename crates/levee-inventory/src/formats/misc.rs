@@ -242,7 +242,7 @@ pub(crate) fn pubspec(text: &str, limits: &Limits, out: &mut Out) -> R {
         return Ok(());
     };
     for (name, e) in pkgs.map() {
-        let loc = Location::line(e.line);
+        let loc = Location::line(e.entry_line());
         let source = e.get_str("source").unwrap_or_default();
         if source == "sdk" || source == "path" {
             out.skip(loc, format!("`{name}` comes from {source}"));
