@@ -104,9 +104,20 @@ fn cwes(c: &Value, out: &mut Vec<String>) {
             .into_iter()
             .flatten()
         {
-            if let Some(id) = s(d, "cweId") {
-                if !out.iter().any(|x| x == id) {
-                    out.push(id.to_string());
+            // `cweId` is optional; without it a description starting
+            // with `CWE-<n>` names the weakness.
+            let id = s(d, "cweId").map(str::to_string).or_else(|| {
+                let t = s(d, "description")?.trim_start();
+                let n: String = t
+                    .strip_prefix("CWE-")?
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                (!n.is_empty()).then(|| format!("CWE-{n}"))
+            });
+            if let Some(id) = id {
+                if !out.contains(&id) {
+                    out.push(id);
                 }
             }
         }
@@ -736,6 +747,21 @@ mod tests {
             Some("unaffected"),
         );
         assert_eq!((ev, vs), (Value::Null, json!(["1.0.0"])));
+    }
+
+    #[test]
+    fn cwe_named_only_in_the_description() {
+        // `cweId` is optional: many CNAs write only "CWE-295 <name>".
+        let d = json!({"cveMetadata":{"cveId":"CVE-2024-8096","state":"PUBLISHED","dateUpdated":"2024-01-01T00:00:00Z"},
+            "containers":{"cna":{"problemTypes":[{"descriptions":[
+                {"lang":"en","description":"CWE-295 Improper Certificate Validation"},
+                {"lang":"en","type":"text","description":"Denial of service"},
+                {"lang":"en","type":"CWE","cweId":"CWE-79","description":"CWE-79 XSS"}]}]}}});
+        let v = one(&d).unwrap().value;
+        assert_eq!(
+            v["database_specific"]["cwe_ids"],
+            json!(["CWE-295", "CWE-79"])
+        );
     }
 
     #[test]
