@@ -13,7 +13,7 @@
 
 use serde_json::{json, Map, Value};
 
-use levee_versions::{Ecosystem, PackageUrl, Version};
+use levee_versions::{Bound, Ecosystem, Interval, PackageUrl, RangeSet, Version};
 
 use crate::common::*;
 
@@ -104,9 +104,20 @@ fn cwes(c: &Value, out: &mut Vec<String>) {
             .into_iter()
             .flatten()
         {
-            if let Some(id) = s(d, "cweId") {
-                if !out.iter().any(|x| x == id) {
-                    out.push(id.to_string());
+            // `cweId` is optional; without it a description starting
+            // with `CWE-<n>` names the weakness.
+            let id = s(d, "cweId").map(str::to_string).or_else(|| {
+                let t = s(d, "description")?.trim_start();
+                let n: String = t
+                    .strip_prefix("CWE-")?
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                (!n.is_empty()).then(|| format!("CWE-{n}"))
+            });
+            if let Some(id) = id {
+                if !out.contains(&id) {
+                    out.push(id);
                 }
             }
         }
@@ -333,6 +344,36 @@ fn infer_package(a: &Value) -> Option<(String, String, Option<String>)> {
     Some((eco.to_string(), name, None))
 }
 
+/// `a` without the versions of `b`.
+fn minus(a: &RangeSet, b: &RangeSet) -> RangeSet {
+    // complement of b: the gaps between its (sorted, disjoint) intervals
+    let flip = |x: &Bound| match x {
+        Bound::Unbounded => Bound::Unbounded,
+        Bound::Inclusive(v) => Bound::Exclusive(v.clone()),
+        Bound::Exclusive(v) => Bound::Inclusive(v.clone()),
+    };
+    let mut gaps = Vec::new();
+    let mut lower = Some(Bound::Unbounded);
+    for iv in b.intervals() {
+        if let Some(lo) = lower.take() {
+            if iv.lower != Bound::Unbounded {
+                gaps.push(Interval {
+                    lower: lo,
+                    upper: flip(&iv.lower),
+                });
+            }
+        }
+        lower = (iv.upper != Bound::Unbounded).then(|| flip(&iv.upper));
+    }
+    if let Some(lo) = lower {
+        gaps.push(Interval {
+            lower: lo,
+            upper: Bound::Unbounded,
+        });
+    }
+    a.intersect(&RangeSet::from_intervals(gaps))
+}
+
 fn is_any(v: &str) -> bool {
     matches!(v.trim(), "0" | "*" | "" | "n/a" | "-")
 }
@@ -395,64 +436,146 @@ fn affected_entry(
     };
     let scheme = Ecosystem::parse(&eco).ok().and_then(|e| e.scheme());
     let strip_v = eco == "Go";
-    let mut events = Vec::new();
-    let mut exact = Vec::new();
+    // docs/versions.md: the first entry matching a version decides its
+    // status (with the entry's `changes` applied); versions no entry
+    // matches take `defaultStatus` (default `unknown`). Affected = what
+    // entries decide `affected`, plus everything undecided when the
+    // default is `affected`.
+    let mut affected_set = RangeSet::empty();
+    let mut claimed = RangeSet::empty();
+    let mut exact: Vec<Value> = Vec::new();
     let mut unread = Vec::new();
-    let ok = |v: &str| scheme.is_some_and(|sc| Version::parse(sc, v).is_ok());
     let norm = |v: &str| -> String {
+        let v = v.trim();
         if strip_v {
             v.strip_prefix('v').unwrap_or(v).to_string()
         } else {
             v.to_string()
         }
     };
+    let parse = |v: &str| scheme.and_then(|sc| Version::parse(sc, &norm(v)).ok());
     for v in &versions {
-        if s(v, "status") != Some("affected") {
+        let status = s(v, "status").unwrap_or("unknown");
+        if s(v, "versionType") == Some("git") {
+            // Commits are not versions of the package (GIT ranges are
+            // built only for repositories without a package).
             continue;
         }
         let from = s(v, "version").unwrap_or("0").trim();
         let lt = s(v, "lessThan").map(str::trim);
         let le = s(v, "lessThanOrEqual").map(str::trim);
-        let intro = if is_any(from) {
-            Some("0".to_string())
-        } else if ok(from) {
-            Some(norm(from))
-        } else {
-            None
+        let shown = match (lt, le) {
+            (Some(e), _) => format!("{from}..<{e}"),
+            (None, Some(e)) => format!("{from}..<={e}"),
+            (None, None) => from.to_string(),
         };
-        match (lt, le) {
-            (Some(end), _) | (None, Some(end)) if intro.is_none() => {
-                unread.push(format!("{from}..{end}"))
-            }
-            (Some(end), _) => {
-                if ok(end) {
-                    events.push(json!({"introduced": intro}));
-                    events.push(json!({"fixed": norm(end)}));
-                } else if end == "*" {
-                    events.push(json!({"introduced": intro}));
-                } else {
-                    unread.push(format!("{from}..<{end}"));
-                }
-            }
-            (None, Some(end)) => {
-                if ok(end) {
-                    events.push(json!({"introduced": intro}));
-                    events.push(json!({"last_affected": norm(end)}));
-                } else if end == "*" {
-                    events.push(json!({"introduced": intro}));
-                } else {
-                    unread.push(format!("{from}..<={end}"));
-                }
-            }
-            (None, None) => {
-                if is_any(from) {
-                    unread.push(from.to_string());
-                } else {
+        let lower = if is_any(from) {
+            Some(Bound::Unbounded)
+        } else {
+            parse(from).map(Bound::Inclusive)
+        };
+        let upper = match (lt, le) {
+            (Some("*"), _) | (None, Some("*")) => Some(Bound::Unbounded),
+            (Some(e), _) => parse(e).map(Bound::Exclusive),
+            (None, Some(e)) => parse(e).map(Bound::Inclusive),
+            (None, None) => match &lower {
+                Some(Bound::Inclusive(x)) => Some(Bound::Inclusive(x.clone())),
+                _ => None,
+            },
+        };
+        let (Some(lower), Some(upper)) = (lower, upper) else {
+            if lt.is_none() && le.is_none() && !is_any(from) {
+                // A single version outside the ordering: matched as text.
+                if status == "affected" && !exact.contains(&json!(norm(from))) {
                     exact.push(json!(norm(from)));
                 }
+            } else if status == "affected" || v.get("changes").is_some() {
+                unread.push(shown);
+            }
+            continue;
+        };
+        let range = RangeSet::from_intervals(vec![Interval { lower, upper }]);
+        // Status changes: sorted by `at`, each applies from `at` upwards.
+        let mut changes = Vec::new();
+        let mut readable = true;
+        for c in v
+            .get("changes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            match (s(c, "at").and_then(parse), s(c, "status")) {
+                (Some(at), Some(st)) => changes.push((at, st)),
+                _ => readable = false,
             }
         }
+        if !readable {
+            unread.push(format!("{shown} (changes)"));
+            continue;
+        }
+        levee_versions::sort::sort_by(&mut changes, |a, b| a.0.cmp(&b.0));
+        let mut segments = Vec::new();
+        let mut seg_lower = Bound::Unbounded;
+        let mut seg_status = status;
+        for (at, st) in changes {
+            segments.push((
+                Interval {
+                    lower: seg_lower,
+                    upper: Bound::Exclusive(at.clone()),
+                },
+                seg_status,
+            ));
+            seg_lower = Bound::Inclusive(at);
+            seg_status = st;
+        }
+        segments.push((
+            Interval {
+                lower: seg_lower,
+                upper: Bound::Unbounded,
+            },
+            seg_status,
+        ));
+        let fresh = minus(&range, &claimed);
+        for (seg, st) in segments {
+            if st == "affected" {
+                let part = fresh.intersect(&RangeSet::from_intervals(vec![seg]));
+                affected_set = affected_set.union(&part);
+            }
+        }
+        claimed = claimed.union(&range);
     }
+    if s(a, "defaultStatus") == Some("affected") {
+        if scheme.is_some() {
+            affected_set = affected_set.union(&minus(&RangeSet::all(), &claimed));
+        } else {
+            unread.push("defaultStatus affected".to_string());
+        }
+    }
+    // Single versions stay in `versions`; the rest become ranges.
+    let mut intervals = Vec::new();
+    for iv in affected_set.intervals() {
+        match (&iv.lower, &iv.upper) {
+            (Bound::Inclusive(x), Bound::Inclusive(y)) if x == y => {
+                let e = json!(norm(x.as_str()));
+                if !exact.contains(&e) {
+                    exact.push(e);
+                }
+            }
+            _ => intervals.push(iv.clone()),
+        }
+    }
+    let ranges = if intervals.is_empty() {
+        Vec::new()
+    } else {
+        let nr = set_to_ranges(
+            &RangeSet::from_intervals(intervals),
+            strip_v,
+            path,
+            "versions",
+        );
+        warnings.extend(nr.warnings);
+        nr.ranges
+    };
     if !unread.is_empty() {
         warnings.push(warn(
             "range_unparsed",
@@ -468,12 +591,8 @@ fn affected_entry(
         set(&mut pkg, "purl", json!(p));
     }
     let mut entry = json!({"package": pkg, "database_specific": Value::Object(product)});
-    if !events.is_empty() {
-        set(
-            &mut entry,
-            "ranges",
-            json!([{"type": "ECOSYSTEM", "events": events}]),
-        );
+    if !ranges.is_empty() {
+        set(&mut entry, "ranges", Value::Array(ranges));
     }
     if !exact.is_empty() {
         set(&mut entry, "versions", Value::Array(exact));
@@ -527,6 +646,121 @@ mod tests {
         assert_eq!(
             v["database_specific"]["products"][0]["cpes"][0],
             "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*"
+        );
+    }
+
+    /// Events of the first affected package of a record with one npm
+    /// `affected` entry built from `versions` and `default_status`.
+    fn npm_events(versions: Value, default_status: Option<&str>) -> (Value, Value) {
+        let mut a = json!({"collectionURL": "https://registry.npmjs.org", "packageName": "p", "versions": versions});
+        if let Some(d) = default_status {
+            a["defaultStatus"] = json!(d);
+        }
+        let d = json!({"cveMetadata":{"cveId":"CVE-2024-0001","state":"PUBLISHED","dateUpdated":"2024-01-01T00:00:00Z"},
+            "containers":{"cna":{"affected":[a]}}});
+        let v = one(&d).unwrap().value;
+        let a = &v["affected"][0];
+        (
+            a["ranges"]
+                .as_array()
+                .map(|r| {
+                    Value::Array(
+                        r.iter()
+                            .flat_map(|r| r["events"].as_array().cloned().unwrap_or_default())
+                            .collect(),
+                    )
+                })
+                .unwrap_or(Value::Null),
+            a["versions"].clone(),
+        )
+    }
+
+    #[test]
+    fn default_status_affected_makes_the_rest_affected() {
+        // docs/versions.md: "2.5.2 and later are unaffected and everything
+        // else affected".
+        let (ev, _) = npm_events(
+            json!([{"version":"2.5.2","versionType":"semver","lessThan":"*","status":"unaffected"}]),
+            Some("affected"),
+        );
+        assert_eq!(ev, json!([{"introduced":"0"},{"fixed":"2.5.2"}]));
+        // No versions at all: every version is affected.
+        let (ev, _) = npm_events(json!([]), Some("affected"));
+        assert_eq!(ev, json!([{"introduced":"0"}]));
+        // The default does not reach versions an entry already decided.
+        let (ev, _) = npm_events(
+            json!([{"version":"0","versionType":"semver","lessThan":"1.0.0","status":"unaffected"},
+                   {"version":"1.2.0","versionType":"semver","lessThan":"*","status":"unaffected"}]),
+            Some("affected"),
+        );
+        assert_eq!(ev, json!([{"introduced":"1.0.0"},{"fixed":"1.2.0"}]));
+    }
+
+    #[test]
+    fn status_changes_split_the_range() {
+        // docs/versions.md, "Version Status Changes".
+        let (ev, _) = npm_events(
+            json!([{"version":"2.0.0","versionType":"semver","lessThan":"3.0.0","status":"affected",
+                    "changes":[{"at":"2.5.2","status":"unaffected"},{"at":"2.6.0","status":"affected"},{"at":"2.6.3","status":"unaffected"}]}]),
+            Some("unaffected"),
+        );
+        assert_eq!(
+            ev,
+            json!([{"introduced":"2.0.0"},{"fixed":"2.5.2"},{"introduced":"2.6.0"},{"fixed":"2.6.3"}])
+        );
+        // Changes out of order are sorted; an open range fixed by a change.
+        let (ev, _) = npm_events(
+            json!([{"version":"1.0.0","versionType":"semver","lessThan":"*","status":"affected",
+                    "changes":[{"at":"1.4.0","status":"unaffected"}]}]),
+            None,
+        );
+        assert_eq!(ev, json!([{"introduced":"1.0.0"},{"fixed":"1.4.0"}]));
+    }
+
+    #[test]
+    fn first_matching_entry_decides() {
+        // An unaffected range listed first wins over a later affected one.
+        let (ev, _) = npm_events(
+            json!([{"version":"1.5.0","versionType":"semver","lessThan":"2.0.0","status":"unaffected"},
+                   {"version":"1.0.0","versionType":"semver","lessThan":"3.0.0","status":"affected"}]),
+            None,
+        );
+        assert_eq!(
+            ev,
+            json!([{"introduced":"1.0.0"},{"fixed":"1.5.0"},{"introduced":"2.0.0"},{"fixed":"3.0.0"}])
+        );
+    }
+
+    #[test]
+    fn overlapping_affected_entries_are_united() {
+        // One OSV range with overlapping intervals would close at the inner
+        // fix (1.6.0) and drop 1.6.0..<2.0.0.
+        let (ev, _) = npm_events(
+            json!([{"version":"0","versionType":"semver","lessThan":"2.0.0","status":"affected"},
+                   {"version":"1.5.0","versionType":"semver","lessThan":"1.6.0","status":"affected"}]),
+            None,
+        );
+        assert_eq!(ev, json!([{"introduced":"0"},{"fixed":"2.0.0"}]));
+        // Exact versions stay in `versions`.
+        let (ev, vs) = npm_events(
+            json!([{"version":"1.0.0","status":"affected"},{"version":"1.1.0","status":"unaffected"}]),
+            Some("unaffected"),
+        );
+        assert_eq!((ev, vs), (Value::Null, json!(["1.0.0"])));
+    }
+
+    #[test]
+    fn cwe_named_only_in_the_description() {
+        // `cweId` is optional: many CNAs write only "CWE-295 <name>".
+        let d = json!({"cveMetadata":{"cveId":"CVE-2024-8096","state":"PUBLISHED","dateUpdated":"2024-01-01T00:00:00Z"},
+            "containers":{"cna":{"problemTypes":[{"descriptions":[
+                {"lang":"en","description":"CWE-295 Improper Certificate Validation"},
+                {"lang":"en","type":"text","description":"Denial of service"},
+                {"lang":"en","type":"CWE","cweId":"CWE-79","description":"CWE-79 XSS"}]}]}}});
+        let v = one(&d).unwrap().value;
+        assert_eq!(
+            v["database_specific"]["cwe_ids"],
+            json!(["CWE-295", "CWE-79"])
         );
     }
 

@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use levee_versions::{PackageUrl, Version};
+use levee_versions::vers::parse_vers;
+use levee_versions::{Bound, Interval, PackageUrl, RangeSet, Version};
 
 use crate::common::*;
 
@@ -26,22 +27,82 @@ struct Product {
     name: String,
     purl: Option<String>,
     cpe: Option<String>,
+    /// Name of the `product_version_range` branch defining the product.
+    range: Option<String>,
+}
+
+/// product id → name of the `product_version_range` branch it sits in.
+fn range_branches(doc: &Value) -> BTreeMap<String, String> {
+    fn walk(b: &Value, out: &mut BTreeMap<String, String>, depth: usize) {
+        if depth > 30 {
+            return;
+        }
+        if s(b, "category") == Some("product_version_range") {
+            if let (Some(id), Some(name)) = (
+                b.get("product").and_then(|p| s(p, "product_id")),
+                s(b, "name"),
+            ) {
+                out.insert(id.to_string(), name.to_string());
+            }
+        }
+        for x in b
+            .get("branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            walk(x, out, depth + 1);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for b in doc
+        .get("product_tree")
+        .and_then(|pt| pt.get("branches"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        walk(b, &mut out, 0);
+    }
+    out
+}
+
+/// The version a purl names: an rpm purl's `epoch` qualifier goes in
+/// front (`1:1.1.1k-7.el8_6`), as rpm and OSV's rpm ecosystems compare it
+/// first (purl-spec: the epoch is a qualifier, not part of the version).
+fn purl_version(p: &PackageUrl) -> Option<String> {
+    let v = p.version.clone()?;
+    match p.qualifiers.get("epoch") {
+        Some(e)
+            if p.ty == "rpm"
+                && !e.is_empty()
+                && e.bytes().all(|b| b.is_ascii_digit())
+                && !v.contains(':') =>
+        {
+            Some(format!("{e}:{v}"))
+        }
+        _ => Some(v),
+    }
 }
 
 fn products(doc: &Value) -> BTreeMap<String, Product> {
     let mut out = BTreeMap::new();
+    let ranges = range_branches(doc);
     for (id, _, f) in product_defs(doc) {
         let h = f.get("product_identification_helper");
+        let range = ranges.get(&id).cloned();
         out.insert(
             id,
             Product {
                 name: s(&f, "name").unwrap_or_default().to_string(),
                 purl: h.and_then(|h| s(h, "purl")).map(str::to_string),
                 cpe: h.and_then(|h| s(h, "cpe")).map(str::to_string),
+                range,
             },
         );
     }
-    // A relationship product is identified by its component's purl.
+    // A relationship product is identified by its component's purl (and
+    // version range).
     let rels: Vec<(String, String)> = doc
         .get("product_tree")
         .and_then(|pt| pt.get("relationships"))
@@ -57,17 +118,27 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
         .collect();
     for (id, comp) in rels {
         let purl = out.get(&comp).and_then(|p| p.purl.clone());
+        let range = out.get(&comp).and_then(|p| p.range.clone());
         if let Some(p) = out.get_mut(&id) {
             if p.purl.is_none() {
                 p.purl = purl;
+                if p.range.is_none() {
+                    p.range = range;
+                }
             }
         }
     }
     out
 }
 
-/// (purl without version, affected versions, ranges) of one package.
-type PkgAcc = (Option<String>, Vec<String>, Vec<Value>);
+/// One package: purl without version, affected versions, fixed versions
+/// (parsed), affected version ranges.
+struct PkgAcc {
+    purl: Option<String>,
+    versions: Vec<String>,
+    fixes: Vec<(Version, String)>,
+    ranges: RangeSet,
+}
 
 fn sanitize(s: &str) -> String {
     s.chars()
@@ -201,38 +272,75 @@ fn vuln(
                     .and_then(|p| PackageUrl::parse(p).ok());
                 let pkg = purl.as_ref().and_then(|p| {
                     p.osv_package()
-                        .map(|(e, n)| (e, n, p.version.clone(), p.clone()))
+                        .map(|(e, n)| (e, n, purl_version(p), p.clone()))
                 });
                 let usable = matches!(
                     *status,
                     "known_affected" | "first_affected" | "last_affected" | "fixed" | "first_fixed"
                 );
+                let scheme = pkg.as_ref().and_then(|(eco, ..)| {
+                    levee_versions::Ecosystem::parse(eco)
+                        .ok()
+                        .and_then(|x| x.scheme())
+                });
+                // A version-less product: its `vers:` range, if any.
+                let range = match (&pkg, prod.and_then(|p| p.range.as_deref())) {
+                    (Some((_, _, None, _)), Some(text)) if usable && !status.contains("fixed") => {
+                        match parse_vers(text) {
+                            Ok((sc, set)) if Some(sc) == scheme => Some(set),
+                            _ => {
+                                warnings.push(warn(
+                                    "range_unparsed",
+                                    &vp,
+                                    format!("{pid}: version range {:?} not read", clip(text)),
+                                ));
+                                None
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                let contributes = match &pkg {
+                    Some((_, _, Some(_), _)) => true,
+                    Some((_, _, None, _)) => range.is_some(),
+                    None => false,
+                };
                 match pkg {
-                    Some((eco, name, ver, purl)) if usable => {
+                    Some((eco, name, ver, purl)) if usable && contributes => {
                         let mut bare = purl.clone();
                         bare.version = None;
                         bare.qualifiers.clear();
                         bare.subpath = None;
-                        let e = pkgs
-                            .entry((eco.clone(), name))
-                            .or_insert_with(|| (Some(bare.to_string()), Vec::new(), Vec::new()));
-                        let scheme = levee_versions::Ecosystem::parse(&eco)
-                            .ok()
-                            .and_then(|x| x.scheme());
+                        let e = pkgs.entry((eco.clone(), name)).or_insert_with(|| PkgAcc {
+                            purl: Some(bare.to_string()),
+                            versions: Vec::new(),
+                            fixes: Vec::new(),
+                            ranges: RangeSet::empty(),
+                        });
                         match (*status, ver) {
                             ("fixed" | "first_fixed", Some(ver)) => {
-                                if scheme.is_some_and(|sc| Version::parse(sc, &ver).is_ok()) {
-                                    e.2.push(json!({"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed": ver}]}));
-                                } else {
-                                    warnings.push(warn(
+                                match scheme.and_then(|sc| Version::parse(sc, &ver).ok()) {
+                                    Some(pv) => {
+                                        if !e.fixes.iter().any(|(_, f)| *f == ver) {
+                                            e.fixes.push((pv, ver))
+                                        }
+                                    }
+                                    None => warnings.push(warn(
                                         "range_unparsed",
                                         &vp,
                                         format!("fixed version {ver:?} not in {eco} ordering"),
-                                    ));
+                                    )),
                                 }
                             }
-                            (_, Some(ver)) if !status.contains("fixed") && !e.1.contains(&ver) => {
-                                e.1.push(ver)
+                            (_, Some(ver))
+                                if !status.contains("fixed") && !e.versions.contains(&ver) =>
+                            {
+                                e.versions.push(ver)
+                            }
+                            (_, None) => {
+                                if let Some(set) = &range {
+                                    e.ranges = e.ranges.union(set);
+                                }
                             }
                             _ => {}
                         }
@@ -249,17 +357,39 @@ fn vuln(
         }
     }
     let mut affected = Vec::new();
-    for ((eco, name), (purl, versions, mut ranges)) in pkgs {
+    for ((eco, name), acc) in pkgs {
+        let PkgAcc {
+            purl,
+            versions,
+            mut fixes,
+            ranges: mut affected_set,
+        } = acc;
         // One range per fix: several fixed products are alternatives. Keep
-        // the smallest fix per package (all fixes are in database_specific).
-        if ranges.len() > 1 {
-            ranges.truncate(1);
+        // the smallest fix per package (all fixes are in database_specific):
+        // a larger one would report the smaller, fixed, version affected.
+        levee_versions::sort::sort_by(&mut fixes, |a, b| a.0.cmp(&b.0));
+        if let (true, Some((_, smallest))) = (fixes.len() > 1, fixes.first()) {
             warnings.push(warn(
                 "csaf_several_fixes",
                 &vp,
-                format!("{name}: several fixed versions, the first is used for the range"),
+                format!(
+                    "{name}: several fixed versions, the smallest ({smallest}) is used for the range"
+                ),
             ));
         }
+        if let Some((fix, _)) = fixes.first() {
+            affected_set = affected_set.union(&RangeSet::from_intervals(vec![Interval {
+                lower: Bound::Unbounded,
+                upper: Bound::Exclusive(fix.clone()),
+            }]));
+        }
+        let ranges = if affected_set.is_empty() {
+            Vec::new()
+        } else {
+            let nr = set_to_ranges(&affected_set, false, &vp, "product_status");
+            warnings.extend(nr.warnings);
+            nr.ranges
+        };
         let mut pkg = json!({"ecosystem": eco, "name": name});
         if let Some(p) = purl {
             set(&mut pkg, "purl", json!(p));
