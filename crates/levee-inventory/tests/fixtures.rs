@@ -686,8 +686,12 @@ const EXACT: &[(&str, Format, &[&str])] = &[
             "numpy@1.23.3",
         ],
     ),
-    // upstream tags black/flake8 (dev/test) and click (extra `cli`) from
-    // the root project's dependency lists; Levee does not mark uv groups.
+    // upstream tags the root's direct optional-dependencies with their
+    // extra's name (black: dev+test, flake8: test, click: cli), and
+    // osv-scanner then treats black (group "dev") as dev. Those are extras,
+    // installed with `pip install uv-lockfiles[dev]`, so Levee keeps them
+    // production; it marks dev only what `[package.dev-dependencies]`
+    // (dependency groups) alone reach, and this file has none.
     (
         "uv-lock/grouped-packages.lock",
         UvLock,
