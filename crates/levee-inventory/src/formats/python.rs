@@ -437,28 +437,44 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
             continue;
         }
         let mut pinned: Option<&str> = None;
-        let mut ok = true;
+        let mut bad: Option<String> = None;
         for spec in rest.split(',') {
             let spec = spec.trim();
             let Some(op_end) = spec.find(|c: char| !matches!(c, '=' | '<' | '>' | '!' | '~'))
             else {
-                ok = false;
+                bad = Some(format!("invalid version specifier in `{line}`"));
                 break;
             };
             let (op, ver) = spec.split_at(op_end);
             let ver = ver.trim();
-            let ver = ver.split_whitespace().next().unwrap_or(ver);
             if !matches!(op, "==" | "===" | ">=" | "<=" | ">" | "<" | "!=" | "~=") || ver.is_empty()
             {
-                ok = false;
+                bad = Some(format!("invalid version specifier in `{line}`"));
                 break;
             }
-            if (op == "==" || op == "===") && !ver.contains('*') && !ver.contains('$') {
+            // Text after the version that is not a marker (`;`), an option
+            // (` --hash`) or a comment (` #`): pip rejects the line, so no
+            // version is taken from it.
+            if let Some((v, junk)) = ver.split_once(char::is_whitespace) {
+                bad = Some(format!(
+                    "unexpected `{}` after `{op}{v}` (pip rejects this requirement)",
+                    junk.trim()
+                ));
+                break;
+            }
+            let env_var = ver.contains("${");
+            if op != "===" && !env_var && !pep440(ver, matches!(op, "==" | "!=")) {
+                bad = Some(format!(
+                    "`{ver}` in `{op}{ver}` is not a PEP 440 version (pip rejects this requirement)"
+                ));
+                break;
+            }
+            if (op == "==" || op == "===") && !ver.ends_with(".*") && !env_var {
                 pinned = Some(ver);
             }
         }
-        if !ok {
-            out.problem(loc, format!("invalid version specifier in `{line}`"));
+        if let Some(reason) = bad {
+            out.problem(loc, reason);
             continue;
         }
         match pinned {
@@ -471,6 +487,104 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
         }
     }
     Ok(())
+}
+
+/// A PEP 440 version as pip's `packaging` accepts it in a specifier:
+/// `[v][N!]N(.N)*[{a|b|rc|...}N][{post|-N}][devN][+local]`, with the
+/// spellings normalization allows (case, `-`/`_`/`.` separators, implicit
+/// numbers), and a trailing `.*` when `wildcard` (`==`, `!=`).
+fn pep440(v: &str, wildcard: bool) -> bool {
+    struct C<'a>(&'a [u8], usize);
+    impl C<'_> {
+        fn num(&mut self) -> bool {
+            let start = self.1;
+            while self.0.get(self.1).is_some_and(u8::is_ascii_digit) {
+                self.1 += 1;
+            }
+            self.1 > start
+        }
+        fn sep(&mut self) -> bool {
+            let s = matches!(self.0.get(self.1), Some(b'-' | b'_' | b'.'));
+            if s {
+                self.1 += 1;
+            }
+            s
+        }
+        fn word(&mut self, words: &[&str]) -> bool {
+            let rest = self.0.get(self.1..).unwrap_or_default();
+            match words.iter().find(|w| rest.starts_with(w.as_bytes())) {
+                Some(w) => {
+                    self.1 += w.len();
+                    true
+                }
+                None => false,
+            }
+        }
+        /// `[sep]N` after a pre/post/dev word; both optional.
+        fn opt_num(&mut self) {
+            let at = self.1;
+            self.sep();
+            if !self.num() {
+                self.1 = at;
+            }
+        }
+        /// `[sep]word[[sep]N]`, or nothing (position restored).
+        fn segment(&mut self, words: &[&str]) {
+            let at = self.1;
+            self.sep();
+            if self.word(words) {
+                self.opt_num();
+            } else {
+                self.1 = at;
+            }
+        }
+    }
+    let lower = v.to_ascii_lowercase();
+    let mut s = lower.strip_prefix('v').unwrap_or(&lower);
+    let mut wild = false;
+    if wildcard {
+        if let Some(b) = s.strip_suffix(".*") {
+            s = b;
+            wild = true;
+        }
+    }
+    let (public, local) = match s.split_once('+') {
+        Some((p, l)) => (p, Some(l)),
+        None => (s, None),
+    };
+    if let Some(l) = local {
+        if wild
+            || !l
+                .split(['-', '_', '.'])
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return false;
+        }
+    }
+    let release = match public.split_once('!') {
+        Some((e, r)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => r,
+        Some(_) => return false,
+        None => public,
+    };
+    let mut c = C(release.as_bytes(), 0);
+    if !c.num() {
+        return false;
+    }
+    loop {
+        let at = c.1;
+        if !(c.word(&["."]) && c.num()) {
+            c.1 = at;
+            break;
+        }
+    }
+    c.segment(&["alpha", "beta", "preview", "pre", "rc", "a", "b", "c"]);
+    let at = c.1;
+    if !(c.word(&["-"]) && c.num()) {
+        c.1 = at;
+        c.segment(&["post", "rev", "r"]);
+    }
+    c.segment(&["dev"]);
+    c.1 == c.0.len()
 }
 
 /// Byte index of the first ` -x`/` --x` option in a requirement line.
@@ -673,5 +787,114 @@ source = { registry = "https://pypi.org/simple" }
                 ("ruff", true),
             ])
         );
+    }
+
+    fn reqs(text: &str) -> (Vec<String>, Vec<(Option<u32>, String)>) {
+        let mut out = Out::default();
+        requirements(text, &Limits::default(), &mut out).unwrap();
+        (
+            out.components
+                .iter()
+                .map(|c| format!("{}@{}", c.name, c.version))
+                .collect(),
+            out.problems
+                .iter()
+                .map(|(l, r)| (l.line, r.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn requirement_with_text_after_its_version_is_a_problem() {
+        let (found, problems) = reqs(
+            "foo7==1.0 unexpected_text --hash=sha256:123\n\
+             bar==1.0unexpected_text\n\
+             baz>=1.0 junk\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[0].0, Some(1));
+        assert!(problems[0].1.contains("unexpected `unexpected_text`"));
+        assert_eq!(problems[1].0, Some(2));
+        assert!(problems[1].1.contains("`1.0unexpected_text`"));
+        assert_eq!(problems[2].0, Some(3));
+    }
+
+    #[test]
+    fn requirement_options_markers_and_comments_after_a_version_are_fine() {
+        let (found, problems) = reqs(concat!(
+            "a==1.0 --hash=sha256:123\n",
+            "b==1.0 ; python_version<\"3.8\"\n",
+            "c==1.0  # comment\n",
+            "d==1.0;python_version<\"3.8\"\n",
+            "e == 1.2-alpha\n",
+            "f==v1!2.0.post1.dev3+local.7\n",
+            "g===1.0weird\n",
+            "h==1.*\n",
+            "i==${VERSION}\n",
+            "j>=1.0, <2.0rc1\n",
+            "k==1.0-1\n",
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            found,
+            [
+                "a@1.0",
+                "b@1.0",
+                "c@1.0",
+                "d@1.0",
+                "e@1.2-alpha",
+                "f@v1!2.0.post1.dev3+local.7",
+                "g@1.0weird",
+                "k@1.0-1"
+            ]
+        );
+    }
+
+    #[test]
+    fn pep440_versions() {
+        for v in [
+            "1",
+            "1.0",
+            "1.0a",
+            "1.0a1",
+            "1.0.RC1",
+            "1.0-beta.2",
+            "1.0post",
+            "1.0.post1",
+            "1.0-1",
+            "1.0_r2",
+            "1.0.dev",
+            "1.0dev0",
+            "1.0+abc.5",
+            "2!1.0",
+            "V1.0",
+            "1.0c1",
+            "1.0pre-2",
+        ] {
+            assert!(pep440(v, false), "{v}");
+        }
+        for v in [
+            "",
+            "a",
+            "1.",
+            "1..0",
+            "1.0junk",
+            "1.0a.",
+            "1.0+",
+            "1.0+a..b",
+            "!1",
+            "x!1",
+            "1.0-",
+            "1.*",
+            "1.0 ",
+            "1.0.post1.*+x",
+        ] {
+            assert!(!pep440(v, false), "{v}");
+        }
+        assert!(pep440("1.*", true));
+        assert!(pep440("1.0.*", true));
+        assert!(!pep440("*", true));
+        assert!(!pep440("1.0+x.*", true));
     }
 }
