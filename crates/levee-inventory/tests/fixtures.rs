@@ -424,7 +424,7 @@ const CASES: &[(&str, Format, Expect)] = &[
     (
         "osv-scanner-scan-fixtures/locks-scalibr__gems.locked",
         GemfileLock,
-        Ok(25, Some(26)),
+        Ok(24, Some(26)),
     ),
     (
         "osv-scanner-scan-fixtures/locks-scalibr__packages.lock.json",
@@ -889,6 +889,40 @@ const EXACT: &[(&str, Format, &[&str])] = &[
             "concurrent-ruby@1.1.7",
             "rack@2.2.3",
             "transproc@1.1.1",
+        ],
+    ),
+    // upstream (osv-scalibr's gemfilelock extractor) reports nokogiri
+    // 1.18.2 twice, once per platform build (arm64-darwin, x86_64-linux-gnu),
+    // and the PATH gem rubydns; Levee reports one component per release and
+    // skips the later platform entry and the local path gem, with reasons.
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__gems.locked",
+        GemfileLock,
+        &[
+            "async@2.23.0",
+            "async-dns@1.4.1",
+            "async-http@0.87.0",
+            "async-pool@0.10.3",
+            "console@1.29.2",
+            "fiber-annotation@0.2.0",
+            "fiber-local@1.1.0",
+            "fiber-storage@1.0.0",
+            "geoip@1.6.4",
+            "io-endpoint@0.15.1",
+            "io-event@1.9.0",
+            "io-stream@0.6.1",
+            "json@2.10.1",
+            "metrics@0.12.1",
+            "nokogiri@1.18.2",
+            "process-daemon@1.0.1",
+            "protocol-hpack@1.5.1",
+            "protocol-http@0.49.0",
+            "protocol-http1@0.30.0",
+            "protocol-http2@0.22.1",
+            "racc@1.8.1",
+            "rainbow@2.2.2",
+            "rake@13.2.1",
+            "traces@0.15.2",
         ],
     ),
     (
