@@ -224,11 +224,12 @@ const CASES: &[(&str, Format, Expect)] = &[
         RequirementsTxt,
         Ok(0, Some(3)),
     ),
-    // foo10 and foo15 have an empty `==` version: problems
+    // foo10 and foo15 have an empty `==` version, foo7 text after its
+    // version: problems
     (
         "requirements-txt/per_req_options.txt",
         RequirementsTxt,
-        Ok(16, Some(18)),
+        Ok(15, Some(18)),
     ),
     (
         "requirements-txt/trailing_backslash.txt",
@@ -423,7 +424,7 @@ const CASES: &[(&str, Format, Expect)] = &[
     (
         "osv-scanner-scan-fixtures/locks-scalibr__gems.locked",
         GemfileLock,
-        Ok(25, Some(26)),
+        Ok(24, Some(26)),
     ),
     (
         "osv-scanner-scan-fixtures/locks-scalibr__packages.lock.json",
@@ -686,8 +687,12 @@ const EXACT: &[(&str, Format, &[&str])] = &[
             "numpy@1.23.3",
         ],
     ),
-    // upstream tags black/flake8 (dev/test) and click (extra `cli`) from
-    // the root project's dependency lists; Levee does not mark uv groups.
+    // upstream tags the root's direct optional-dependencies with their
+    // extra's name (black: dev+test, flake8: test, click: cli), and
+    // osv-scanner then treats black (group "dev") as dev. Those are extras,
+    // installed with `pip install uv-lockfiles[dev]`, so Levee keeps them
+    // production; it marks dev only what `[package.dev-dependencies]`
+    // (dependency groups) alone reach, and this file has none.
     (
         "uv-lock/grouped-packages.lock",
         UvLock,
@@ -783,7 +788,9 @@ const EXACT: &[(&str, Format, &[&str])] = &[
             "docopt@0.6.1",
         ],
     ),
-    // upstream: foo7@"1.0unexpected_text_before_options_stays_around"
+    // upstream also reports foo7 (`foo7==1.0 unexpected_text_before_...
+    // --hash=...`) with that text glued to its version; pip rejects the
+    // line, and Levee reports it as a problem instead of a component.
     (
         "requirements-txt/per_req_options.txt",
         RequirementsTxt,
@@ -794,7 +801,6 @@ const EXACT: &[(&str, Format, &[&str])] = &[
             "foo4@1.0",
             "foo5@1.0",
             "foo6@1.0",
-            "foo7@1.0",
             "foo8@1.0",
             "foo9@1.0",
             "foo11@1.0",
@@ -883,6 +889,40 @@ const EXACT: &[(&str, Format, &[&str])] = &[
             "concurrent-ruby@1.1.7",
             "rack@2.2.3",
             "transproc@1.1.1",
+        ],
+    ),
+    // upstream (osv-scalibr's gemfilelock extractor) reports nokogiri
+    // 1.18.2 twice, once per platform build (arm64-darwin, x86_64-linux-gnu),
+    // and the PATH gem rubydns; Levee reports one component per release and
+    // skips the later platform entry and the local path gem, with reasons.
+    (
+        "osv-scanner-scan-fixtures/locks-scalibr__gems.locked",
+        GemfileLock,
+        &[
+            "async@2.23.0",
+            "async-dns@1.4.1",
+            "async-http@0.87.0",
+            "async-pool@0.10.3",
+            "console@1.29.2",
+            "fiber-annotation@0.2.0",
+            "fiber-local@1.1.0",
+            "fiber-storage@1.0.0",
+            "geoip@1.6.4",
+            "io-endpoint@0.15.1",
+            "io-event@1.9.0",
+            "io-stream@0.6.1",
+            "json@2.10.1",
+            "metrics@0.12.1",
+            "nokogiri@1.18.2",
+            "process-daemon@1.0.1",
+            "protocol-hpack@1.5.1",
+            "protocol-http@0.49.0",
+            "protocol-http1@0.30.0",
+            "protocol-http2@0.22.1",
+            "racc@1.8.1",
+            "rainbow@2.2.2",
+            "rake@13.2.1",
+            "traces@0.15.2",
         ],
     ),
     (

@@ -55,6 +55,11 @@ pub(crate) fn gemfile(text: &str, limits: &Limits, out: &mut Out) -> R {
     let mut revision: Option<String> = None;
     let mut remote: Option<String> = None;
     let mut in_specs = false;
+    // name, version, commit -> line of the first entry: bundler locks one
+    // entry per platform build (`nokogiri (1.18.2-arm64-darwin)`,
+    // `nokogiri (1.18.2-x86_64-linux)`), all one release for advisories.
+    let mut seen: std::collections::HashMap<(String, String, Option<String>), usize> =
+        std::collections::HashMap::new();
     for l in util::lines(text, limits.max_line_bytes) {
         let (n, line) = l?;
         if line.trim().is_empty() {
@@ -109,7 +114,7 @@ pub(crate) fn gemfile(text: &str, limits: &Limits, out: &mut Out) -> R {
             continue;
         };
         // `1.13.6-x86_64-linux`: drop the platform.
-        let ver = ver.split_once('-').map(|x| x.0).unwrap_or(ver);
+        let (ver, platform) = ver.split_once('-').unwrap_or((ver, ""));
         if sec == Sec::Path {
             out.skip(
                 loc,
@@ -127,6 +132,20 @@ pub(crate) fn gemfile(text: &str, limits: &Limits, out: &mut Out) -> R {
         } else {
             c.origin = Origin::Registry(remote.clone().filter(|r| r != "https://rubygems.org/"));
         }
+        let key = (name.to_string(), ver.to_string(), c.commit.clone());
+        if let Some(first) = seen.get(&key) {
+            let build = if platform.is_empty() {
+                String::new()
+            } else {
+                format!(" ({platform} build)")
+            };
+            out.skip(
+                Location::line(n),
+                format!("`{name}` {ver}{build} is already reported at line {first}"),
+            );
+            continue;
+        }
+        seen.insert(key, n);
         out.push(c);
     }
     Ok(())
@@ -469,4 +488,46 @@ pub(crate) fn cabal_freeze(text: &str, limits: &Limits, out: &mut Out) -> R {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gemfile_platform_builds_are_one_component() {
+        let lock = "GEM
+  remote: https://rubygems.org/
+  specs:
+    nokogiri (1.18.2-arm64-darwin)
+      racc (~> 1.4)
+    nokogiri (1.18.2-x86_64-linux-gnu)
+      racc (~> 1.4)
+    nokogiri (1.18.3)
+    racc (1.8.1)
+
+PLATFORMS
+  arm64-darwin
+  x86_64-linux-gnu
+";
+        let mut out = Out::default();
+        gemfile(lock, &Limits::default(), &mut out).unwrap();
+        let found: Vec<_> = out
+            .components
+            .iter()
+            .map(|c| (format!("{}@{}", c.name, c.version), c.location.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("nokogiri@1.18.2".to_string(), Some(4)),
+                ("nokogiri@1.18.3".to_string(), Some(8)),
+                ("racc@1.8.1".to_string(), Some(9)),
+            ]
+        );
+        assert!(out.problems.is_empty());
+        assert_eq!(out.skipped.len(), 1);
+        assert_eq!(out.skipped[0].0.line, Some(6));
+        assert!(out.skipped[0].1.contains("line 4"), "{:?}", out.skipped);
+    }
 }

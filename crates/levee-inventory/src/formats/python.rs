@@ -4,12 +4,17 @@ use crate::formats::js::commit_from_url;
 use crate::util::{self, component, is_commitish, jkey, jobject, Out, R};
 use crate::{Ecosystem, Limits, Location, Origin};
 use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
 use toml::{Spanned, Table, Value as TV};
 
 #[derive(Deserialize)]
 struct TomlLock {
     #[serde(default)]
     package: Vec<Spanned<Table>>,
+    /// uv: a workspace without a root project lists its own requirements
+    /// and dependency groups here.
+    #[serde(default)]
+    manifest: Option<TV>,
 }
 
 fn tstr<'a>(t: &'a Table, k: &str) -> Option<&'a str> {
@@ -21,7 +26,18 @@ pub(crate) fn poetry_or_uv(text: &str, uv: bool, out: &mut Out) -> R {
     let lock: TomlLock = util::toml(text)?;
     out.structure_seen = true;
     let mut lines = util::LineCounter::new(text);
-    for p in &lock.package {
+    let uv_dev = if uv {
+        let tables: Vec<&Table> = lock.package.iter().map(Spanned::get_ref).collect();
+        uv_dev_only(&tables, lock.manifest.as_ref().and_then(TV::as_table))
+    } else {
+        Vec::new()
+    };
+    for (i, p) in lock.package.iter().enumerate() {
+        let dev = if uv {
+            uv_dev.get(i).copied().unwrap_or(false)
+        } else {
+            poetry_dev_only(p.get_ref())
+        };
         let line = lines.line_of(p.span().start);
         let loc = Location::line(line);
         let t = p.get_ref();
@@ -75,13 +91,14 @@ pub(crate) fn poetry_or_uv(text: &str, uv: bool, out: &mut Out) -> R {
             let mut c = component(Ecosystem::PyPI, name, "", loc);
             c.commit = commit;
             c.origin = origin;
+            c.dev = dev;
             out.push(c);
             continue;
         };
         let mut c = component(Ecosystem::PyPI, name, version, loc);
         c.commit = commit;
         c.origin = origin;
-        c.dev = poetry_dev_only(t);
+        c.dev = dev;
         out.push(c);
     }
     Ok(())
@@ -95,6 +112,130 @@ fn poetry_dev_only(t: &Table) -> bool {
         return !groups.is_empty() && !groups.iter().any(|g| g.as_str() == Some("main"));
     }
     tstr(t, "category") == Some("dev")
+}
+
+/// PEP 503 normalized name: lowercase, runs of `-_.` become `-`.
+fn pep503(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !s.ends_with('-') {
+                s.push('-');
+            }
+        } else {
+            s.push(c.to_ascii_lowercase());
+        }
+    }
+    s
+}
+
+/// uv.lock: for each `[[package]]`, whether only development dependency
+/// groups pull it in.
+///
+/// The roots are the workspace's own projects (source `editable` or
+/// `virtual`), plus the `[manifest]` of a workspace without a root
+/// project. Production is what a root's `dependencies` and every one of its
+/// `optional-dependencies` (extras ship: `pip install proj[cli]`) reach,
+/// following each package's `dependencies` and the extras each edge asks
+/// for (`extra = [...]`). Development is what a root's `dev-dependencies`
+/// (dependency groups, never installed with the package) reach. A package
+/// is dev iff it is reached from development and not from production; one
+/// reached from neither stays production.
+fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool> {
+    // A node is a package alone (None) or one of its extras.
+    type Node<'a> = (usize, Option<&'a str>);
+    fn arr(v: Option<&TV>) -> Vec<&TV> {
+        v.and_then(TV::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    }
+    // Every dependency of every group of a `dev-dependencies` table.
+    fn groups(t: Option<&TV>) -> Vec<&TV> {
+        t.and_then(TV::as_table)
+            .into_iter()
+            .flat_map(|g| g.values())
+            .flat_map(|v| arr(Some(v)))
+            .collect()
+    }
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in pkgs.iter().enumerate() {
+        if let Some(n) = tstr(t, "name") {
+            by_name.entry(pep503(n)).or_default().push(i);
+        }
+    }
+    // The nodes one dependency entry (`{ name, version?, extra? }`) names.
+    let targets = |dep: &'a TV, into: &mut Vec<Node<'a>>| {
+        let Some(d) = dep.as_table() else { return };
+        let Some(name) = tstr(d, "name") else { return };
+        let version = tstr(d, "version");
+        let extras: Vec<&str> = arr(d.get("extra").or_else(|| d.get("extras")))
+            .into_iter()
+            .filter_map(TV::as_str)
+            .collect();
+        for &i in by_name.get(&pep503(name)).into_iter().flatten() {
+            if version.is_some() && pkgs.get(i).and_then(|t| tstr(t, "version")) != version {
+                continue;
+            }
+            into.push((i, None));
+            into.extend(extras.iter().map(|&e| (i, Some(e))));
+        }
+    };
+    let reach = |start: Vec<Node<'a>>| -> Vec<bool> {
+        let mut seen: HashSet<Node<'a>> = HashSet::new();
+        let mut reached = vec![false; pkgs.len()];
+        let mut stack = start;
+        while let Some(node) = stack.pop() {
+            if !seen.insert(node) {
+                continue;
+            }
+            let (i, extra) = node;
+            let Some(t) = pkgs.get(i) else { continue };
+            if let Some(r) = reached.get_mut(i) {
+                *r = true;
+            }
+            let list = match extra {
+                None => t.get("dependencies"),
+                Some(e) => t
+                    .get("optional-dependencies")
+                    .and_then(TV::as_table)
+                    .and_then(|o| o.get(e)),
+            };
+            for dep in arr(list) {
+                targets(dep, &mut stack);
+            }
+        }
+        reached
+    };
+    let (mut prod, mut dev) = (Vec::new(), Vec::new());
+    for (i, t) in pkgs.iter().enumerate() {
+        let root = t
+            .get("source")
+            .and_then(TV::as_table)
+            .is_some_and(|s| s.contains_key("editable") || s.contains_key("virtual"));
+        if !root {
+            continue;
+        }
+        prod.push((i, None));
+        if let Some(o) = t.get("optional-dependencies").and_then(TV::as_table) {
+            prod.extend(o.keys().map(|e| (i, Some(e.as_str()))));
+        }
+        for dep in groups(t.get("dev-dependencies")) {
+            targets(dep, &mut dev);
+        }
+    }
+    if let Some(m) = manifest {
+        for dep in arr(m.get("requirements")) {
+            targets(dep, &mut prod);
+        }
+        for dep in groups(m.get("dependency-groups")) {
+            targets(dep, &mut dev);
+        }
+    }
+    if dev.is_empty() {
+        return vec![false; pkgs.len()];
+    }
+    let (prod, dev) = (reach(prod), reach(dev));
+    prod.iter().zip(&dev).map(|(p, d)| *d && !*p).collect()
 }
 
 pub(crate) fn pipfile_lock(text: &str, out: &mut Out) -> R {
@@ -296,28 +437,44 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
             continue;
         }
         let mut pinned: Option<&str> = None;
-        let mut ok = true;
+        let mut bad: Option<String> = None;
         for spec in rest.split(',') {
             let spec = spec.trim();
             let Some(op_end) = spec.find(|c: char| !matches!(c, '=' | '<' | '>' | '!' | '~'))
             else {
-                ok = false;
+                bad = Some(format!("invalid version specifier in `{line}`"));
                 break;
             };
             let (op, ver) = spec.split_at(op_end);
             let ver = ver.trim();
-            let ver = ver.split_whitespace().next().unwrap_or(ver);
             if !matches!(op, "==" | "===" | ">=" | "<=" | ">" | "<" | "!=" | "~=") || ver.is_empty()
             {
-                ok = false;
+                bad = Some(format!("invalid version specifier in `{line}`"));
                 break;
             }
-            if (op == "==" || op == "===") && !ver.contains('*') && !ver.contains('$') {
+            // Text after the version that is not a marker (`;`), an option
+            // (` --hash`) or a comment (` #`): pip rejects the line, so no
+            // version is taken from it.
+            if let Some((v, junk)) = ver.split_once(char::is_whitespace) {
+                bad = Some(format!(
+                    "unexpected `{}` after `{op}{v}` (pip rejects this requirement)",
+                    junk.trim()
+                ));
+                break;
+            }
+            let env_var = ver.contains("${");
+            if op != "===" && !env_var && !pep440(ver, matches!(op, "==" | "!=")) {
+                bad = Some(format!(
+                    "`{ver}` in `{op}{ver}` is not a PEP 440 version (pip rejects this requirement)"
+                ));
+                break;
+            }
+            if (op == "==" || op == "===") && !ver.ends_with(".*") && !env_var {
                 pinned = Some(ver);
             }
         }
-        if !ok {
-            out.problem(loc, format!("invalid version specifier in `{line}`"));
+        if let Some(reason) = bad {
+            out.problem(loc, reason);
             continue;
         }
         match pinned {
@@ -330,6 +487,104 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
         }
     }
     Ok(())
+}
+
+/// A PEP 440 version as pip's `packaging` accepts it in a specifier:
+/// `[v][N!]N(.N)*[{a|b|rc|...}N][{post|-N}][devN][+local]`, with the
+/// spellings normalization allows (case, `-`/`_`/`.` separators, implicit
+/// numbers), and a trailing `.*` when `wildcard` (`==`, `!=`).
+fn pep440(v: &str, wildcard: bool) -> bool {
+    struct C<'a>(&'a [u8], usize);
+    impl C<'_> {
+        fn num(&mut self) -> bool {
+            let start = self.1;
+            while self.0.get(self.1).is_some_and(u8::is_ascii_digit) {
+                self.1 += 1;
+            }
+            self.1 > start
+        }
+        fn sep(&mut self) -> bool {
+            let s = matches!(self.0.get(self.1), Some(b'-' | b'_' | b'.'));
+            if s {
+                self.1 += 1;
+            }
+            s
+        }
+        fn word(&mut self, words: &[&str]) -> bool {
+            let rest = self.0.get(self.1..).unwrap_or_default();
+            match words.iter().find(|w| rest.starts_with(w.as_bytes())) {
+                Some(w) => {
+                    self.1 += w.len();
+                    true
+                }
+                None => false,
+            }
+        }
+        /// `[sep]N` after a pre/post/dev word; both optional.
+        fn opt_num(&mut self) {
+            let at = self.1;
+            self.sep();
+            if !self.num() {
+                self.1 = at;
+            }
+        }
+        /// `[sep]word[[sep]N]`, or nothing (position restored).
+        fn segment(&mut self, words: &[&str]) {
+            let at = self.1;
+            self.sep();
+            if self.word(words) {
+                self.opt_num();
+            } else {
+                self.1 = at;
+            }
+        }
+    }
+    let lower = v.to_ascii_lowercase();
+    let mut s = lower.strip_prefix('v').unwrap_or(&lower);
+    let mut wild = false;
+    if wildcard {
+        if let Some(b) = s.strip_suffix(".*") {
+            s = b;
+            wild = true;
+        }
+    }
+    let (public, local) = match s.split_once('+') {
+        Some((p, l)) => (p, Some(l)),
+        None => (s, None),
+    };
+    if let Some(l) = local {
+        if wild
+            || !l
+                .split(['-', '_', '.'])
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return false;
+        }
+    }
+    let release = match public.split_once('!') {
+        Some((e, r)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => r,
+        Some(_) => return false,
+        None => public,
+    };
+    let mut c = C(release.as_bytes(), 0);
+    if !c.num() {
+        return false;
+    }
+    loop {
+        let at = c.1;
+        if !(c.word(&["."]) && c.num()) {
+            c.1 = at;
+            break;
+        }
+    }
+    c.segment(&["alpha", "beta", "preview", "pre", "rc", "a", "b", "c"]);
+    let at = c.1;
+    if !(c.word(&["-"]) && c.num()) {
+        c.1 = at;
+        c.segment(&["post", "rev", "r"]);
+    }
+    c.segment(&["dev"]);
+    c.1 == c.0.len()
 }
 
 /// Byte index of the first ` -x`/` --x` option in a requirement line.
@@ -355,8 +610,12 @@ mod tests {
     use super::*;
 
     fn dev_flags(lock: &str) -> Vec<(String, bool)> {
+        flags(lock, false)
+    }
+
+    fn flags(lock: &str, uv: bool) -> Vec<(String, bool)> {
         let mut out = Out::default();
-        poetry_or_uv(lock, false, &mut out).unwrap();
+        poetry_or_uv(lock, uv, &mut out).unwrap();
         out.components
             .iter()
             .map(|c| (c.name.clone(), c.dev))
@@ -396,5 +655,246 @@ category = "dev"
                 ("numpy".to_string(), true),
             ]
         );
+    }
+
+    fn named(v: &[(&str, bool)]) -> Vec<(String, bool)> {
+        v.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+    }
+
+    /// Root `app` needs `requests`; its `cli` extra needs `click[color]`
+    /// (whose `color` extra needs `colorama`); its `dev` group needs
+    /// `pytest` (which needs `pluggy` and `requests`) and `click`. Only
+    /// what the group alone reaches is dev; `orphan` is reached by nothing.
+    #[test]
+    fn uv_packages_only_dependency_groups_reach_are_dev() {
+        let lock = r#"
+version = 1
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "requests" }]
+
+[package.optional-dependencies]
+cli = [{ name = "click", extra = ["color"] }]
+
+[package.dev-dependencies]
+dev = [{ name = "pytest" }, { name = "click" }]
+
+[[package]]
+name = "click"
+version = "8.1.7"
+source = { registry = "https://pypi.org/simple" }
+
+[package.optional-dependencies]
+color = [{ name = "colorama" }]
+
+[[package]]
+name = "colorama"
+version = "0.4.6"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "orphan"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pluggy"
+version = "1.5.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "pytest"
+version = "8.3.4"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "pluggy" }, { name = "requests" }]
+
+[[package]]
+name = "requests"
+version = "2.32.3"
+source = { registry = "https://pypi.org/simple" }
+"#;
+        assert_eq!(
+            flags(lock, true),
+            named(&[
+                ("click", false),
+                ("colorama", false),
+                ("orphan", false),
+                ("pluggy", true),
+                ("pytest", true),
+                ("requests", false),
+            ])
+        );
+    }
+
+    /// Workspace: two editable members, one needing what the other only
+    /// tests with; a `[manifest]` dependency group of a rootless workspace
+    /// counts too; `version` on an edge picks one of two locked versions.
+    #[test]
+    fn uv_workspace_members_are_each_a_root() {
+        let lock = r#"
+version = 1
+
+[manifest]
+members = ["a", "b"]
+
+[manifest.dependency-groups]
+lint = [{ name = "ruff" }]
+
+[[package]]
+name = "a"
+version = "0.1.0"
+source = { editable = "packages/a" }
+dependencies = [{ name = "attrs", version = "24.2.0" }]
+
+[package.dev-dependencies]
+test = [{ name = "hypothesis" }, { name = "attrs", version = "23.1.0" }]
+
+[[package]]
+name = "attrs"
+version = "23.1.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "attrs"
+version = "24.2.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "b"
+version = "0.1.0"
+source = { editable = "packages/b" }
+dependencies = [{ name = "hypothesis" }]
+
+[[package]]
+name = "hypothesis"
+version = "6.0.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "ruff"
+version = "0.8.1"
+source = { registry = "https://pypi.org/simple" }
+"#;
+        assert_eq!(
+            flags(lock, true),
+            named(&[
+                ("attrs", true),
+                ("attrs", false),
+                ("hypothesis", false),
+                ("ruff", true),
+            ])
+        );
+    }
+
+    fn reqs(text: &str) -> (Vec<String>, Vec<(Option<u32>, String)>) {
+        let mut out = Out::default();
+        requirements(text, &Limits::default(), &mut out).unwrap();
+        (
+            out.components
+                .iter()
+                .map(|c| format!("{}@{}", c.name, c.version))
+                .collect(),
+            out.problems
+                .iter()
+                .map(|(l, r)| (l.line, r.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn requirement_with_text_after_its_version_is_a_problem() {
+        let (found, problems) = reqs(
+            "foo7==1.0 unexpected_text --hash=sha256:123\n\
+             bar==1.0unexpected_text\n\
+             baz>=1.0 junk\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert_eq!(problems[0].0, Some(1));
+        assert!(problems[0].1.contains("unexpected `unexpected_text`"));
+        assert_eq!(problems[1].0, Some(2));
+        assert!(problems[1].1.contains("`1.0unexpected_text`"));
+        assert_eq!(problems[2].0, Some(3));
+    }
+
+    #[test]
+    fn requirement_options_markers_and_comments_after_a_version_are_fine() {
+        let (found, problems) = reqs(concat!(
+            "a==1.0 --hash=sha256:123\n",
+            "b==1.0 ; python_version<\"3.8\"\n",
+            "c==1.0  # comment\n",
+            "d==1.0;python_version<\"3.8\"\n",
+            "e == 1.2-alpha\n",
+            "f==v1!2.0.post1.dev3+local.7\n",
+            "g===1.0weird\n",
+            "h==1.*\n",
+            "i==${VERSION}\n",
+            "j>=1.0, <2.0rc1\n",
+            "k==1.0-1\n",
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            found,
+            [
+                "a@1.0",
+                "b@1.0",
+                "c@1.0",
+                "d@1.0",
+                "e@1.2-alpha",
+                "f@v1!2.0.post1.dev3+local.7",
+                "g@1.0weird",
+                "k@1.0-1"
+            ]
+        );
+    }
+
+    #[test]
+    fn pep440_versions() {
+        for v in [
+            "1",
+            "1.0",
+            "1.0a",
+            "1.0a1",
+            "1.0.RC1",
+            "1.0-beta.2",
+            "1.0post",
+            "1.0.post1",
+            "1.0-1",
+            "1.0_r2",
+            "1.0.dev",
+            "1.0dev0",
+            "1.0+abc.5",
+            "2!1.0",
+            "V1.0",
+            "1.0c1",
+            "1.0pre-2",
+        ] {
+            assert!(pep440(v, false), "{v}");
+        }
+        for v in [
+            "",
+            "a",
+            "1.",
+            "1..0",
+            "1.0junk",
+            "1.0a.",
+            "1.0+",
+            "1.0+a..b",
+            "!1",
+            "x!1",
+            "1.0-",
+            "1.*",
+            "1.0 ",
+            "1.0.post1.*+x",
+        ] {
+            assert!(!pep440(v, false), "{v}");
+        }
+        assert!(pep440("1.*", true));
+        assert!(pep440("1.0.*", true));
+        assert!(!pep440("*", true));
+        assert!(!pep440("1.0+x.*", true));
     }
 }
