@@ -135,6 +135,44 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Query parameters whose rejection (syntax, unknown or duplicate field,
+/// wrong type, missing field) is a problem document (`invalid_parameter`),
+/// not axum's plain-text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::new("invalid_parameter", e.body_text()))
+    }
+}
+
+/// Path parameters whose rejection (a segment that is not UTF-8 once
+/// percent-decoded) is a problem document (`invalid_parameter`), not axum's
+/// plain-text 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::PathRejection;
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|e| match e {
+                PathRejection::FailedToDeserializePathParams(e) => {
+                    ApiError::new("invalid_parameter", e.body_text())
+                }
+                other => ApiError::internal(other.body_text()),
+            })
+    }
+}
+
 /// The authenticated caller, resolved once per request.
 pub use crate::authz::Caller;
 

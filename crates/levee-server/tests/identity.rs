@@ -740,3 +740,43 @@ async fn scheduled_jobs_cannot_be_forged_or_preempted_by_hand() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
 }
+
+/// Bad query strings and path segments are problem documents with a stable
+/// code, like bad bodies — not the framework's plain-text 400.
+#[tokio::test]
+async fn bad_query_and_path_parameters_are_problem_documents() {
+    for env in common::envs().await {
+        let admin = Some(env.admin.as_str());
+        for path in [
+            "/api/v1/audit?limit=abc",
+            "/api/v1/audit?nosuch=1",
+            "/api/v1/audit?limit=1&limit=2",
+            "/api/v1/admin/jobs?limit=x",
+            "/api/v1/models/export",
+            "/api/v1/grants/terms",
+            "/api/v1/models?nosuch=1",
+            "/api/v1/orgs/%FF",
+            "/api/v1/orgs/%FF/members",
+            "/api/v1/vulns/%FF",
+            "/api/v1/vulns/%C3%28/osv",
+        ] {
+            let r = env.call("GET", path, admin, None).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+            assert_eq!(
+                r.headers["content-type"], "application/problem+json",
+                "{path}"
+            );
+            assert_eq!(r.body["code"], "invalid_parameter", "{path}: {}", r.body);
+        }
+        let r = env
+            .call(
+                "DELETE",
+                &format!("/api/v1/orgs/{}/members/%FF%FE", env.admin_org),
+                admin,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.body["code"], "invalid_parameter");
+    }
+}

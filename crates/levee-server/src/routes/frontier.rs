@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use super::identity::{idempotent, short_text};
 use crate::authz::{self, authorize, Action, AssessmentView, Caller, Frontier as F, ModelFacts};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query};
 use crate::frontier::{self as logic, GrantClaims, TokenTerm, WindowState};
 use crate::AppState;
 

@@ -1,6 +1,6 @@
 //! Identity endpoints: me, orgs, members, delegation, tokens, audit, login.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::authz::{self, authorize, Action, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query};
 use crate::AppState;
 
 // ---------- validation helpers ----------
