@@ -861,3 +861,44 @@ async fn nul_characters_are_refused_before_the_database() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
 }
+
+/// Two concurrent PATCHes of different fields of one org both stick: the
+/// org is read again under the write lock, so neither writes back the
+/// other's stale value.
+#[tokio::test]
+async fn concurrent_org_patches_keep_both_changes() {
+    for env in common::envs().await {
+        let org = env.org("Vendor", &["vendor"], json!({})).await;
+        let path = format!("/api/v1/orgs/{org}");
+        let (a, b) = tokio::join!(
+            env.call(
+                "PATCH",
+                &path,
+                Some(&env.admin),
+                Some(json!({"name": "Renamed Vendor"}))
+            ),
+            env.call(
+                "PATCH",
+                &path,
+                Some(&env.admin),
+                Some(json!({"contacts": [{"name": "PSIRT", "email": "psirt@vendor.example"}]}))
+            ),
+        );
+        assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
+        let r = env.call("GET", &path, Some(&env.admin), None).await;
+        assert_eq!(
+            r.body["name"],
+            "Renamed Vendor",
+            "[{}] {}",
+            env.backend(),
+            r.body
+        );
+        assert_eq!(
+            r.body["contacts"][0]["name"],
+            "PSIRT",
+            "[{}] {}",
+            env.backend(),
+            r.body
+        );
+    }
+}

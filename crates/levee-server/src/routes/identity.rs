@@ -283,9 +283,13 @@ pub async fn update_org(
     Path(id): Path<String>,
     body: ApiJson<PatchOrg>,
 ) -> ApiResult<Json<Value>> {
-    let mut o = load_org(&s, &id).await?;
+    let o = load_org(&s, &id).await?;
     authorize(&c, Action::UpdateOrg(&o))?;
     let b = body.value;
+    // Read the org again under the write lock: a concurrent PATCH of other
+    // fields committed since must not be overwritten with the stale copy.
+    let mut tx = s.store.write().await?;
+    let mut o = tx.org(&o.id).await?;
     if let Some(caps) = b.capabilities {
         // Capabilities confer power (coordinator, government): only platform
         // administrators change them.
@@ -318,7 +322,6 @@ pub async fn update_org(
         .transpose()
         .map_err(|e| ApiError::validation(e.to_string()))?;
     check_operator_fields(&o.capabilities, sector, o.rural)?;
-    let mut tx = s.store.write().await?;
     tx.update_org(&o).await?;
     tx.audit(c.id(), Some(&o.id), "org.update", &o.id, &json!(o))
         .await?;
