@@ -741,6 +741,59 @@ async fn concurrent_acceptances_conflict_cleanly() {
     }
 }
 
+/// Two concurrent opt-outs: one is recorded, the other is a 409 — the
+/// check is made under the write lock, so both cannot pass it and record
+/// two consents. Two concurrent PATCHes of different release fields both
+/// stick (neither writes back the other's stale value).
+#[tokio::test]
+async fn concurrent_consents_and_patches_do_not_race() {
+    for w in worlds().await {
+        let m = w.model(true, 40).await;
+        let consents = w.env.count("frontier_consents").await;
+        let path = format!("/api/v1/models/{m}/opt-out");
+        let (a, b) = tokio::join!(
+            w.call("dev_admin", "POST", &path, Some(json!({}))),
+            w.call("dev_admin", "POST", &path, Some(json!({}))),
+        );
+        let mut codes = [a.status.as_u16(), b.status.as_u16()];
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [200, 409],
+            "[{}] {} / {}",
+            w.env.backend(),
+            a.body,
+            b.body
+        );
+        assert_eq!(w.env.count("frontier_consents").await, consents + 1);
+
+        let path = format!("/api/v1/models/{m}");
+        let released = w.at(50);
+        let (a, b) = tokio::join!(
+            w.call(
+                "dev_admin",
+                "PATCH",
+                &path,
+                Some(json!({"modality": "code"}))
+            ),
+            w.call(
+                "dev_admin",
+                "PATCH",
+                &path,
+                Some(json!({"released_at": released}))
+            ),
+        );
+        assert_eq!((a.status.as_u16(), b.status.as_u16()), (200, 200));
+        let now = w.ok("dev_admin", "GET", &path, None).await;
+        assert_eq!(now["modality"], "code", "[{}] {now}", w.env.backend());
+        assert!(
+            now["released_at"].is_string(),
+            "[{}] {now}",
+            w.env.backend()
+        );
+    }
+}
+
 // ------------------------------------------------------------ opt-out
 
 #[tokio::test]

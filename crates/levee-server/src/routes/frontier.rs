@@ -496,15 +496,26 @@ pub async fn update_model(
     authorize(&c, fa(F::WriteModel(l.facts())))?;
     let m = &l.model;
     let b = body.value;
-    let modality = match &b.modality {
-        Some(v) => checked!(&s, &c, &m.org_id, "model.rejected", &m.id, modality(v)),
-        None => m.modality.clone(),
+    let new_modality = match &b.modality {
+        Some(v) => Some(checked!(
+            &s,
+            &c,
+            &m.org_id,
+            "model.rejected",
+            &m.id,
+            modality(v)
+        )),
+        None => None,
     };
+    // The fields not sent keep their committed values, read under the
+    // write lock (a concurrent PATCH of another field is not undone).
+    let mut tx = s.store.write().await?;
+    let cur = tx.model(&m.id).await?;
+    let modality = new_modality.unwrap_or(cur.modality);
     let planned = b
         .planned_release_at
-        .map_or(m.planned_release_at, whole_secs);
-    let released = b.released_at.map(whole_secs).or(m.released_at);
-    let mut tx = s.store.write().await?;
+        .map_or(cur.planned_release_at, whole_secs);
+    let released = b.released_at.map(whole_secs).or(cur.released_at);
     let updated = tx.update_model(&m.id, &modality, planned, released).await?;
     tx.audit(
         c.id(),
@@ -569,7 +580,11 @@ async fn consent(
         )),
         None => None,
     };
-    if m.opted_in == opt_in {
+    // Decided under the write lock: two concurrent opt-outs must not both
+    // pass the check and record two consents.
+    let mut tx = s.store.write().await?;
+    let current = tx.model(&m.id).await?;
+    if current.opted_in == opt_in {
         return Err(ApiError::new(
             "conflict",
             if opt_in {
@@ -579,7 +594,6 @@ async fn consent(
             },
         ));
     }
-    let mut tx = s.store.write().await?;
     let consent = tx
         .set_consent(&m.id, opt_in, reason.as_deref(), c.id())
         .await?;
