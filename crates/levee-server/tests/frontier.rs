@@ -794,6 +794,54 @@ async fn concurrent_consents_and_patches_do_not_race() {
     }
 }
 
+/// A government decision racing the developer's withdrawal: either the
+/// decision comes first (both succeed), or it is refused (409). Never is a
+/// decision recorded on a nomination already withdrawn.
+#[tokio::test]
+async fn a_decision_never_lands_on_a_withdrawn_nomination() {
+    for w in worlds().await {
+        let m = w.model(true, 40).await;
+        let p = w.nominate(&m, &w.nominee).await;
+        let (withdraw, decide) = (
+            format!("/api/v1/partners/{p}"),
+            format!("/api/v1/partners/{p}/decision"),
+        );
+        let (wd, dec) = tokio::join!(
+            w.call("dev_admin", "DELETE", &withdraw, None),
+            w.call(
+                "gov",
+                "POST",
+                &decide,
+                Some(json!({"org_id": w.gov, "decision": "concur"}))
+            ),
+        );
+        assert_eq!(wd.status, StatusCode::NO_CONTENT, "{}", wd.body);
+        let audit = w
+            .env
+            .store
+            .audit_entries_for_objects(std::slice::from_ref(&p))
+            .await
+            .unwrap();
+        let seq = |action: &str| {
+            audit
+                .iter()
+                .filter(|e| e.action == action)
+                .map(|e| e.seq)
+                .min()
+        };
+        let withdrawn = seq("partner.withdraw").expect("withdrawal audited");
+        match dec.status.as_u16() {
+            200 => assert!(
+                seq("partner.concur").unwrap() < withdrawn,
+                "[{}] decision recorded after the withdrawal",
+                w.env.backend()
+            ),
+            409 => assert_eq!(seq("partner.concur"), None),
+            s => panic!("decision answered {s}: {}", dec.body),
+        }
+    }
+}
+
 // ------------------------------------------------------------ opt-out
 
 #[tokio::test]
