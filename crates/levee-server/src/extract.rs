@@ -51,6 +51,36 @@ pub fn json_depth_exceeds(b: &[u8], max: usize) -> bool {
     false
 }
 
+/// Does a JSON text hold a string with a NUL character (`\u0000`)? Valid
+/// JSON, but no text column stores it (PostgreSQL refuses it), and no
+/// field of this API means it.
+pub fn json_has_nul(b: &[u8]) -> bool {
+    let (mut in_str, mut i) = (false, 0);
+    while let Some(&c) = b.get(i) {
+        if in_str {
+            if c == b'\\' {
+                if b.get(i + 1..i + 6) == Some(&b"u0000"[..]) {
+                    return true;
+                }
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+        } else if c == b'"' {
+            in_str = true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Does a percent-encoded URI part (path or query) decode to a NUL?
+pub fn uri_has_nul(s: &str) -> bool {
+    s.as_bytes().windows(3).any(|w| w == b"%00")
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(ApiError::new(
@@ -70,6 +100,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::new(
             "malformed_json",
             format!("line {} column {}: {e}", e.line(), e.column()),
+        ));
+    }
+    if json_has_nul(bytes) {
+        return Err(ApiError::validation(
+            "a string holds a NUL character (\\u0000), which no field accepts",
         ));
     }
     serde_json::from_slice(bytes).map_err(|e| {
@@ -135,6 +170,55 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Query parameters whose rejection (syntax, unknown or duplicate field,
+/// wrong type, missing field) is a problem document (`invalid_parameter`),
+/// not axum's plain-text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if parts.uri.query().is_some_and(uri_has_nul) {
+            return Err(ApiError::new(
+                "invalid_parameter",
+                "a query parameter holds a NUL character (%00)",
+            ));
+        }
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|e| ApiError::new("invalid_parameter", e.body_text()))
+    }
+}
+
+/// Path parameters whose rejection (a segment that is not UTF-8 once
+/// percent-decoded) is a problem document (`invalid_parameter`), not axum's
+/// plain-text 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::PathRejection;
+        // No object's id holds a NUL character (and no database column
+        // could store one): there is no such object.
+        if uri_has_nul(parts.uri.path()) {
+            return Err(ApiError::not_found());
+        }
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|e| match e {
+                PathRejection::FailedToDeserializePathParams(e) => {
+                    ApiError::new("invalid_parameter", e.body_text())
+                }
+                other => ApiError::internal(other.body_text()),
+            })
+    }
+}
+
 /// The authenticated caller, resolved once per request.
 pub use crate::authz::Caller;
 
@@ -165,6 +249,16 @@ mod tests {
         assert!(!json_depth_exceeds(br#"{"a":[1,2,{"b":"[[[["}]}"#, 3));
         assert!(json_depth_exceeds(b"[[[[", 3));
         assert!(!json_depth_exceeds(br#"["\"[[[[[["]"#, 2));
+    }
+    #[test]
+    fn nul() {
+        assert!(json_has_nul(br#"{"a":"x\u0000"}"#));
+        assert!(json_has_nul(br#"{"a\u0000":1}"#));
+        assert!(!json_has_nul(br#"{"a":"x\\u0000"}"#));
+        assert!(!json_has_nul(br#"{"a":"\"u0000"}"#));
+        assert!(!json_has_nul(br#"{"a":"u0000"}"#));
+        assert!(uri_has_nul("q=a%00b"));
+        assert!(!uri_has_nul("q=a%200"));
     }
     #[test]
     fn classify() {

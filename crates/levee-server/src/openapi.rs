@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::error::CODES;
-use crate::routes::ROUTES;
+use crate::routes::{RouteInfo, ROUTES};
 
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -23,16 +23,31 @@ pub fn document() -> Value {
             "operationId": format!("{}_{}", r.method.to_lowercase(), r.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
             "parameters": params,
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {}}},
                 "default": {"description": "A problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
             }
         });
+        for (status, media) in success(r) {
+            let mut resp = json!({"description": description(*status)});
+            if let Some(m) = media {
+                let mut content = Map::new();
+                content.insert((*m).to_string(), json!({}));
+                resp["content"] = Value::Object(content);
+            }
+            op["responses"][status.to_string()] = resp;
+        }
         if r.auth {
             op["security"] = json!([{"bearer": []}, {"session": []}]);
         }
+        if let Some(p) = op["parameters"].as_array_mut() {
+            for (name, required, schema) in query_params(r) {
+                p.push(
+                    json!({"name": name, "in": "query", "required": required, "schema": schema}),
+                );
+            }
+        }
         if r.idempotent {
             if let Some(p) = op["parameters"].as_array_mut() {
-                p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 255},
+                p.push(json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
                     "description": "A retry with the same key and body returns the first response; the same key with another body answers 422."}));
             }
         }
@@ -71,6 +86,85 @@ pub fn document() -> Value {
             }
         }
     })
+}
+
+/// The success answers of a route: status and media type (`None`: no
+/// body). Creating routes (those honouring `Idempotency-Key`) answer 201,
+/// deletions and a few actions 204, the rest 200 with JSON unless listed.
+pub fn success(r: &RouteInfo) -> &'static [(u16, Option<&'static str>)] {
+    const JSON: &[(u16, Option<&str>)] = &[(200, Some("application/json"))];
+    match (r.method, r.path) {
+        ("GET", "/metrics") => &[(200, Some("text/plain"))],
+        ("GET", "/api/v1/docs") => &[(200, Some("text/html"))],
+        ("GET", "/api/v1/osv/dump.zip") => &[(200, Some("application/zip"))],
+        ("POST", "/api/v1/logout" | "/api/v1/me/password") => &[(204, None)],
+        // `{}` answers a new secret (200); `{secret, code}` confirms (204).
+        ("POST", "/api/v1/me/totp") => &[(200, Some("application/json")), (204, None)],
+        ("DELETE", _) => &[(204, None)],
+        _ if r.idempotent => &[(201, Some("application/json"))],
+        _ => JSON,
+    }
+}
+
+/// The query parameters a route reads (unknown ones are refused with
+/// `invalid_parameter`).
+fn query_params(r: &RouteInfo) -> Vec<(&'static str, bool, Value)> {
+    let id = || json!({"type": "string"});
+    let cursor = || json!({"type": "string"});
+    match (r.method, r.path) {
+        ("GET", "/api/v1/audit") => vec![
+            ("cursor", false, cursor()),
+            ("limit", false, json!({"type": "integer"})),
+        ],
+        ("GET", "/api/v1/admin/jobs") => vec![
+            (
+                "state",
+                false,
+                json!({"type": "string", "enum": ["ready", "running", "done", "dead"]}),
+            ),
+            ("limit", false, json!({"type": "integer"})),
+        ],
+        ("GET", "/api/v1/models") => vec![("org_id", false, id())],
+        ("GET", "/api/v1/models/export" | "/api/v1/grants/terms") => {
+            vec![("org_id", true, id())]
+        }
+        ("GET", "/api/v1/assessments" | "/api/v1/grants" | "/api/v1/partners") => {
+            vec![("model_id", false, id())]
+        }
+        ("GET", "/api/v1/vulns") => vec![
+            ("q", false, json!({"type": "string", "maxLength": 500})),
+            ("cursor", false, cursor()),
+            (
+                "limit",
+                false,
+                json!({"type": "integer", "minimum": 1, "maximum": 500}),
+            ),
+        ],
+        ("GET", "/api/v1/vulns/changes") => vec![
+            (
+                "cursor",
+                false,
+                json!({"type": "string", "pattern": "^[0-9]*$"}),
+            ),
+            (
+                "limit",
+                false,
+                json!({"type": "integer", "minimum": 1, "maximum": 5000}),
+            ),
+        ],
+        ("POST", "/api/v1/osv/querybatch" | "/v1/querybatch") => {
+            vec![("full", false, json!({"type": "boolean"}))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn description(status: u16) -> &'static str {
+    match status {
+        201 => "Created",
+        204 => "No content",
+        _ => "OK",
+    }
 }
 
 pub const DOCS_HTML: &str = r#"<!doctype html>

@@ -504,6 +504,7 @@ async fn prepare(
 async fn every_endpoint_for_every_role() {
     for env in common::envs().await {
         let w = world(&env).await;
+        let doc = levee_server::openapi::document();
         let mut failures = Vec::new();
         let mut n = 0;
         for (method, template, expected) in rows() {
@@ -517,6 +518,28 @@ async fn every_endpoint_for_every_role() {
                         "{method} {template} as {role}: expected {}, got {} {}",
                         expected[i], r.status, r.body
                     ));
+                }
+                // Every success is documented in the OpenAPI description:
+                // its status, and its media type when it has a body.
+                if r.status.is_success() {
+                    let doc_resp = &doc["paths"][template][method.to_lowercase()]["responses"]
+                        [r.status.as_str()];
+                    let mime = r
+                        .headers
+                        .get("content-type")
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.split(';').next().unwrap_or("").trim().to_string());
+                    let documented = doc_resp.is_object()
+                        && match &mime {
+                            Some(m) => doc_resp["content"].get(m.as_str()).is_some(),
+                            None => doc_resp.get("content").is_none(),
+                        };
+                    if !documented {
+                        failures.push(format!(
+                            "{method} {template} as {role}: {} {mime:?} is not in the OpenAPI document",
+                            r.status
+                        ));
+                    }
                 }
                 // Every error is a problem document with a stable code.
                 if r.status.is_client_error() {

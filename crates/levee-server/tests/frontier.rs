@@ -741,6 +741,107 @@ async fn concurrent_acceptances_conflict_cleanly() {
     }
 }
 
+/// Two concurrent opt-outs: one is recorded, the other is a 409 — the
+/// check is made under the write lock, so both cannot pass it and record
+/// two consents. Two concurrent PATCHes of different release fields both
+/// stick (neither writes back the other's stale value).
+#[tokio::test]
+async fn concurrent_consents_and_patches_do_not_race() {
+    for w in worlds().await {
+        let m = w.model(true, 40).await;
+        let consents = w.env.count("frontier_consents").await;
+        let path = format!("/api/v1/models/{m}/opt-out");
+        let (a, b) = tokio::join!(
+            w.call("dev_admin", "POST", &path, Some(json!({}))),
+            w.call("dev_admin", "POST", &path, Some(json!({}))),
+        );
+        let mut codes = [a.status.as_u16(), b.status.as_u16()];
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [200, 409],
+            "[{}] {} / {}",
+            w.env.backend(),
+            a.body,
+            b.body
+        );
+        assert_eq!(w.env.count("frontier_consents").await, consents + 1);
+
+        let path = format!("/api/v1/models/{m}");
+        let released = w.at(50);
+        let (a, b) = tokio::join!(
+            w.call(
+                "dev_admin",
+                "PATCH",
+                &path,
+                Some(json!({"modality": "code"}))
+            ),
+            w.call(
+                "dev_admin",
+                "PATCH",
+                &path,
+                Some(json!({"released_at": released}))
+            ),
+        );
+        assert_eq!((a.status.as_u16(), b.status.as_u16()), (200, 200));
+        let now = w.ok("dev_admin", "GET", &path, None).await;
+        assert_eq!(now["modality"], "code", "[{}] {now}", w.env.backend());
+        assert!(
+            now["released_at"].is_string(),
+            "[{}] {now}",
+            w.env.backend()
+        );
+    }
+}
+
+/// A government decision racing the developer's withdrawal: either the
+/// decision comes first (both succeed), or it is refused (409). Never is a
+/// decision recorded on a nomination already withdrawn.
+#[tokio::test]
+async fn a_decision_never_lands_on_a_withdrawn_nomination() {
+    for w in worlds().await {
+        let m = w.model(true, 40).await;
+        let p = w.nominate(&m, &w.nominee).await;
+        let (withdraw, decide) = (
+            format!("/api/v1/partners/{p}"),
+            format!("/api/v1/partners/{p}/decision"),
+        );
+        let (wd, dec) = tokio::join!(
+            w.call("dev_admin", "DELETE", &withdraw, None),
+            w.call(
+                "gov",
+                "POST",
+                &decide,
+                Some(json!({"org_id": w.gov, "decision": "concur"}))
+            ),
+        );
+        assert_eq!(wd.status, StatusCode::NO_CONTENT, "{}", wd.body);
+        let audit = w
+            .env
+            .store
+            .audit_entries_for_objects(std::slice::from_ref(&p))
+            .await
+            .unwrap();
+        let seq = |action: &str| {
+            audit
+                .iter()
+                .filter(|e| e.action == action)
+                .map(|e| e.seq)
+                .min()
+        };
+        let withdrawn = seq("partner.withdraw").expect("withdrawal audited");
+        match dec.status.as_u16() {
+            200 => assert!(
+                seq("partner.concur").unwrap() < withdrawn,
+                "[{}] decision recorded after the withdrawal",
+                w.env.backend()
+            ),
+            409 => assert_eq!(seq("partner.concur"), None),
+            s => panic!("decision answered {s}: {}", dec.body),
+        }
+    }
+}
+
 // ------------------------------------------------------------ opt-out
 
 #[tokio::test]

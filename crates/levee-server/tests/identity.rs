@@ -740,3 +740,165 @@ async fn scheduled_jobs_cannot_be_forged_or_preempted_by_hand() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
 }
+
+/// Bad query strings and path segments are problem documents with a stable
+/// code, like bad bodies — not the framework's plain-text 400.
+#[tokio::test]
+async fn bad_query_and_path_parameters_are_problem_documents() {
+    for env in common::envs().await {
+        let admin = Some(env.admin.as_str());
+        for path in [
+            "/api/v1/audit?limit=abc",
+            "/api/v1/audit?nosuch=1",
+            "/api/v1/audit?limit=1&limit=2",
+            "/api/v1/admin/jobs?limit=x",
+            "/api/v1/models/export",
+            "/api/v1/grants/terms",
+            "/api/v1/models?nosuch=1",
+            "/api/v1/orgs/%FF",
+            "/api/v1/orgs/%FF/members",
+            "/api/v1/vulns/%FF",
+            "/api/v1/vulns/%C3%28/osv",
+        ] {
+            let r = env.call("GET", path, admin, None).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+            assert_eq!(
+                r.headers["content-type"], "application/problem+json",
+                "{path}"
+            );
+            assert_eq!(r.body["code"], "invalid_parameter", "{path}: {}", r.body);
+        }
+        let r = env
+            .call(
+                "DELETE",
+                &format!("/api/v1/orgs/{}/members/%FF%FE", env.admin_org),
+                admin,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.body["code"], "invalid_parameter");
+    }
+}
+
+/// A NUL character (`%00` in a URL, `\u0000` in JSON) names no object and
+/// fits no field: PostgreSQL refuses it in text, which answered 500. It is
+/// a 4xx problem on every backend, and nothing is written.
+#[tokio::test]
+async fn nul_characters_are_refused_before_the_database() {
+    for env in common::envs().await {
+        let admin = Some(env.admin.as_str());
+        for (path, status, code) in [
+            ("/api/v1/orgs/a%00b", 404, "not_found"),
+            ("/api/v1/orgs/a%00b/members", 404, "not_found"),
+            ("/api/v1/models/a%00", 404, "not_found"),
+            ("/api/v1/grants/a%00", 404, "not_found"),
+            ("/api/v1/partners/a%00", 404, "not_found"),
+            ("/api/v1/assessments/a%00", 404, "not_found"),
+            ("/api/v1/vulns/a%00", 404, "not_found"),
+            ("/api/v1/vulns?q=a%00b", 400, "invalid_parameter"),
+            (
+                "/api/v1/models/export?org_id=a%00",
+                400,
+                "invalid_parameter",
+            ),
+            ("/api/v1/grants/terms?org_id=a%00", 400, "invalid_parameter"),
+            ("/api/v1/grants?model_id=a%00", 400, "invalid_parameter"),
+            (
+                "/api/v1/assessments?model_id=a%00",
+                400,
+                "invalid_parameter",
+            ),
+            ("/api/v1/partners?model_id=a%00", 400, "invalid_parameter"),
+        ] {
+            let r = env.call("GET", path, admin, None).await;
+            assert_eq!(r.status.as_u16(), status, "{path}: {}", r.body);
+            assert_eq!(r.body["code"], code, "{path}: {}", r.body);
+        }
+        let r = env
+            .call(
+                "DELETE",
+                &format!("/api/v1/orgs/{}/members/a%00", env.admin_org),
+                admin,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+
+        // A body string with a NUL: a terms document, stored as given.
+        let dev = env.org("Dev", &["model_developer"], json!({})).await;
+        let user = env.member(&dev, "dev@dev.example", "admin").await;
+        let (tok, _) = env
+            .token(&user, Some(&dev), &["read", "write"], Some(86_400))
+            .await;
+        let terms = env.count("frontier_terms").await;
+        let r = env
+            .call(
+                "POST",
+                "/api/v1/grants/terms",
+                Some(&tok),
+                Some(
+                    json!({"org_id": dev, "kind": "confidentiality", "version": "1",
+                            "title": "NDA", "body": "before\u{0}after"}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.body["code"], "validation_failed");
+        assert_eq!(env.count("frontier_terms").await, terms);
+        // An escaped backslash before `u0000` is no NUL.
+        let r = env
+            .call(
+                "POST",
+                "/api/v1/grants/terms",
+                Some(&tok),
+                Some(
+                    json!({"org_id": dev, "kind": "confidentiality", "version": "1",
+                            "title": "NDA", "body": "C:\\u0000"}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+}
+
+/// Two concurrent PATCHes of different fields of one org both stick: the
+/// org is read again under the write lock, so neither writes back the
+/// other's stale value.
+#[tokio::test]
+async fn concurrent_org_patches_keep_both_changes() {
+    for env in common::envs().await {
+        let org = env.org("Vendor", &["vendor"], json!({})).await;
+        let path = format!("/api/v1/orgs/{org}");
+        let (a, b) = tokio::join!(
+            env.call(
+                "PATCH",
+                &path,
+                Some(&env.admin),
+                Some(json!({"name": "Renamed Vendor"}))
+            ),
+            env.call(
+                "PATCH",
+                &path,
+                Some(&env.admin),
+                Some(json!({"contacts": [{"name": "PSIRT", "email": "psirt@vendor.example"}]}))
+            ),
+        );
+        assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
+        let r = env.call("GET", &path, Some(&env.admin), None).await;
+        assert_eq!(
+            r.body["name"],
+            "Renamed Vendor",
+            "[{}] {}",
+            env.backend(),
+            r.body
+        );
+        assert_eq!(
+            r.body["contacts"][0]["name"],
+            "PSIRT",
+            "[{}] {}",
+            env.backend(),
+            r.body
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! Administration endpoints (platform administrators only).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::authz::{authorize, Action, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery as Query};
 use crate::routes::identity::idempotent;
 use crate::AppState;
 

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use super::identity::{idempotent, short_text};
 use crate::authz::{self, authorize, Action, AssessmentView, Caller, Frontier as F, ModelFacts};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query};
 use crate::frontier::{self as logic, GrantClaims, TokenTerm, WindowState};
 use crate::AppState;
 
@@ -496,15 +496,26 @@ pub async fn update_model(
     authorize(&c, fa(F::WriteModel(l.facts())))?;
     let m = &l.model;
     let b = body.value;
-    let modality = match &b.modality {
-        Some(v) => checked!(&s, &c, &m.org_id, "model.rejected", &m.id, modality(v)),
-        None => m.modality.clone(),
+    let new_modality = match &b.modality {
+        Some(v) => Some(checked!(
+            &s,
+            &c,
+            &m.org_id,
+            "model.rejected",
+            &m.id,
+            modality(v)
+        )),
+        None => None,
     };
+    // The fields not sent keep their committed values, read under the
+    // write lock (a concurrent PATCH of another field is not undone).
+    let mut tx = s.store.write().await?;
+    let cur = tx.model(&m.id).await?;
+    let modality = new_modality.unwrap_or(cur.modality);
     let planned = b
         .planned_release_at
-        .map_or(m.planned_release_at, whole_secs);
-    let released = b.released_at.map(whole_secs).or(m.released_at);
-    let mut tx = s.store.write().await?;
+        .map_or(cur.planned_release_at, whole_secs);
+    let released = b.released_at.map(whole_secs).or(cur.released_at);
     let updated = tx.update_model(&m.id, &modality, planned, released).await?;
     tx.audit(
         c.id(),
@@ -569,7 +580,11 @@ async fn consent(
         )),
         None => None,
     };
-    if m.opted_in == opt_in {
+    // Decided under the write lock: two concurrent opt-outs must not both
+    // pass the check and record two consents.
+    let mut tx = s.store.write().await?;
+    let current = tx.model(&m.id).await?;
+    if current.opted_in == opt_in {
         return Err(ApiError::new(
             "conflict",
             if opt_in {
@@ -579,7 +594,6 @@ async fn consent(
             },
         ));
     }
-    let mut tx = s.store.write().await?;
     let consent = tx
         .set_consent(&m.id, opt_in, reason.as_deref(), c.id())
         .await?;
@@ -1874,6 +1888,14 @@ pub async fn decide_partner(
     let updated = tx
         .decide_partner(&p.id, &b.decision, &gov.id, reason.as_deref(), c.id())
         .await?;
+    // Checked again under the write lock: a withdrawal committed since the
+    // nomination was read is not overruled (the update is rolled back).
+    if updated.withdrawn_at.is_some() {
+        return Err(ApiError::new(
+            "conflict",
+            "the developer withdrew this nomination",
+        ));
+    }
     let action = format!("partner.{}", b.decision);
     tx.audit(
         c.id(),

@@ -1,6 +1,6 @@
 //! Identity endpoints: me, orgs, members, delegation, tokens, audit, login.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::authz::{self, authorize, Action, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query};
 use crate::AppState;
 
 // ---------- validation helpers ----------
@@ -283,9 +283,13 @@ pub async fn update_org(
     Path(id): Path<String>,
     body: ApiJson<PatchOrg>,
 ) -> ApiResult<Json<Value>> {
-    let mut o = load_org(&s, &id).await?;
+    let o = load_org(&s, &id).await?;
     authorize(&c, Action::UpdateOrg(&o))?;
     let b = body.value;
+    // Read the org again under the write lock: a concurrent PATCH of other
+    // fields committed since must not be overwritten with the stale copy.
+    let mut tx = s.store.write().await?;
+    let mut o = tx.org(&o.id).await?;
     if let Some(caps) = b.capabilities {
         // Capabilities confer power (coordinator, government): only platform
         // administrators change them.
@@ -318,7 +322,6 @@ pub async fn update_org(
         .transpose()
         .map_err(|e| ApiError::validation(e.to_string()))?;
     check_operator_fields(&o.capabilities, sector, o.rural)?;
-    let mut tx = s.store.write().await?;
     tx.update_org(&o).await?;
     tx.audit(c.id(), Some(&o.id), "org.update", &o.id, &json!(o))
         .await?;

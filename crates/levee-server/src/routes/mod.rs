@@ -318,7 +318,7 @@ pub const ROUTES: &[RouteInfo] = &[
         "/api/v1/osv/querybatch",
         "vulns",
         false,
-        "OSV-compatible batch query, no query cap (?full=true for records)",
+        "OSV-compatible batch query, at most 1,000 queries (?full=true for records)",
     ),
     r(
         "POST",

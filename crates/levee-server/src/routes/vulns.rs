@@ -19,8 +19,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,6 +30,7 @@ use serde_json::value::RawValue;
 
 use crate::authz::{self, Caller};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiPath as Path, ApiQuery as Query};
 use crate::kbindex::{purl_package, Hit, PackageRef, Probe};
 use crate::AppState;
 
@@ -88,11 +89,6 @@ fn raw(json: &str) -> ApiResult<Box<RawValue>> {
         .map_err(|e| ApiError::internal(format!("stored record is not JSON: {e}")))
 }
 
-fn query_param<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
-    q.map(|Query(v)| v)
-        .map_err(|e| ApiError::new("invalid_parameter", e.body_text()))
-}
-
 // ---------- the view and OSV JSON per vulnerability ----------
 
 pub async fn get_vuln(
@@ -149,9 +145,8 @@ struct SearchItem {
 pub async fn search(
     State(s): State<AppState>,
     MaybeCaller(c): MaybeCaller,
-    q: Result<Query<SearchQuery>, QueryRejection>,
+    Query(q): Query<SearchQuery>,
 ) -> ApiResult<Response> {
-    let q = query_param(q)?;
     let text = q.q.unwrap_or_default();
     if text.chars().count() > 500 {
         return Err(ApiError::new(
@@ -254,9 +249,8 @@ struct ChangeItem {
 pub async fn changes(
     State(s): State<AppState>,
     MaybeCaller(c): MaybeCaller,
-    q: Result<Query<ChangesQuery>, QueryRejection>,
+    Query(q): Query<ChangesQuery>,
 ) -> ApiResult<Response> {
-    let q = query_param(q)?;
     let after: i64 = match q.cursor.as_deref() {
         None | Some("") => 0,
         Some(cur) => cur
@@ -639,10 +633,10 @@ struct IdResult {
 pub async fn osv_querybatch(
     State(s): State<AppState>,
     MaybeCaller(c): MaybeCaller,
-    flags: Result<Query<BatchFlags>, QueryRejection>,
+    Query(flags): Query<BatchFlags>,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
-    let full = query_param(flags)?.full.unwrap_or(false);
+    let full = flags.full.unwrap_or(false);
     let batch: OsvBatch = body_json(body)?;
     if batch.queries.len() > MAX_BATCH_QUERIES {
         return Err(ApiError::validation(format!(
