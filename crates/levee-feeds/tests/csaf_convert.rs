@@ -112,3 +112,122 @@ fn rpm_epoch_qualifier_is_part_of_the_version() {
     );
     assert_eq!(r.affected[0].versions, vec!["1:1.1.1k-6.el8"]);
 }
+
+fn npm(versions: &[(&str, &str)]) -> Value {
+    foo(versions
+        .iter()
+        .map(|(id, v)| product("product_version", v, id, &format!("pkg:npm/foo@{v}")))
+        .collect())
+}
+
+#[test]
+fn last_affected_covers_earlier_versions() {
+    // CSAF 2.0 §3.2.3.9: the last version of a release train known to be
+    // affected; later ones contain the fix. Nothing says where it began.
+    let r = convert(&doc(
+        npm(&[("P1", "2.3.0")]),
+        json!({"last_affected":["P1"]}),
+    ));
+    assert_eq!(
+        events(&r),
+        ev(&[("introduced", "0"), ("last_affected", "2.3.0")])
+    );
+    assert!(r.affected[0].versions.is_empty());
+}
+
+#[test]
+fn first_affected_opens_a_range_closed_by_the_next_fix() {
+    let r = convert(&doc(
+        npm(&[("P1", "2.0.0"), ("P2", "2.3.1")]),
+        json!({"first_affected":["P1"],"fixed":["P2"]}),
+    ));
+    assert_eq!(
+        events(&r),
+        ev(&[("introduced", "2.0.0"), ("fixed", "2.3.1")])
+    );
+    assert!(r.affected[0].versions.is_empty());
+    // No fix known: affected from the first affected version on.
+    let r = convert(&doc(
+        npm(&[("P1", "2.0.0")]),
+        json!({"first_affected":["P1"]}),
+    ));
+    assert_eq!(events(&r), ev(&[("introduced", "2.0.0")]));
+}
+
+#[test]
+fn first_and_last_affected_pair_per_release_train() {
+    let r = convert(&doc(
+        npm(&[
+            ("P1", "1.0.0"),
+            ("P2", "1.9.9"),
+            ("P3", "1.9.10"),
+            ("P4", "2.0.0"),
+            ("P5", "2.3.5"),
+            ("P6", "2.3.6"),
+        ]),
+        json!({"first_affected":["P1","P4"],"last_affected":["P2","P5"],"fixed":["P3","P6"]}),
+    ));
+    assert_eq!(
+        events(&r),
+        ev(&[
+            ("introduced", "1.0.0"),
+            ("last_affected", "1.9.9"),
+            ("introduced", "2.0.0"),
+            ("last_affected", "2.3.5")
+        ])
+    );
+}
+
+#[test]
+fn fix_below_every_first_affected_keeps_the_open_start() {
+    // 1.5.0 fixes an older train (start unknown); 2.0.0 starts a new one
+    // fixed in 2.1.0.
+    let r = convert(&doc(
+        npm(&[("P1", "1.5.0"), ("P2", "2.0.0"), ("P3", "2.1.0")]),
+        json!({"fixed":["P1","P3"],"first_affected":["P2"]}),
+    ));
+    assert_eq!(
+        events(&r),
+        ev(&[
+            ("introduced", "0"),
+            ("fixed", "1.5.0"),
+            ("introduced", "2.0.0"),
+            ("fixed", "2.1.0")
+        ])
+    );
+}
+
+#[test]
+fn last_affected_with_an_unordered_version_stays_explicit() {
+    // A version outside the ecosystem's ordering cannot bound a range.
+    let d = doc(
+        foo(vec![product(
+            "product_version",
+            "nightly build",
+            "P1",
+            "pkg:npm/foo@nightly%20build",
+        )]),
+        json!({"last_affected":["P1"]}),
+    );
+    let r = convert(&d);
+    assert!(r.affected[0].ranges.is_empty());
+    assert_eq!(r.affected[0].versions, vec!["nightly build"]);
+}
+
+#[test]
+fn product_version_branch_gives_the_version_of_a_versionless_purl() {
+    let d = doc(
+        foo(vec![product(
+            "product_version",
+            "2.3.0",
+            "P1",
+            "pkg:npm/foo",
+        )]),
+        json!({"last_affected":["P1"]}),
+    );
+    let r = convert(&d);
+    assert_eq!(
+        events(&r),
+        ev(&[("introduced", "0"), ("last_affected", "2.3.0")])
+    );
+}
