@@ -231,3 +231,26 @@ fn product_version_branch_gives_the_version_of_a_versionless_purl() {
         ev(&[("introduced", "0"), ("last_affected", "2.3.0")])
     );
 }
+
+#[test]
+fn a_version_range_below_the_fix_keeps_its_start() {
+    // The range says where the affected versions begin; the fixed
+    // version only confirms its end.
+    let d = doc(
+        foo(vec![
+            product(
+                "product_version_range",
+                "vers:npm/>=2.0.0|<2.3.1",
+                "P1",
+                "pkg:npm/foo",
+            ),
+            product("product_version", "2.3.1", "P2", "pkg:npm/foo@2.3.1"),
+        ]),
+        json!({"known_affected":["P1"],"fixed":["P2"]}),
+    );
+    let r = convert(&d);
+    assert_eq!(
+        events(&r),
+        ev(&[("introduced", "2.0.0"), ("fixed", "2.3.1")])
+    );
+}

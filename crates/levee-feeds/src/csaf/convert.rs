@@ -17,7 +17,9 @@
 //!   affected) closes a range opened by the greatest `first_affected` at
 //!   or below `l`, else `introduced 0`;
 //! - the smallest `fixed`/`first_fixed` gives `introduced 0, fixed v`
-//!   unless a `first_affected` lies below it (then it only closes ranges).
+//!   unless a `first_affected` or the start of a `vers:` range of a
+//!   `product_version_range` branch lies below it (the document says
+//!   where the affected versions begin; the fix only closes ranges).
 //!
 //! First/last affected versions outside the ordering stay explicit
 //! `versions`. Every other product (CPE-only, names) is kept in
@@ -181,15 +183,21 @@ fn push_parsed(list: &mut Vec<(Version, String)>, pv: Version, ver: String) {
 }
 
 /// The affected set a package's first/last affected and fixed versions
-/// (each sorted ascending) describe; see the module documentation.
+/// (each sorted ascending) describe, given the set its `vers:` ranges
+/// already give; see the module documentation.
 fn status_set(
     first: &[(Version, String)],
     last: &[(Version, String)],
     fixes: &[(Version, String)],
+    known: &RangeSet,
 ) -> RangeSet {
     let mut out = Vec::new();
     if let Some((f0, _)) = fixes.first() {
-        if !first.iter().any(|(v, _)| v < f0) {
+        let starts_below = known.intervals().iter().any(|iv| match &iv.lower {
+            Bound::Unbounded => true,
+            Bound::Inclusive(v) | Bound::Exclusive(v) => v < f0,
+        });
+        if !starts_below && !first.iter().any(|(v, _)| v < f0) {
             out.push(Interval {
                 lower: Bound::Unbounded,
                 upper: Bound::Exclusive(f0.clone()),
@@ -488,7 +496,7 @@ fn vuln(
                 ),
             ));
         }
-        affected_set = affected_set.union(&status_set(&first, &last, &fixes));
+        affected_set = affected_set.union(&status_set(&first, &last, &fixes, &affected_set));
         let ranges = if affected_set.is_empty() {
             Vec::new()
         } else {
