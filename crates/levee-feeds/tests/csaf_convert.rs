@@ -254,3 +254,116 @@ fn a_version_range_below_the_fix_keeps_its_start() {
         ev(&[("introduced", "2.0.0"), ("fixed", "2.3.1")])
     );
 }
+
+fn redhat(
+    platforms: &[(&str, &str)],
+    comps: &[(&str, &str)],
+    rels: &[(&str, &str, &str)],
+) -> Value {
+    let mut bs: Vec<Value> = platforms
+        .iter()
+        .map(|(id, cpe)| {
+            json!({"category":"product_name","name":id,"product":{"name":id,"product_id":id,
+            "product_identification_helper":{"cpe":cpe}}})
+        })
+        .collect();
+    bs.extend(comps.iter().map(|(id, purl)| {
+        json!({"category":"product_version","name":id,"product":{"name":id,"product_id":id,
+            "product_identification_helper":{"purl":purl}}})
+    }));
+    let rels: Vec<Value> = rels
+        .iter()
+        .map(|(id, comp, plat)| json!({"category":"default_component_of","full_product_name":{"name":id,"product_id":id},
+            "product_reference":comp,"relates_to_product_reference":plat}))
+        .collect();
+    json!({"branches":[{"category":"vendor","name":"Red Hat","branches":bs}],"relationships":rels})
+}
+
+#[test]
+fn red_hat_releases_stay_apart() {
+    // The RHEL 8 fix must not end the RHEL 9 range (smallest fix): the
+    // platform CPE gives the release, as in osv.dev's `Red Hat:<release>`.
+    let tree = redhat(
+        &[
+            ("RHEL8", "cpe:/a:redhat:enterprise_linux:8::appstream"),
+            ("RHEL9", "cpe:/a:redhat:enterprise_linux:9::appstream"),
+        ],
+        &[
+            (
+                "c8",
+                "pkg:rpm/redhat/openssl@1.1.1k-7.el8_6?arch=src&epoch=1",
+            ),
+            (
+                "c9",
+                "pkg:rpm/redhat/openssl@3.0.7-16.el9_2?arch=src&epoch=1",
+            ),
+        ],
+        &[("R8:c8", "c8", "RHEL8"), ("R9:c9", "c9", "RHEL9")],
+    );
+    let mut d = doc(json!([]), json!({"fixed":["R8:c8","R9:c9"]}));
+    d["product_tree"] = tree;
+    let r = convert(&d);
+    let got: Vec<(String, String, Value)> = r
+        .affected
+        .iter()
+        .map(|a| {
+            let p = a.package.as_ref().unwrap();
+            (
+                p.ecosystem.clone(),
+                p.name.clone(),
+                serde_json::to_value(&a.ranges).unwrap()[0]["events"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "Red Hat:enterprise_linux:8::appstream".to_string(),
+                "openssl".to_string(),
+                json!([{"introduced":"0"},{"fixed":"1:1.1.1k-7.el8_6"}])
+            ),
+            (
+                "Red Hat:enterprise_linux:9::appstream".to_string(),
+                "openssl".to_string(),
+                json!([{"introduced":"0"},{"fixed":"1:3.0.7-16.el9_2"}])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn red_hat_advisory_gives_osv_dev_packages() {
+    // osv-schema's Red Hat converter test pair: same (ecosystem, package)
+    // set as osv.dev's record.
+    let (Some(csaf), Some(osv)) = (
+        levee_testdata::shared_data("osv-schema/tools/redhat/testdata/CSAF/rhsa-2024_4546.json"),
+        levee_testdata::shared_data("osv-schema/tools/redhat/testdata/OSV/RHSA-2024_4546.json"),
+    ) else {
+        eprintln!("skipped: osv-schema Red Hat test data absent");
+        return;
+    };
+    let d: Value = serde_json::from_slice(&std::fs::read(csaf).unwrap()).unwrap();
+    let o: Value = serde_json::from_slice(&std::fs::read(osv).unwrap()).unwrap();
+    let r = convert(&d);
+    let mut got: Vec<(String, String)> = r
+        .affected
+        .iter()
+        .filter_map(|a| a.package.as_ref())
+        .map(|p| (p.ecosystem.clone(), p.name.clone()))
+        .collect();
+    let mut want: Vec<(String, String)> = o["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["package"]["ecosystem"].as_str().unwrap().to_string(),
+                a["package"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}

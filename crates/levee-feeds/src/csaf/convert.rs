@@ -21,6 +21,10 @@
 //!   `product_version_range` branch lies below it (the document says
 //!   where the affected versions begin; the fix only closes ranges).
 //!
+//! A Red Hat rpm that is a component of a platform product with a CPE
+//! `cpe:/a:redhat:<release>` gets the ecosystem `Red Hat:<release>` (as
+//! osv.dev's Red Hat records), so fixes for different releases stay apart.
+//!
 //! First/last affected versions outside the ordering stay explicit
 //! `versions`. Every other product (CPE-only, names) is kept in
 //! `database_specific.products` with its status. Ids: `<tracking
@@ -45,6 +49,17 @@ struct Product {
     range: Option<String>,
     /// Name of the `product_version` branch defining the product.
     version: Option<String>,
+    /// Release of a Red Hat relationship product: its platform's CPE 2.2
+    /// without `cpe:/a:redhat:` (`enterprise_linux:9::appstream`), as
+    /// osv.dev spells `Red Hat:<release>`.
+    release: Option<String>,
+}
+
+fn redhat_release(cpe: &str) -> Option<String> {
+    let r = cpe.strip_prefix("cpe:/a:redhat:")?;
+    let eco = format!("Red Hat:{r}");
+    levee_versions::Ecosystem::parse(&eco).ok()?;
+    Some(r.to_string())
 }
 
 /// product id → (category, name) of the `product_version_range` or
@@ -128,12 +143,13 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
                 cpe: h.and_then(|h| s(h, "cpe")).map(str::to_string),
                 range,
                 version,
+                release: None,
             },
         );
     }
     // A relationship product is identified by its component's purl (and
     // version or version range).
-    let rels: Vec<(String, String)> = doc
+    let rels: Vec<(String, String, Option<String>)> = doc
         .get("product_tree")
         .and_then(|pt| pt.get("relationships"))
         .and_then(Value::as_array)
@@ -143,10 +159,18 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
             let id = r
                 .get("full_product_name")
                 .and_then(|f| s(f, "product_id"))?;
-            Some((id.to_string(), s(r, "product_reference")?.to_string()))
+            Some((
+                id.to_string(),
+                s(r, "product_reference")?.to_string(),
+                s(r, "relates_to_product_reference").map(str::to_string),
+            ))
         })
         .collect();
-    for (id, comp) in rels {
+    for (id, comp, platform) in rels {
+        let release = platform
+            .and_then(|p| out.get(&p))
+            .and_then(|p| p.cpe.as_deref())
+            .and_then(redhat_release);
         let purl = out.get(&comp).and_then(|p| p.purl.clone());
         let range = out.get(&comp).and_then(|p| p.range.clone());
         let version = out.get(&comp).and_then(|p| p.version.clone());
@@ -160,6 +184,7 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
                     p.version = version;
                 }
             }
+            p.release = release;
         }
     }
     out
@@ -365,6 +390,10 @@ fn vuln(
                     .and_then(|p| PackageUrl::parse(p).ok());
                 let pkg = purl.as_ref().and_then(|p| {
                     p.osv_package().map(|(e, n)| {
+                        let e = match prod.and_then(|x| x.release.as_deref()) {
+                            Some(r) if e == "Red Hat" => format!("Red Hat:{r}"),
+                            _ => e,
+                        };
                         let ver = purl_version(p).or_else(|| prod.and_then(|x| x.version.clone()));
                         (e, n, ver, p.clone())
                     })
