@@ -113,3 +113,111 @@ fn invalid_csaf_is_rejected_with_its_tests() {
     );
     assert!(e.reason.contains("6.1.1"), "{}", e.reason);
 }
+
+/// The affected set of one OSV `affected` entry's ranges.
+fn affected_set(eco: &str, ranges: &[levee_formats::Range]) -> levee_versions::RangeSet {
+    use levee_versions::{CompiledRange, Ecosystem, Event, RangeSet};
+    let scheme = Ecosystem::parse(eco).unwrap().scheme().unwrap();
+    let mut set = RangeSet::empty();
+    for r in ranges {
+        let events: Vec<Event> = r
+            .events
+            .iter()
+            .map(|e| match e {
+                levee_formats::Event::Introduced(v) => Event::Introduced(v.clone()),
+                levee_formats::Event::Fixed(v) => Event::Fixed(v.clone()),
+                levee_formats::Event::LastAffected(v) => Event::LastAffected(v.clone()),
+                levee_formats::Event::Limit(v) => Event::Limit(v.clone()),
+            })
+            .collect();
+        set = set.union(CompiledRange::compile(scheme, &events).unwrap().set());
+    }
+    set
+}
+
+#[test]
+fn exported_ranges_read_back_as_the_same_ranges() {
+    let cases: &[(&str, &str, serde_json::Value)] = &[
+        (
+            "npm",
+            "@scope/foo",
+            json!([{"introduced":"2.0.0"},{"fixed":"2.3.1"},{"introduced":"3.0.0-rc.1"},{"fixed":"3.0.2"}]),
+        ),
+        (
+            "PyPI",
+            "requests",
+            json!([{"introduced":"0"},{"fixed":"2.31.0"}]),
+        ),
+        (
+            "Maven",
+            "org.apache.logging.log4j:log4j-core",
+            json!([{"introduced":"2.0-beta9"},{"fixed":"2.3.1"},{"introduced":"2.4"},{"fixed":"2.12.2"},{"introduced":"2.13.0"},{"fixed":"2.15.0"}]),
+        ),
+        (
+            "Go",
+            "github.com/x/y",
+            json!([{"introduced":"1.2.0"},{"last_affected":"1.4.7"}]),
+        ),
+        (
+            "crates.io",
+            "smallvec",
+            json!([{"introduced":"0.6.10"},{"fixed":"0.6.14"},{"introduced":"1.0.0"},{"fixed":"1.6.1"}]),
+        ),
+        (
+            "RubyGems",
+            "rack",
+            json!([{"introduced":"0"},{"fixed":"2.2.6.3"}]),
+        ),
+        (
+            "NuGet",
+            "Newtonsoft.Json",
+            json!([{"introduced":"0"},{"fixed":"13.0.1"}]),
+        ),
+        (
+            "Packagist",
+            "symfony/http-kernel",
+            json!([{"introduced":"5.0.0"},{"fixed":"5.4.20"}]),
+        ),
+        (
+            "Debian:12",
+            "openssl",
+            json!([{"introduced":"0"},{"fixed":"3.0.11-1~deb12u2"}]),
+        ),
+        (
+            "Alpine:v3.19",
+            "openssl",
+            json!([{"introduced":"3.1.0-r0"},{"fixed":"3.1.4-r3"}]),
+        ),
+        (
+            "Red Hat",
+            "openssl",
+            json!([{"introduced":"0"},{"fixed":"1:1.1.1k-7.el8_6"}]),
+        ),
+    ];
+    for (i, (eco, name, events)) in cases.iter().enumerate() {
+        let r = rec(
+            json!({"id": format!("OSV-2024-{i}"), "modified":"2024-03-01T00:00:00Z",
+            "aliases": [format!("CVE-2024-{}", 1000 + i)],
+            "affected":[{"package":{"ecosystem":eco,"name":name},
+                "ranges":[{"type":"ECOSYSTEM","events":events}]}]}),
+        );
+        let doc = export_advisory(std::slice::from_ref(&r));
+        let report = validate(&doc, &ValidateOptions::default());
+        assert!(report.is_valid(), "{eco}: {:#?}", report.findings);
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let back: Vec<Record> = read("export.json", &bytes, Some(FeedFormat::Csaf))
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(back.len(), 1, "{eco}");
+        let a = &back[0].affected;
+        assert_eq!(a.len(), 1, "{eco}: {:?}", back[0].affected);
+        let p = a[0].package.as_ref().unwrap();
+        assert_eq!((p.ecosystem.as_str(), p.name.as_str()), (*eco, *name));
+        assert_eq!(
+            affected_set(eco, &a[0].ranges),
+            affected_set(eco, &r.affected[0].ranges),
+            "{eco}: {}",
+            serde_json::to_string(&doc["product_tree"]).unwrap()
+        );
+    }
+}

@@ -6,11 +6,29 @@
 //!
 //! Products identified by a purl (directly, or through the component a
 //! relationship points to) whose type maps to an OSV ecosystem become OSV
-//! packages: `known_affected`/`first_affected`/`last_affected` products
-//! with a purl version give affected `versions`, `fixed`/`first_fixed`
-//! ones a range `introduced 0, fixed <version>`. Every other product
-//! (CPE-only, names) is kept in `database_specific.products` with its
-//! status. Ids: `<tracking id>:<CVE or first ids text or vN>`.
+//! packages. A product's version is its purl version, else the name of
+//! the `product_version` branch it sits in. `known_affected` versions are
+//! affected `versions`; per package, in the ecosystem's ordering:
+//! - `first_affected f` (CSAF 2.0 §3.2.3.9: first version of a release
+//!   known to be affected) opens a range at `f`, closed by the next
+//!   `last_affected` at or above `f` (inclusive) or the next `fixed` above
+//!   `f`, whichever comes first; open-ended when neither exists;
+//! - `last_affected l` (last version of a release train known to be
+//!   affected) closes a range opened by the greatest `first_affected` at
+//!   or below `l`, else `introduced 0`;
+//! - the smallest `fixed`/`first_fixed` gives `introduced 0, fixed v`
+//!   unless a `first_affected` or the start of a `vers:` range of a
+//!   `product_version_range` branch lies below it (the document says
+//!   where the affected versions begin; the fix only closes ranges).
+//!
+//! A Red Hat rpm that is a component of a platform product with a CPE
+//! `cpe:/a:redhat:<release>` gets the ecosystem `Red Hat:<release>` (as
+//! osv.dev's Red Hat records), so fixes for different releases stay apart.
+//!
+//! First/last affected versions outside the ordering stay explicit
+//! `versions`. Every other product (CPE-only, names) is kept in
+//! `database_specific.products` with its status. Ids: `<tracking
+//! id>:<CVE or first ids text or vN>`.
 
 use std::collections::BTreeMap;
 
@@ -29,21 +47,40 @@ struct Product {
     cpe: Option<String>,
     /// Name of the `product_version_range` branch defining the product.
     range: Option<String>,
+    /// Name of the `product_version` branch defining the product.
+    version: Option<String>,
+    /// Release of a Red Hat relationship product: its platform's CPE 2.2
+    /// without `cpe:/a:redhat:` (`enterprise_linux:9::appstream`), as
+    /// osv.dev spells `Red Hat:<release>`.
+    release: Option<String>,
 }
 
-/// product id → name of the `product_version_range` branch it sits in.
-fn range_branches(doc: &Value) -> BTreeMap<String, String> {
-    fn walk(b: &Value, out: &mut BTreeMap<String, String>, depth: usize) {
+fn redhat_release(cpe: &str) -> Option<String> {
+    let r = cpe.strip_prefix("cpe:/a:redhat:")?;
+    let eco = format!("Red Hat:{r}");
+    levee_versions::Ecosystem::parse(&eco).ok()?;
+    Some(r.to_string())
+}
+
+/// product id → (category, name) of the `product_version_range` or
+/// `product_version` branch it sits in.
+fn version_branches(doc: &Value) -> BTreeMap<String, (&'static str, String)> {
+    type Out = BTreeMap<String, (&'static str, String)>;
+    fn walk(b: &Value, out: &mut Out, depth: usize) {
         if depth > 30 {
             return;
         }
-        if s(b, "category") == Some("product_version_range") {
-            if let (Some(id), Some(name)) = (
-                b.get("product").and_then(|p| s(p, "product_id")),
-                s(b, "name"),
-            ) {
-                out.insert(id.to_string(), name.to_string());
-            }
+        let cat = match s(b, "category") {
+            Some("product_version_range") => Some("product_version_range"),
+            Some("product_version") => Some("product_version"),
+            _ => None,
+        };
+        if let (Some(cat), Some(id), Some(name)) = (
+            cat,
+            b.get("product").and_then(|p| s(p, "product_id")),
+            s(b, "name"),
+        ) {
+            out.insert(id.to_string(), (cat, name.to_string()));
         }
         for x in b
             .get("branches")
@@ -87,10 +124,17 @@ fn purl_version(p: &PackageUrl) -> Option<String> {
 
 fn products(doc: &Value) -> BTreeMap<String, Product> {
     let mut out = BTreeMap::new();
-    let ranges = range_branches(doc);
+    let branches = version_branches(doc);
     for (id, _, f) in product_defs(doc) {
         let h = f.get("product_identification_helper");
-        let range = ranges.get(&id).cloned();
+        let branch = |cat: &str| {
+            branches
+                .get(&id)
+                .filter(|(c, _)| *c == cat)
+                .map(|(_, n)| n.clone())
+        };
+        let range = branch("product_version_range");
+        let version = branch("product_version");
         out.insert(
             id,
             Product {
@@ -98,12 +142,14 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
                 purl: h.and_then(|h| s(h, "purl")).map(str::to_string),
                 cpe: h.and_then(|h| s(h, "cpe")).map(str::to_string),
                 range,
+                version,
+                release: None,
             },
         );
     }
     // A relationship product is identified by its component's purl (and
-    // version range).
-    let rels: Vec<(String, String)> = doc
+    // version or version range).
+    let rels: Vec<(String, String, Option<String>)> = doc
         .get("product_tree")
         .and_then(|pt| pt.get("relationships"))
         .and_then(Value::as_array)
@@ -113,31 +159,103 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
             let id = r
                 .get("full_product_name")
                 .and_then(|f| s(f, "product_id"))?;
-            Some((id.to_string(), s(r, "product_reference")?.to_string()))
+            Some((
+                id.to_string(),
+                s(r, "product_reference")?.to_string(),
+                s(r, "relates_to_product_reference").map(str::to_string),
+            ))
         })
         .collect();
-    for (id, comp) in rels {
+    for (id, comp, platform) in rels {
+        let release = platform
+            .and_then(|p| out.get(&p))
+            .and_then(|p| p.cpe.as_deref())
+            .and_then(redhat_release);
         let purl = out.get(&comp).and_then(|p| p.purl.clone());
         let range = out.get(&comp).and_then(|p| p.range.clone());
+        let version = out.get(&comp).and_then(|p| p.version.clone());
         if let Some(p) = out.get_mut(&id) {
             if p.purl.is_none() {
                 p.purl = purl;
                 if p.range.is_none() {
                     p.range = range;
                 }
+                if p.version.is_none() {
+                    p.version = version;
+                }
             }
+            p.release = release;
         }
     }
     out
 }
 
-/// One package: purl without version, affected versions, fixed versions
-/// (parsed), affected version ranges.
+/// One package: purl without version, affected versions, fixed, first
+/// and last affected versions (parsed), affected version ranges.
 struct PkgAcc {
     purl: Option<String>,
     versions: Vec<String>,
     fixes: Vec<(Version, String)>,
+    first: Vec<(Version, String)>,
+    last: Vec<(Version, String)>,
     ranges: RangeSet,
+}
+
+fn push_parsed(list: &mut Vec<(Version, String)>, pv: Version, ver: String) {
+    if !list.iter().any(|(_, f)| *f == ver) {
+        list.push((pv, ver))
+    }
+}
+
+/// The affected set a package's first/last affected and fixed versions
+/// (each sorted ascending) describe, given the set its `vers:` ranges
+/// already give; see the module documentation.
+fn status_set(
+    first: &[(Version, String)],
+    last: &[(Version, String)],
+    fixes: &[(Version, String)],
+    known: &RangeSet,
+) -> RangeSet {
+    let mut out = Vec::new();
+    if let Some((f0, _)) = fixes.first() {
+        let starts_below = known.intervals().iter().any(|iv| match &iv.lower {
+            Bound::Unbounded => true,
+            Bound::Inclusive(v) | Bound::Exclusive(v) => v < f0,
+        });
+        if !starts_below && !first.iter().any(|(v, _)| v < f0) {
+            out.push(Interval {
+                lower: Bound::Unbounded,
+                upper: Bound::Exclusive(f0.clone()),
+            });
+        }
+    }
+    for (fv, _) in first {
+        let fix = fixes.iter().find(|(x, _)| x > fv).map(|(x, _)| x);
+        let last = last.iter().find(|(l, _)| l >= fv).map(|(l, _)| l);
+        let upper = match (fix, last) {
+            (Some(x), Some(l)) if l < x => Bound::Inclusive(l.clone()),
+            (Some(x), _) => Bound::Exclusive(x.clone()),
+            (None, Some(l)) => Bound::Inclusive(l.clone()),
+            (None, None) => Bound::Unbounded,
+        };
+        out.push(Interval {
+            lower: Bound::Inclusive(fv.clone()),
+            upper,
+        });
+    }
+    for (lv, _) in last {
+        let lower = first
+            .iter()
+            .rev()
+            .find(|(f, _)| f <= lv)
+            .map(|(f, _)| Bound::Inclusive(f.clone()))
+            .unwrap_or(Bound::Unbounded);
+        out.push(Interval {
+            lower,
+            upper: Bound::Inclusive(lv.clone()),
+        });
+    }
+    RangeSet::from_intervals(out)
 }
 
 fn sanitize(s: &str) -> String {
@@ -271,8 +389,14 @@ fn vuln(
                     .and_then(|p| p.purl.as_deref())
                     .and_then(|p| PackageUrl::parse(p).ok());
                 let pkg = purl.as_ref().and_then(|p| {
-                    p.osv_package()
-                        .map(|(e, n)| (e, n, purl_version(p), p.clone()))
+                    p.osv_package().map(|(e, n)| {
+                        let e = match prod.and_then(|x| x.release.as_deref()) {
+                            Some(r) if e == "Red Hat" => format!("Red Hat:{r}"),
+                            _ => e,
+                        };
+                        let ver = purl_version(p).or_else(|| prod.and_then(|x| x.version.clone()));
+                        (e, n, ver, p.clone())
+                    })
                 });
                 let usable = matches!(
                     *status,
@@ -315,21 +439,39 @@ fn vuln(
                             purl: Some(bare.to_string()),
                             versions: Vec::new(),
                             fixes: Vec::new(),
+                            first: Vec::new(),
+                            last: Vec::new(),
                             ranges: RangeSet::empty(),
                         });
                         match (*status, ver) {
                             ("fixed" | "first_fixed", Some(ver)) => {
                                 match scheme.and_then(|sc| Version::parse(sc, &ver).ok()) {
-                                    Some(pv) => {
-                                        if !e.fixes.iter().any(|(_, f)| *f == ver) {
-                                            e.fixes.push((pv, ver))
-                                        }
-                                    }
+                                    Some(pv) => push_parsed(&mut e.fixes, pv, ver),
                                     None => warnings.push(warn(
                                         "range_unparsed",
                                         &vp,
                                         format!("fixed version {ver:?} not in {eco} ordering"),
                                     )),
+                                }
+                            }
+                            ("first_affected" | "last_affected", Some(ver)) => {
+                                match scheme.and_then(|sc| Version::parse(sc, &ver).ok()) {
+                                    Some(pv) if *status == "first_affected" => {
+                                        push_parsed(&mut e.first, pv, ver)
+                                    }
+                                    Some(pv) => push_parsed(&mut e.last, pv, ver),
+                                    None => {
+                                        warnings.push(warn(
+                                            "range_unparsed",
+                                            &vp,
+                                            format!(
+                                                "{status} version {ver:?} not in {eco} ordering, kept as a single version"
+                                            ),
+                                        ));
+                                        if !e.versions.contains(&ver) {
+                                            e.versions.push(ver)
+                                        }
+                                    }
                                 }
                             }
                             (_, Some(ver))
@@ -362,13 +504,19 @@ fn vuln(
             purl,
             versions,
             mut fixes,
+            mut first,
+            mut last,
             ranges: mut affected_set,
         } = acc;
         // One range per fix: several fixed products are alternatives. Keep
         // the smallest fix per package (all fixes are in database_specific):
         // a larger one would report the smaller, fixed, version affected.
         levee_versions::sort::sort_by(&mut fixes, |a, b| a.0.cmp(&b.0));
-        if let (true, Some((_, smallest))) = (fixes.len() > 1, fixes.first()) {
+        levee_versions::sort::sort_by(&mut first, |a, b| a.0.cmp(&b.0));
+        levee_versions::sort::sort_by(&mut last, |a, b| a.0.cmp(&b.0));
+        if let (true, true, Some((_, smallest))) =
+            (fixes.len() > 1, first.is_empty(), fixes.first())
+        {
             warnings.push(warn(
                 "csaf_several_fixes",
                 &vp,
@@ -377,12 +525,7 @@ fn vuln(
                 ),
             ));
         }
-        if let Some((fix, _)) = fixes.first() {
-            affected_set = affected_set.union(&RangeSet::from_intervals(vec![Interval {
-                lower: Bound::Unbounded,
-                upper: Bound::Exclusive(fix.clone()),
-            }]));
-        }
+        affected_set = affected_set.union(&status_set(&first, &last, &fixes, &affected_set));
         let ranges = if affected_set.is_empty() {
             Vec::new()
         } else {

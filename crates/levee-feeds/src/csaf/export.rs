@@ -2,17 +2,24 @@
 //!
 //! Records that share a CVE (sources of one vulnerability) become one CSAF
 //! vulnerability. Each affected package gets a product for its affected
-//! ranges/versions (`known_affected`, with a `vers:` range in the name and
-//! a version-less purl) and one product per fix (`fixed`, purl with the
-//! fixed version). Dates are taken from the records (no clock), so export
-//! is deterministic. The output passes [`super::validate`].
+//! ranges (`known_affected`, version-less purl), one per listed version
+//! (purl with the version) and one per fix (`fixed`, purl with the fixed
+//! version). When the package's ranges can be ordered (SEMVER/ECOSYSTEM
+//! ranges in the ecosystem's ordering) the range product sits in a
+//! `product_version_range` branch (vendor = ecosystem, product_name =
+//! package) named by a `vers:` string (purl-spec VERSION-RANGE-SPEC,
+//! versioning scheme = purl type), which [`super::convert`] reads back as
+//! the same affected set; otherwise its name lists the ranges as text.
+//! Dates are taken from the records (no clock), so export is
+//! deterministic. The output passes [`super::validate`].
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use levee_formats::{Event, Record};
-use levee_versions::{Ecosystem, PackageUrl};
+use levee_formats::{Event, RangeKind, Record};
+use levee_versions::vers::{to_vers, vers_name, vers_scheme};
+use levee_versions::{CompiledRange, Ecosystem, PackageUrl, RangeSet};
 
 /// Which CSAF profile to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,11 +81,13 @@ fn cve_of(r: &Record) -> Option<String> {
 
 struct Products {
     list: Vec<Value>,
+    /// (ecosystem, package) → `product_version_range` leaves.
+    ranges: BTreeMap<(String, String), Vec<Value>>,
     n: usize,
 }
 
 impl Products {
-    fn add(&mut self, name: String, purl: Option<String>) -> String {
+    fn product(&mut self, name: String, purl: Option<String>) -> (String, Value) {
         self.n += 1;
         let id = format!("CSAFPID-{:04}", self.n);
         let mut p = json!({"name": name, "product_id": id});
@@ -88,9 +97,95 @@ impl Products {
                 json!({"purl": purl}),
             );
         }
+        (id, p)
+    }
+
+    fn add(&mut self, name: String, purl: Option<String>) -> String {
+        let (id, p) = self.product(name, purl);
         self.list.push(p);
         id
     }
+
+    /// A product in the `product_version_range` branch `vers` of `eco` /
+    /// `package`.
+    fn add_range(
+        &mut self,
+        eco: &str,
+        package: &str,
+        vers: String,
+        name: String,
+        purl: Option<String>,
+    ) -> String {
+        let (id, p) = self.product(name, purl);
+        self.ranges
+            .entry((eco.to_string(), package.to_string()))
+            .or_default()
+            .push(json!({"category": "product_version_range", "name": vers, "product": p}));
+        id
+    }
+
+    /// `product_tree.branches`: vendor (ecosystem) → product_name
+    /// (package) → product_version_range.
+    fn branches(&self) -> Vec<Value> {
+        let mut vendors: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+        for ((eco, package), leaves) in &self.ranges {
+            vendors
+                .entry(eco)
+                .or_default()
+                .push(json!({"category": "product_name", "name": package, "branches": leaves}));
+        }
+        vendors
+            .into_iter()
+            .map(|(eco, b)| json!({"category": "vendor", "name": eco, "branches": b}))
+            .collect()
+    }
+}
+
+/// The `vers:` string for the union of `ranges` of a package, when every
+/// range is a SEMVER or ECOSYSTEM range whose versions parse in the
+/// ecosystem's ordering. The versioning scheme is the purl type when VERS
+/// knows it with the same ordering (`vers:npm/…`, `vers:deb/…`).
+fn ranges_vers(eco: &str, purl: Option<&str>, ranges: &[levee_formats::Range]) -> Option<String> {
+    let scheme = Ecosystem::parse(eco).ok()?.scheme()?;
+    let mut set = RangeSet::empty();
+    for r in ranges {
+        let sc = match &r.kind {
+            RangeKind::Ecosystem => scheme,
+            RangeKind::Semver => levee_versions::range::semver_range_scheme(Some(scheme)),
+            _ => return None,
+        };
+        if sc != scheme {
+            return None;
+        }
+        let events: Vec<levee_versions::Event> = r
+            .events
+            .iter()
+            .map(|e| match e {
+                Event::Introduced(v) => levee_versions::Event::Introduced(v.clone()),
+                Event::Fixed(v) => levee_versions::Event::Fixed(v.clone()),
+                Event::LastAffected(v) => levee_versions::Event::LastAffected(v.clone()),
+                Event::Limit(v) => levee_versions::Event::Limit(v.clone()),
+            })
+            .collect();
+        let c = CompiledRange::compile(scheme, &events).ok()?;
+        set = set.union(c.set());
+    }
+    if set.is_empty() {
+        return None;
+    }
+    let text = to_vers(scheme, &set);
+    let ty = purl
+        .and_then(|p| PackageUrl::parse(p).ok())
+        .map(|p| p.ty)
+        .filter(|t| vers_scheme(t) == Some(scheme));
+    Some(match ty {
+        Some(t) => text.replacen(
+            &format!("vers:{}/", vers_name(scheme)),
+            &format!("vers:{t}/"),
+            1,
+        ),
+        None => text,
+    })
 }
 
 fn purl_for(eco: &str, name: &str, version: Option<&str>) -> Option<String> {
@@ -153,6 +248,7 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
     }
     let mut prods = Products {
         list: Vec::new(),
+        ranges: BTreeMap::new(),
         n: 0,
     };
     let mut vulns = Vec::new();
@@ -179,7 +275,11 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
                         texts
                     };
                     let name = format!("{} {} ({})", p.ecosystem, p.name, texts.join(", "));
-                    mine.push(prods.add(name, bare));
+                    let vers = ranges_vers(&p.ecosystem, bare.as_deref(), &a.ranges);
+                    mine.push(match vers {
+                        Some(vers) => prods.add_range(&p.ecosystem, &p.name, vers, name, bare),
+                        None => prods.add(name, bare),
+                    });
                 }
                 for v in &a.versions {
                     let name = format!("{} {} {v}", p.ecosystem, p.name);
@@ -345,9 +445,17 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
                 "generator": {"engine": {"name": "levee-feeds"}},
             },
         },
-        "product_tree": {"full_product_names": prods.list},
     });
+    let mut tree = serde_json::Map::new();
+    let branches = prods.branches();
+    if !branches.is_empty() {
+        tree.insert("branches".into(), Value::Array(branches));
+    }
+    if !prods.list.is_empty() {
+        tree.insert("full_product_names".into(), Value::Array(prods.list));
+    }
     if let Some(o) = doc.as_object_mut() {
+        o.insert("product_tree".into(), Value::Object(tree));
         o.insert("vulnerabilities".into(), Value::Array(vulns));
     }
     doc
