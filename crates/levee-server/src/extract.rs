@@ -219,6 +219,25 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The client's IP address, when the server was given it
+/// (`into_make_service_with_connect_info`); `None` otherwise (e.g. an
+/// in-process router in tests). Never taken from forwarding headers.
+pub fn client_ip(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// [`client_ip`] as an extractor (never rejects).
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(&parts.extensions)))
+    }
+}
+
 /// The authenticated caller, resolved once per request.
 pub use crate::authz::Caller;
 
@@ -229,7 +248,9 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(c) = parts.extensions.get::<Caller>() {
             return Ok(c.clone());
         }
-        let caller = crate::auth::authenticate(state, &parts.headers, &parts.method).await?;
+        let client = client_ip(&parts.extensions);
+        let caller =
+            crate::auth::authenticate(state, &parts.headers, &parts.method, client).await?;
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }

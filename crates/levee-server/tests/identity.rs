@@ -902,3 +902,93 @@ async fn concurrent_org_patches_keep_both_changes() {
         );
     }
 }
+
+/// A request with a bearer token from a given client address (as
+/// `into_make_service_with_connect_info` would attach it).
+fn from_addr(addr: &str, token: &str) -> Request<Body> {
+    let mut req = Request::get("/api/v1/me")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let addr: std::net::SocketAddr = addr.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+#[tokio::test]
+async fn garbage_tokens_cannot_write_unbounded_audit_rows() {
+    let settings = levee_server::Settings {
+        run_worker: false,
+        ..levee_server::Settings::default()
+    };
+    let env = common::env_with(levee_store::testing::sqlite(), settings).await;
+    let before = env.count("audit_log").await;
+    let (mut denied, mut limited) = (0, 0);
+    for i in 0..100 {
+        // A fresh token each time: the per-token limit never applies.
+        let r = env
+            .raw(from_addr("192.0.2.7:40000", &format!("garbage-{i}")))
+            .await;
+        match r.status.as_u16() {
+            401 => {
+                assert_eq!(limited, 0, "no 401 once the address is limited");
+                assert_eq!(r.body["code"], "token_invalid");
+                denied += 1;
+            }
+            429 => {
+                assert_eq!(r.body["code"], "rate_limited");
+                assert!(r.headers.get("retry-after").is_some());
+                limited += 1;
+            }
+            s => panic!("unexpected status {s}: {}", r.body),
+        }
+    }
+    assert!(limited > 0, "failed attempts from one address are limited");
+    assert_eq!(
+        env.count("audit_log").await,
+        before + denied,
+        "only the attempts answered 401 are audited"
+    );
+    // Another address is not affected, and a valid token from the limited
+    // address still works.
+    let r = env.raw(from_addr("198.51.100.9:40000", "garbage-x")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = env.raw(from_addr("192.0.2.7:40001", &env.admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_address_before_the_password_is_checked() {
+    let settings = levee_server::Settings {
+        run_worker: false,
+        auth_fail_per_sec: 0.001,
+        auth_fail_burst: 3.0,
+        ..levee_server::Settings::default()
+    };
+    let env = common::env_with(levee_store::testing::sqlite(), settings).await;
+    let login = |email: String| {
+        let mut req = Request::post("/api/v1/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"email": email, "password": "not the password at all"}).to_string(),
+            ))
+            .unwrap();
+        let addr: std::net::SocketAddr = "192.0.2.8:40000".parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        req
+    };
+    let before = env.count("audit_log").await;
+    let mut codes = Vec::new();
+    for i in 0..6 {
+        let r = env.raw(login(format!("nobody{i}@example.org"))).await;
+        codes.push(r.status.as_u16());
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(r.body["code"], "rate_limited");
+            assert!(r.headers.get("retry-after").is_some());
+        }
+    }
+    assert_eq!(codes, [401, 401, 401, 429, 429, 429]);
+    assert_eq!(env.count("audit_log").await, before + 3);
+}

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::authz::{self, authorize, Action, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query};
+use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query, ClientIp};
 use crate::AppState;
 
 // ---------- validation helpers ----------
@@ -720,10 +720,17 @@ pub struct Login {
     pub totp: Option<String>,
 }
 
-pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult<Response> {
+pub async fn login(
+    State(s): State<AppState>,
+    ClientIp(client): ClientIp,
+    body: ApiJson<Login>,
+) -> ApiResult<Response> {
     let b = body.value;
     let mail =
         email(&b.email).map_err(|_| ApiError::new("login_failed", "wrong email or password"))?;
+    // An address that used up its failed-authentication budget may not try
+    // (before the password is checked: a 429 must not hide a right guess).
+    auth::peek_failure_budget(&s, client)?;
     let now = s.store.now();
     let subject = format!("login:{mail}");
     let failures = s
@@ -731,6 +738,7 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
         .login_failures_since(&subject, now.plus_secs(-auth::THROTTLE_WINDOW_SECS))
         .await?;
     if failures >= auth::THROTTLE_MAX_FAILURES {
+        auth::check_failure_budget(&s, client)?;
         let mut tx = s.store.write().await?;
         tx.audit(
             "anonymous",
@@ -758,6 +766,7 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
         }
     };
     let Some(user) = ok_user else {
+        auth::check_failure_budget(&s, client)?;
         let mut tx = s.store.write().await?;
         tx.record_login_failure(&subject).await?;
         tx.audit(
@@ -779,6 +788,9 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
             .as_deref()
             .is_some_and(|code| auth::totp_verify(&secret, code, now));
         if !good {
+            if b.totp.is_some() {
+                auth::check_failure_budget(&s, client)?;
+            }
             let mut tx = s.store.write().await?;
             if b.totp.is_some() {
                 tx.record_login_failure(&subject).await?;

@@ -565,10 +565,8 @@ async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> 
     {
         Some(v) => format!("tok:{}", &levee_store::identity::token_hash(v)[..16]),
         None => {
-            let ip = req
-                .extensions()
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+            let ip = crate::extract::client_ip(req.extensions())
+                .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
             format!("ip:{ip}")
         }
     };
