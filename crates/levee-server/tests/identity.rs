@@ -147,6 +147,21 @@ async fn bad_input_is_a_clear_4xx_and_writes_nothing() {
                 422,
                 "validation_failed",
             ),
+            (
+                // serde would take a sequence for a struct, positionally.
+                "positional json array body",
+                "application/json",
+                br#"["Positional Org", ["finder"], null, null]"#.to_vec(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "json string body",
+                "application/json",
+                br#""A""#.to_vec(),
+                422,
+                "validation_failed",
+            ),
         ];
         for (what, ct, body, status, code) in cases {
             let mut b = Request::builder()
