@@ -460,6 +460,10 @@ async fn prepare(
             (path.replace("{user_id}", &u), None)
         }
         ("POST", "/api/v1/orgs/{id}/delegations") => {
+            // A fresh link each time (re-adding an existing one is 200).
+            let mut tx = env.store.write().await.unwrap();
+            let _ = tx.delete_delegation(&w.spare, h).await;
+            tx.commit().await.unwrap();
             (path, Some(json!({"manager_org_id": w.spare})))
         }
         ("DELETE", "/api/v1/orgs/{id}/delegations/{manager_id}") => {

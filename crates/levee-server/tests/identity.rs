@@ -1007,3 +1007,25 @@ async fn failed_logins_are_limited_per_address_before_the_password_is_checked() 
     assert_eq!(codes, [401, 401, 401, 429, 429, 429]);
     assert_eq!(env.count("audit_log").await, before + 3);
 }
+
+#[tokio::test]
+async fn re_adding_a_delegation_answers_200_and_audits_nothing() {
+    for env in common::envs().await {
+        let managed = env.org("Clinic", &["vendor"], json!({})).await;
+        let manager = env.org("Helper MSP", &["vendor"], json!({})).await;
+        let path = format!("/api/v1/orgs/{managed}/delegations");
+        let body = json!({"manager_org_id": manager});
+        let r = env
+            .call("POST", &path, Some(&env.admin), Some(body.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let first = r.body.clone();
+        let audit = env.count("audit_log").await;
+        let links = env.count("delegations").await;
+        let r = env.call("POST", &path, Some(&env.admin), Some(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", env.backend(), r.body);
+        assert_eq!(r.body, first, "the existing link");
+        assert_eq!(env.count("audit_log").await, audit, "no new audit entry");
+        assert_eq!(env.count("delegations").await, links);
+    }
+}

@@ -493,7 +493,11 @@ pub async fn add_delegation(
         &route,
         &body.body_hash,
         async |tx: &mut WriteTx| {
-            tx.insert_delegation(&manager.id, &managed.id).await?;
+            let link = json!({"manager_org_id": manager.id, "managed_org_id": managed.id});
+            // Already linked: nothing changes, so nothing is audited.
+            if !tx.insert_delegation(&manager.id, &managed.id).await? {
+                return Ok((StatusCode::OK, link));
+            }
             tx.audit(
                 c.id(),
                 Some(&managed.id),
@@ -502,10 +506,7 @@ pub async fn add_delegation(
                 &json!({"manager": manager.id}),
             )
             .await?;
-            Ok((
-                StatusCode::CREATED,
-                json!({"manager_org_id": manager.id, "managed_org_id": managed.id}),
-            ))
+            Ok((StatusCode::CREATED, link))
         },
     )
     .await
