@@ -485,7 +485,9 @@ async fn prepare(
         ("POST", "/api/v1/admin/jobs") => (path, Some(json!({"kind": "probe", "payload": {}}))),
         ("POST", "/api/v1/me/password") => (
             path,
-            Some(json!({"new_password": "a long enough passphrase"})),
+            // current_password is ignored while the account has none.
+            Some(json!({"new_password": "a long enough passphrase",
+                "current_password": "a long enough passphrase"})),
         ),
         ("POST", "/api/v1/me/totp") => (path, Some(json!({}))),
         ("GET", "/api/v1/vulns/{id}" | "/api/v1/vulns/{id}/osv") => {

@@ -394,7 +394,8 @@ async fn login_with_password_totp_csrf_and_throttling() {
         "POST",
         "/api/v1/me/totp",
         Some(&csrf),
-        Some(json!({"secret": secret_b32, "code": code})),
+        Some(json!({"secret": secret_b32, "code": code,
+            "current_password": "correct horse battery staple"})),
     )
     .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
@@ -1027,5 +1028,62 @@ async fn re_adding_a_delegation_answers_200_and_audits_nothing() {
         assert_eq!(r.body, first, "the existing link");
         assert_eq!(env.count("audit_log").await, audit, "no new audit entry");
         assert_eq!(env.count("delegations").await, links);
+    }
+}
+
+#[tokio::test]
+async fn changing_ones_own_password_or_totp_needs_the_current_password() {
+    for env in common::envs().await {
+        let org = env.org("Lab", &["finder"], json!({})).await;
+        let user = env.member(&org, "lab@lab.example", "admin").await;
+        let (tok, _) = env
+            .token(&user, Some(&org), &["read", "write"], Some(86_400))
+            .await;
+        let set = |body: serde_json::Value| {
+            env.call("POST", "/api/v1/me/password", Some(&tok), Some(body))
+        };
+        // The first password: there is no current one.
+        let r = set(json!({"new_password": "first long passphrase"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let r = set(json!({"new_password": "second long passphrase"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.body["code"], "validation_failed");
+        let audit = env.count("audit_log").await;
+        let r = set(json!({"new_password": "second long passphrase",
+            "current_password": "not the password"}))
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.body["code"], "forbidden");
+        assert_eq!(
+            env.count("audit_log").await,
+            audit + 1,
+            "a wrong guess is audited"
+        );
+        let r = set(json!({"new_password": "second long passphrase",
+            "current_password": "first long passphrase"}))
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+        // TOTP: confirming a secret needs it too.
+        let r = env
+            .call("POST", "/api/v1/me/totp", Some(&tok), Some(json!({})))
+            .await;
+        let secret = r.body["secret"].as_str().unwrap().to_string();
+        let raw = decode_b32(&secret);
+        let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+        let enrol =
+            |body: serde_json::Value| env.call("POST", "/api/v1/me/totp", Some(&tok), Some(body));
+        let r = enrol(json!({"secret": secret, "code": code})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = enrol(
+            json!({"secret": secret, "code": code, "current_password": "first long passphrase"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let r = enrol(
+            json!({"secret": secret, "code": code, "current_password": "second long passphrase"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     }
 }

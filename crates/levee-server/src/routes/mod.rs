@@ -123,14 +123,14 @@ pub const ROUTES: &[RouteInfo] = &[
         "/api/v1/me/password",
         "identity",
         true,
-        "Set the caller's password",
+        "Set the caller's password (`current_password` required once one is set)",
     ),
     r(
         "POST",
         "/api/v1/me/totp",
         "identity",
         true,
-        "Enrol a TOTP second factor (confirm with a code)",
+        "Enrol a TOTP second factor (confirm with a code, and `current_password` once one is set)",
     ),
     r(
         "GET",
