@@ -3,6 +3,7 @@
 //! the caller may do is `authz`'s job.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -40,11 +41,47 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// Resolve the caller, or the 401 problem.
+fn failure_key(client: Option<IpAddr>) -> String {
+    // Without a known address (no `ConnectInfo`), all such clients share one
+    // bucket: only failures draw from it, so valid credentials still work.
+    client.map_or_else(|| "fail:unknown".to_string(), |ip| format!("fail:{ip}"))
+}
+
+/// Spend one failed authentication of `client`'s budget. Within it the
+/// failure is answered (and audited) as usual; beyond it the answer is 429
+/// `rate_limited` with `Retry-After` and nothing may be written, so that
+/// anonymous clients cannot grow the audit log without bound.
+pub fn check_failure_budget(state: &AppState, client: Option<IpAddr>) -> Result<(), ApiError> {
+    state
+        .auth_fail_limiter
+        .check(&failure_key(client))
+        .map_err(too_many_failures)
+}
+
+/// Has `client` any failed-authentication budget left? Takes nothing; for
+/// checks that must come before a secret is verified (login).
+pub fn peek_failure_budget(state: &AppState, client: Option<IpAddr>) -> Result<(), ApiError> {
+    state
+        .auth_fail_limiter
+        .peek(&failure_key(client))
+        .map_err(too_many_failures)
+}
+
+fn too_many_failures(secs: u64) -> ApiError {
+    ApiError::new(
+        "rate_limited",
+        "too many failed authentication attempts from this address",
+    )
+    .with_retry_after(secs)
+}
+
+/// Resolve the caller, or the 401 problem (429 once `client` has used up
+/// its failed-authentication budget).
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     method: &Method,
+    client: Option<IpAddr>,
 ) -> Result<Caller, ApiError> {
     let store = &state.store;
     if let Some(secret) = bearer(headers) {
@@ -61,6 +98,7 @@ pub async fn authenticate(
                         ("token_invalid", "the token is not valid")
                     }
                 };
+                check_failure_budget(state, client)?;
                 // A security-relevant attempt: audited (by token hash prefix,
                 // never the secret).
                 let hash = token_hash(secret);

@@ -14,7 +14,8 @@ use crate::AppState;
 pub const MAX_DEPTH: usize = 64;
 
 /// A JSON request body: content type checked, size limited (per route, by
-/// `DefaultBodyLimit`), UTF-8 and nesting checked, then deserialized —
+/// `DefaultBodyLimit`), UTF-8, nesting and an object top level checked,
+/// then deserialized —
 /// every failure a specific 4xx problem. Keeps a hash of the raw body for
 /// idempotency.
 pub struct ApiJson<T> {
@@ -100,6 +101,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::new(
             "malformed_json",
             format!("line {} column {}: {e}", e.line(), e.column()),
+        ));
+    }
+    // Every request body of this API is an object. serde's derives would
+    // also take an array for a struct (fields by position): refuse any
+    // other top level here, once for every route.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::validation(
+            "the request body must be a JSON object",
         ));
     }
     if json_has_nul(bytes) {
@@ -219,6 +228,25 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The client's IP address, when the server was given it
+/// (`into_make_service_with_connect_info`); `None` otherwise (e.g. an
+/// in-process router in tests). Never taken from forwarding headers.
+pub fn client_ip(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// [`client_ip`] as an extractor (never rejects).
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(&parts.extensions)))
+    }
+}
+
 /// The authenticated caller, resolved once per request.
 pub use crate::authz::Caller;
 
@@ -229,7 +257,9 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(c) = parts.extensions.get::<Caller>() {
             return Ok(c.clone());
         }
-        let caller = crate::auth::authenticate(state, &parts.headers, &parts.method).await?;
+        let client = client_ip(&parts.extensions);
+        let caller =
+            crate::auth::authenticate(state, &parts.headers, &parts.method, client).await?;
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }
@@ -265,7 +295,6 @@ mod tests {
         #[derive(serde::Deserialize, Debug)]
         #[serde(deny_unknown_fields)]
         struct X {
-            #[allow(dead_code)]
             a: u8,
         }
         assert_eq!(parse_json::<X>(b"{").unwrap_err().code, "malformed_json");
@@ -278,6 +307,20 @@ mod tests {
             "validation_failed"
         );
         assert_eq!(parse_json::<X>(b"\xff").unwrap_err().code, "invalid_utf8");
+        // A struct is an object, never a positional array.
+        assert_eq!(
+            parse_json::<X>(b"[1]").unwrap_err().code,
+            "validation_failed"
+        );
+        assert_eq!(
+            parse_json::<X>(b" \n[1]").unwrap_err().code,
+            "validation_failed"
+        );
+        assert_eq!(
+            parse_json::<X>(b"null").unwrap_err().code,
+            "validation_failed"
+        );
+        assert_eq!(parse_json::<X>(b" {\"a\":1}").unwrap().a, 1);
         let deep = "[".repeat(100) + &"]".repeat(100);
         assert_eq!(
             parse_json::<serde_json::Value>(deep.as_bytes())

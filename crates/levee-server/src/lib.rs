@@ -36,6 +36,11 @@ pub struct Settings {
     /// Requests per second allowed per token (or per client without one).
     pub rate_per_sec: f64,
     pub rate_burst: f64,
+    /// Failed authentications (bad tokens, failed logins) allowed per client
+    /// address per second, and their burst. Each allowed failure is audited;
+    /// beyond the limit the answer is 429 and nothing is written.
+    pub auth_fail_per_sec: f64,
+    pub auth_fail_burst: f64,
     /// Lease taken on a job; renewed while the job runs.
     pub job_lease_secs: i64,
     /// Run the job worker in this process.
@@ -51,6 +56,8 @@ impl Default for Settings {
         Settings {
             rate_per_sec: 50.0,
             rate_burst: 200.0,
+            auth_fail_per_sec: 0.1,
+            auth_fail_burst: 20.0,
             job_lease_secs: 30,
             run_worker: true,
             secure_cookies: true,
@@ -71,6 +78,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Arc<metrics::Metrics>,
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// Failed authentications per client address (see
+    /// [`auth::check_failure_budget`]).
+    pub auth_fail_limiter: Arc<ratelimit::RateLimiter>,
     /// The OSV matching index (knowledge base), built on first use.
     pub kb_index: Arc<kbindex::KbIndex>,
 }
@@ -78,12 +88,15 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, keys: Keyring, settings: Settings) -> Self {
         let limiter = ratelimit::RateLimiter::new(settings.rate_per_sec, settings.rate_burst);
+        let auth_fail_limiter =
+            ratelimit::RateLimiter::new(settings.auth_fail_per_sec, settings.auth_fail_burst);
         AppState {
             store,
             keys: Arc::new(keys),
             settings: Arc::new(settings),
             metrics: Arc::default(),
             limiter: Arc::new(limiter),
+            auth_fail_limiter: Arc::new(auth_fail_limiter),
             kb_index: Arc::default(),
         }
     }

@@ -101,6 +101,11 @@ pub fn success(r: &RouteInfo) -> &'static [(u16, Option<&'static str>)] {
         // `{}` answers a new secret (200); `{secret, code}` confirms (204).
         ("POST", "/api/v1/me/totp") => &[(200, Some("application/json")), (204, None)],
         ("DELETE", _) => &[(204, None)],
+        // Naming an already-linked manager changes nothing: 200, the link.
+        ("POST", "/api/v1/orgs/{id}/delegations") => &[
+            (200, Some("application/json")),
+            (201, Some("application/json")),
+        ],
         _ if r.idempotent => &[(201, Some("application/json"))],
         _ => JSON,
     }

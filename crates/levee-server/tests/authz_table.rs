@@ -460,6 +460,10 @@ async fn prepare(
             (path.replace("{user_id}", &u), None)
         }
         ("POST", "/api/v1/orgs/{id}/delegations") => {
+            // A fresh link each time (re-adding an existing one is 200).
+            let mut tx = env.store.write().await.unwrap();
+            let _ = tx.delete_delegation(&w.spare, h).await;
+            tx.commit().await.unwrap();
             (path, Some(json!({"manager_org_id": w.spare})))
         }
         ("DELETE", "/api/v1/orgs/{id}/delegations/{manager_id}") => {
@@ -481,7 +485,9 @@ async fn prepare(
         ("POST", "/api/v1/admin/jobs") => (path, Some(json!({"kind": "probe", "payload": {}}))),
         ("POST", "/api/v1/me/password") => (
             path,
-            Some(json!({"new_password": "a long enough passphrase"})),
+            // current_password is ignored while the account has none.
+            Some(json!({"new_password": "a long enough passphrase",
+                "current_password": "a long enough passphrase"})),
         ),
         ("POST", "/api/v1/me/totp") => (path, Some(json!({}))),
         ("GET", "/api/v1/vulns/{id}" | "/api/v1/vulns/{id}/osv") => {

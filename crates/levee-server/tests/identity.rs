@@ -147,6 +147,21 @@ async fn bad_input_is_a_clear_4xx_and_writes_nothing() {
                 422,
                 "validation_failed",
             ),
+            (
+                // serde would take a sequence for a struct, positionally.
+                "positional json array body",
+                "application/json",
+                br#"["Positional Org", ["finder"], null, null]"#.to_vec(),
+                422,
+                "validation_failed",
+            ),
+            (
+                "json string body",
+                "application/json",
+                br#""A""#.to_vec(),
+                422,
+                "validation_failed",
+            ),
         ];
         for (what, ct, body, status, code) in cases {
             let mut b = Request::builder()
@@ -379,7 +394,8 @@ async fn login_with_password_totp_csrf_and_throttling() {
         "POST",
         "/api/v1/me/totp",
         Some(&csrf),
-        Some(json!({"secret": secret_b32, "code": code})),
+        Some(json!({"secret": secret_b32, "code": code,
+            "current_password": "correct horse battery staple"})),
     )
     .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
@@ -900,5 +916,174 @@ async fn concurrent_org_patches_keep_both_changes() {
             env.backend(),
             r.body
         );
+    }
+}
+
+/// A request with a bearer token from a given client address (as
+/// `into_make_service_with_connect_info` would attach it).
+fn from_addr(addr: &str, token: &str) -> Request<Body> {
+    let mut req = Request::get("/api/v1/me")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let addr: std::net::SocketAddr = addr.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+#[tokio::test]
+async fn garbage_tokens_cannot_write_unbounded_audit_rows() {
+    let settings = levee_server::Settings {
+        run_worker: false,
+        ..levee_server::Settings::default()
+    };
+    let env = common::env_with(levee_store::testing::sqlite(), settings).await;
+    let before = env.count("audit_log").await;
+    let (mut denied, mut limited) = (0, 0);
+    for i in 0..100 {
+        // A fresh token each time: the per-token limit never applies.
+        let r = env
+            .raw(from_addr("192.0.2.7:40000", &format!("garbage-{i}")))
+            .await;
+        match r.status.as_u16() {
+            401 => {
+                assert_eq!(limited, 0, "no 401 once the address is limited");
+                assert_eq!(r.body["code"], "token_invalid");
+                denied += 1;
+            }
+            429 => {
+                assert_eq!(r.body["code"], "rate_limited");
+                assert!(r.headers.get("retry-after").is_some());
+                limited += 1;
+            }
+            s => panic!("unexpected status {s}: {}", r.body),
+        }
+    }
+    assert!(limited > 0, "failed attempts from one address are limited");
+    assert_eq!(
+        env.count("audit_log").await,
+        before + denied,
+        "only the attempts answered 401 are audited"
+    );
+    // Another address is not affected, and a valid token from the limited
+    // address still works.
+    let r = env.raw(from_addr("198.51.100.9:40000", "garbage-x")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = env.raw(from_addr("192.0.2.7:40001", &env.admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_address_before_the_password_is_checked() {
+    let settings = levee_server::Settings {
+        run_worker: false,
+        auth_fail_per_sec: 0.001,
+        auth_fail_burst: 3.0,
+        ..levee_server::Settings::default()
+    };
+    let env = common::env_with(levee_store::testing::sqlite(), settings).await;
+    let login = |email: String| {
+        let mut req = Request::post("/api/v1/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"email": email, "password": "not the password at all"}).to_string(),
+            ))
+            .unwrap();
+        let addr: std::net::SocketAddr = "192.0.2.8:40000".parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        req
+    };
+    let before = env.count("audit_log").await;
+    let mut codes = Vec::new();
+    for i in 0..6 {
+        let r = env.raw(login(format!("nobody{i}@example.org"))).await;
+        codes.push(r.status.as_u16());
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(r.body["code"], "rate_limited");
+            assert!(r.headers.get("retry-after").is_some());
+        }
+    }
+    assert_eq!(codes, [401, 401, 401, 429, 429, 429]);
+    assert_eq!(env.count("audit_log").await, before + 3);
+}
+
+#[tokio::test]
+async fn re_adding_a_delegation_answers_200_and_audits_nothing() {
+    for env in common::envs().await {
+        let managed = env.org("Clinic", &["vendor"], json!({})).await;
+        let manager = env.org("Helper MSP", &["vendor"], json!({})).await;
+        let path = format!("/api/v1/orgs/{managed}/delegations");
+        let body = json!({"manager_org_id": manager});
+        let r = env
+            .call("POST", &path, Some(&env.admin), Some(body.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let first = r.body.clone();
+        let audit = env.count("audit_log").await;
+        let links = env.count("delegations").await;
+        let r = env.call("POST", &path, Some(&env.admin), Some(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "[{}] {}", env.backend(), r.body);
+        assert_eq!(r.body, first, "the existing link");
+        assert_eq!(env.count("audit_log").await, audit, "no new audit entry");
+        assert_eq!(env.count("delegations").await, links);
+    }
+}
+
+#[tokio::test]
+async fn changing_ones_own_password_or_totp_needs_the_current_password() {
+    for env in common::envs().await {
+        let org = env.org("Lab", &["finder"], json!({})).await;
+        let user = env.member(&org, "lab@lab.example", "admin").await;
+        let (tok, _) = env
+            .token(&user, Some(&org), &["read", "write"], Some(86_400))
+            .await;
+        let set = |body: serde_json::Value| {
+            env.call("POST", "/api/v1/me/password", Some(&tok), Some(body))
+        };
+        // The first password: there is no current one.
+        let r = set(json!({"new_password": "first long passphrase"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let r = set(json!({"new_password": "second long passphrase"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.body["code"], "validation_failed");
+        let audit = env.count("audit_log").await;
+        let r = set(json!({"new_password": "second long passphrase",
+            "current_password": "not the password"}))
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.body["code"], "forbidden");
+        assert_eq!(
+            env.count("audit_log").await,
+            audit + 1,
+            "a wrong guess is audited"
+        );
+        let r = set(json!({"new_password": "second long passphrase",
+            "current_password": "first long passphrase"}))
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+
+        // TOTP: confirming a secret needs it too.
+        let r = env
+            .call("POST", "/api/v1/me/totp", Some(&tok), Some(json!({})))
+            .await;
+        let secret = r.body["secret"].as_str().unwrap().to_string();
+        let raw = decode_b32(&secret);
+        let code = format!("{:06}", levee_server::auth::totp_at(&raw, env.store.now()));
+        let enrol =
+            |body: serde_json::Value| env.call("POST", "/api/v1/me/totp", Some(&tok), Some(body));
+        let r = enrol(json!({"secret": secret, "code": code})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let r = enrol(
+            json!({"secret": secret, "code": code, "current_password": "first long passphrase"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        let r = enrol(
+            json!({"secret": secret, "code": code, "current_password": "second long passphrase"}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     }
 }

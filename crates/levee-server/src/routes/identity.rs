@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::auth::{self, SESSION_COOKIE};
 use crate::authz::{self, authorize, Action, Caller};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query};
+use crate::extract::{ApiJson, ApiPath as Path, ApiQuery as Query, ClientIp};
 use crate::AppState;
 
 // ---------- validation helpers ----------
@@ -493,7 +493,11 @@ pub async fn add_delegation(
         &route,
         &body.body_hash,
         async |tx: &mut WriteTx| {
-            tx.insert_delegation(&manager.id, &managed.id).await?;
+            let link = json!({"manager_org_id": manager.id, "managed_org_id": managed.id});
+            // Already linked: nothing changes, so nothing is audited.
+            if !tx.insert_delegation(&manager.id, &managed.id).await? {
+                return Ok((StatusCode::OK, link));
+            }
             tx.audit(
                 c.id(),
                 Some(&managed.id),
@@ -502,10 +506,7 @@ pub async fn add_delegation(
                 &json!({"manager": manager.id}),
             )
             .await?;
-            Ok((
-                StatusCode::CREATED,
-                json!({"manager_org_id": manager.id, "managed_org_id": managed.id}),
-            ))
+            Ok((StatusCode::CREATED, link))
         },
     )
     .await
@@ -720,10 +721,17 @@ pub struct Login {
     pub totp: Option<String>,
 }
 
-pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult<Response> {
+pub async fn login(
+    State(s): State<AppState>,
+    ClientIp(client): ClientIp,
+    body: ApiJson<Login>,
+) -> ApiResult<Response> {
     let b = body.value;
     let mail =
         email(&b.email).map_err(|_| ApiError::new("login_failed", "wrong email or password"))?;
+    // An address that used up its failed-authentication budget may not try
+    // (before the password is checked: a 429 must not hide a right guess).
+    auth::peek_failure_budget(&s, client)?;
     let now = s.store.now();
     let subject = format!("login:{mail}");
     let failures = s
@@ -731,6 +739,7 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
         .login_failures_since(&subject, now.plus_secs(-auth::THROTTLE_WINDOW_SECS))
         .await?;
     if failures >= auth::THROTTLE_MAX_FAILURES {
+        auth::check_failure_budget(&s, client)?;
         let mut tx = s.store.write().await?;
         tx.audit(
             "anonymous",
@@ -758,6 +767,7 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
         }
     };
     let Some(user) = ok_user else {
+        auth::check_failure_budget(&s, client)?;
         let mut tx = s.store.write().await?;
         tx.record_login_failure(&subject).await?;
         tx.audit(
@@ -779,6 +789,9 @@ pub async fn login(State(s): State<AppState>, body: ApiJson<Login>) -> ApiResult
             .as_deref()
             .is_some_and(|code| auth::totp_verify(&secret, code, now));
         if !good {
+            if b.totp.is_some() {
+                auth::check_failure_budget(&s, client)?;
+            }
             let mut tx = s.store.write().await?;
             if b.totp.is_some() {
                 tx.record_login_failure(&subject).await?;
@@ -854,17 +867,70 @@ async fn sqlx_delete_session(tx: &mut WriteTx, id_hash: &str) -> ApiResult<()> {
 #[serde(deny_unknown_fields)]
 pub struct SetPassword {
     pub new_password: String,
+    /// Required once the account has a password.
+    pub current_password: Option<String>,
+}
+
+/// A self-service change of a credential (password, TOTP secret) needs the
+/// current password when the account has one, so that a stolen session or
+/// token cannot take the account over. Wrong guesses count as failed logins
+/// of the account (same throttle) and against the address's failure budget,
+/// and are audited.
+async fn verify_current_password(
+    s: &AppState,
+    c: &Caller,
+    client: Option<std::net::IpAddr>,
+    current: Option<&str>,
+) -> ApiResult<()> {
+    let Some(mail) = c.user.email.as_deref() else {
+        return Ok(()); // no email: no login, so no password to confirm
+    };
+    let Some((_, Some(hash), _)) = s.store.login_record(mail).await? else {
+        return Ok(()); // the first password
+    };
+    let Some(current) = current else {
+        return Err(ApiError::validation(
+            "current_password is required to change a credential",
+        ));
+    };
+    auth::peek_failure_budget(s, client)?;
+    let subject = format!("login:{mail}");
+    let failures = s
+        .store
+        .login_failures_since(
+            &subject,
+            s.store.now().plus_secs(-auth::THROTTLE_WINDOW_SECS),
+        )
+        .await?;
+    if failures >= auth::THROTTLE_MAX_FAILURES {
+        return Err(
+            ApiError::new("rate_limited", "too many failed logins; try again later")
+                .with_retry_after(auth::THROTTLE_WINDOW_SECS as u64),
+        );
+    }
+    if auth::verify_password(current, &hash) {
+        return Ok(());
+    }
+    auth::check_failure_budget(s, client)?;
+    let mut tx = s.store.write().await?;
+    tx.record_login_failure(&subject).await?;
+    tx.audit(c.id(), None, "user.reauth_failed", c.id(), &json!({}))
+        .await?;
+    tx.commit().await?;
+    Err(ApiError::forbidden("current_password is wrong"))
 }
 
 pub async fn set_password(
     State(s): State<AppState>,
     c: Caller,
+    ClientIp(client): ClientIp,
     body: ApiJson<SetPassword>,
 ) -> ApiResult<StatusCode> {
     if !c.can_write_scope() {
         return Err(ApiError::forbidden("this token has no write scope"));
     }
     auth::validate_password(&body.value.new_password)?;
+    verify_current_password(&s, &c, client, body.value.current_password.as_deref()).await?;
     let hash = auth::hash_password(&body.value.new_password)?;
     let mut tx = s.store.write().await?;
     tx.set_password_hash(c.id(), &hash).await?;
@@ -880,6 +946,8 @@ pub struct EnrolTotp {
     /// The base32 secret returned by the first call.
     pub secret: Option<String>,
     pub code: Option<String>,
+    /// Required to confirm once the account has a password.
+    pub current_password: Option<String>,
 }
 
 fn base32_decode(s: &str) -> Option<Vec<u8>> {
@@ -907,11 +975,13 @@ fn base32_decode(s: &str) -> Option<Vec<u8>> {
 pub async fn enrol_totp(
     State(s): State<AppState>,
     c: Caller,
+    ClientIp(client): ClientIp,
     body: ApiJson<EnrolTotp>,
 ) -> ApiResult<Response> {
     if !c.can_write_scope() {
         return Err(ApiError::forbidden("this token has no write scope"));
     }
+    let current = body.value.current_password;
     match (body.value.secret, body.value.code) {
         (None, None) => {
             use rand::RngCore;
@@ -934,6 +1004,7 @@ pub async fn enrol_totp(
                     "the code does not match; check the authenticator's clock",
                 ));
             }
+            verify_current_password(&s, &c, client, current.as_deref()).await?;
             let mut tx = s.store.write().await?;
             let sealed = s.keys.seal(c.id(), &raw);
             tx.set_totp_secret(c.id(), Some(&sealed)).await?;

@@ -123,14 +123,14 @@ pub const ROUTES: &[RouteInfo] = &[
         "/api/v1/me/password",
         "identity",
         true,
-        "Set the caller's password",
+        "Set the caller's password (`current_password` required once one is set)",
     ),
     r(
         "POST",
         "/api/v1/me/totp",
         "identity",
         true,
-        "Enrol a TOTP second factor (confirm with a code)",
+        "Enrol a TOTP second factor (confirm with a code, and `current_password` once one is set)",
     ),
     r(
         "GET",
@@ -454,12 +454,24 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(system::readyz))
         .route("/metrics", get(system::metrics))
         .merge(api)
+        .merge(test_routes())
         .merge(batch)
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// Routes that exist only in this crate's unit tests.
+#[cfg(test)]
+fn test_routes() -> Router<AppState> {
+    Router::new().route(tests::PANIC_ROUTE, get(tests::panics))
+}
+#[cfg(not(test))]
+fn test_routes() -> Router<AppState> {
+    Router::new()
 }
 
 async fn fallback() -> ApiError {
@@ -471,6 +483,44 @@ async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "this route does not accept that method",
     )
+}
+
+/// A handler that panics answers the `internal` problem instead of
+/// dropping the connection; the panic message goes to the log only.
+async fn catch_panic(req: Request, next: Next) -> Response {
+    match CatchUnwind(Box::pin(next.run(req))).await {
+        Ok(resp) => resp,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("(no message)");
+            tracing::error!(panic = %msg, "handler panicked");
+            ApiError::internal("internal error; see the server log").into_response()
+        }
+    }
+}
+
+/// A future that turns a panic while polling into `Err(payload)`.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: std::future::Future> std::future::Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let fut = self.0.as_mut();
+        // The future is dropped right after a panic, never polled again, so
+        // no broken state it may hold is observed.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Err(payload) => std::task::Poll::Ready(Err(payload)),
+        }
+    }
 }
 
 /// Request ids, metrics and a log line per request.
@@ -515,10 +565,8 @@ async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> 
     {
         Some(v) => format!("tok:{}", &levee_store::identity::token_hash(v)[..16]),
         None => {
-            let ip = req
-                .extensions()
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+            let ip = crate::extract::client_ip(req.extensions())
+                .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
             format!("ip:{ip}")
         }
     };
@@ -527,5 +575,57 @@ async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> 
         Err(secs) => ApiError::new("rate_limited", "slow down")
             .with_retry_after(secs)
             .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use http_body_util::BodyExt;
+    use levee_model::{ManualClock, Timestamp};
+    use levee_store::keys::MasterKey;
+    use tower::ServiceExt;
+
+    use crate::{AppState, Settings};
+
+    pub const PANIC_ROUTE: &str = "/__test/panic";
+    const SECRET: &str = "secret panic detail 7f3a";
+
+    pub async fn panics() -> &'static str {
+        panic!("{SECRET}");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_an_internal_problem() {
+        let db = levee_store::testing::sqlite();
+        let clock = ManualClock::new(Timestamp::from_secs(1_800_000_000));
+        let store = db.open(Arc::new(clock)).await.unwrap();
+        let keys = store.load_keyring(&MasterKey::generate()).await.unwrap();
+        let settings = Settings {
+            run_worker: false,
+            ..Settings::default()
+        };
+        let app = crate::app(AppState::new(store, keys, settings));
+        let req = Request::get(PANIC_ROUTE).body(Body::empty()).unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            resp.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        assert!(resp.headers().contains_key("x-request-id"));
+        let raw = resp.into_body().collect().await.unwrap().to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+        assert_eq!(body["code"], "internal");
+        assert!(
+            !String::from_utf8_lossy(&raw).contains(SECRET),
+            "the panic message stays in the log"
+        );
+        // The server keeps answering.
+        let req = Request::get("/healthz").body(Body::empty()).unwrap();
+        assert_eq!(app.oneshot(req).await.unwrap().status(), StatusCode::OK);
     }
 }

@@ -31,6 +31,8 @@ pub async fn env_on(db: TestDb) -> Env {
         run_worker: false,
         rate_per_sec: 10_000.0,
         rate_burst: 10_000.0,
+        auth_fail_per_sec: 10_000.0,
+        auth_fail_burst: 10_000.0,
         ..Settings::default()
     };
     env_with(db, settings).await
