@@ -298,7 +298,18 @@ impl Purl {
                 ),
             },
             "rpm" => match nsl.as_deref() {
-                Some("redhat") => (RedHat, self.name.clone(), None),
+                // `distro=rhel-9.2` (syft), `redhat-9.4` (Trivy), `rhel-9`,
+                // `el9` → `9.2` / `9`, which `same_release` compares with
+                // osv.dev's `enterprise_linux:9::appstream`,
+                // `rhel_eus:9.2::baseos`. No (readable) `distro=`: no
+                // release, so every Red Hat release matches (loose).
+                Some("redhat") => (
+                    RedHat,
+                    self.name.clone(),
+                    distro
+                        .as_deref()
+                        .and_then(levee_versions::ecosystem::redhat_release),
+                ),
                 Some("almalinux") => (AlmaLinux, self.name.clone(), None),
                 Some("rocky") | Some("rockylinux") => (RockyLinux, self.name.clone(), None),
                 Some("opensuse") => (OpenSuse, self.name.clone(), None),
@@ -464,6 +475,30 @@ mod tests {
         );
         // Without `upstream` the name stays.
         assert_eq!(osv("pkg:deb/debian/curl@1?distro=debian-12").1, "curl");
+        // Red Hat: the RHEL release `same_release` compares with osv.dev's
+        // `enterprise_linux:9::appstream` / `rhel_eus:9.2::baseos`.
+        assert_eq!(
+            osv("pkg:rpm/redhat/dbus-common@1.12.8-26.el8?arch=noarch&distro=rhel-8.10&upstream=dbus-1.12.8-26.el8.src.rpm"),
+            own(RedHat, "dbus-common", "8.10")
+        );
+        assert_eq!(
+            osv("pkg:rpm/redhat/avahi-libs@0.8-20.el9?arch=x86_64&distro=redhat-9.4"),
+            own(RedHat, "avahi-libs", "9.4")
+        );
+        assert_eq!(
+            osv("pkg:rpm/redhat/openssl@3.0.7?distro=rhel-9"),
+            own(RedHat, "openssl", "9")
+        );
+        assert_eq!(
+            osv("pkg:rpm/redhat/openssl@3.0.7?arch=x86_64&distro=el9"),
+            own(RedHat, "openssl", "9")
+        );
+        // No or unreadable release: loose, as before.
+        assert_eq!(
+            osv("pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1"),
+            (RedHat, "openssl-libs".to_string(), None)
+        );
+        assert_eq!(osv("pkg:rpm/redhat/openssl@3.0.7?distro=centos-7").2, None);
         let p =
             parse_purl("pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1").unwrap();
         assert_eq!(purl_version(&p, "1.1.1k-9.el8_7"), "1:1.1.1k-9.el8_7");

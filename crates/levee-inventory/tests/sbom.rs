@@ -240,3 +240,38 @@ fn cyclonedx_xml_nested_components_and_entities() {
         Some(Format::CycloneDxXml)
     );
 }
+
+/// Red Hat rpm purls carry the RHEL release of their `distro=` qualifier
+/// (`rhel-9.2` as syft writes it, `el9`), compared by the matcher with
+/// osv.dev's `Red Hat:enterprise_linux:9::appstream`; without one, none.
+#[test]
+fn redhat_rpm_purls_carry_their_rhel_release() {
+    let cdx = br#"{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[
+      {"type":"library","name":"openssl-libs","version":"3.0.7-17.el9_2","purl":"pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=rhel-9.2"},
+      {"type":"library","name":"bash","version":"5.1.8-6.el9_1","purl":"pkg:rpm/redhat/bash@5.1.8-6.el9_1?arch=x86_64&distro=el9"},
+      {"type":"library","name":"zlib","version":"1.2.11-40.el9","purl":"pkg:rpm/redhat/zlib@1.2.11-40.el9?arch=x86_64"}]}"#;
+    let inv = parse_as(Format::CycloneDxJson, "bom.cdx.json", cdx).unwrap();
+    let ecos: Vec<_> = inv
+        .components
+        .iter()
+        .map(|c| (c.name.as_str(), c.osv_ecosystem().map(|e| e.into_owned())))
+        .collect();
+    assert_eq!(
+        ecos,
+        [
+            ("openssl-libs", Some("Red Hat:9.2".to_string())),
+            ("bash", Some("Red Hat:9".to_string())),
+            ("zlib", Some("Red Hat".to_string())),
+        ]
+    );
+    assert_eq!(inv.components[0].version, "1:3.0.7-17.el9_2");
+    let spdx = br#"{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"x","dataLicense":"CC0-1.0","documentNamespace":"https://example.org/x","creationInfo":{"created":"2024-01-01T00:00:00Z","creators":["Tool: x"]},
+      "packages":[{"SPDXID":"SPDXRef-p","name":"dbus-common","versionInfo":"1.12.8-26.el8","downloadLocation":"NOASSERTION",
+        "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:rpm/redhat/dbus-common@1.12.8-26.el8?arch=noarch&distro=rhel-8.10"}]}]}"#;
+    let inv = parse_as(Format::SpdxJson, "x.spdx.json", spdx).unwrap();
+    assert_eq!(
+        inv.components[0].osv_ecosystem().as_deref(),
+        Some("Red Hat:8.10")
+    );
+    assert_eq!(inv.components[0].ecosystem, Some(Ecosystem::RedHat));
+}

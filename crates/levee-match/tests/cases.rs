@@ -87,7 +87,7 @@ fn finding_details() {
     assert_eq!(info[0].informational, Some("unmaintained"));
     // the withdrawn record is kept but never matches
     assert!(idx.advisory("T-WITHDRAWN-5").is_some_and(|a| a.withdrawn));
-    assert_eq!(idx.len(), 9);
+    assert_eq!(idx.len(), 11);
     // fixes all findings for the package at once
     let q = Query::version("npm", "multi", "2.1.3");
     let all = idx.query(&q);

@@ -255,13 +255,123 @@ impl fmt::Display for Ecosystem {
 /// under an advisory for release `have`? Equal, or one names the other more
 /// precisely: a point release (`12.4` under `12`, `v3.19.1` under `v3.19`)
 /// or a release with its channel (`22.04` under `22.04:LTS`).
+///
+/// Red Hat advisory releases are platform CPEs without `cpe:/a:redhat:`,
+/// as osv.dev spells them (`enterprise_linux:9::appstream`,
+/// `rhel_eus:9.2::baseos`, `openshift:4.14::el9`); an inventory gives the
+/// RHEL release as `9` or `9.2` (see [`redhat_release`]). Such a host
+/// falls under:
+///
+/// - `enterprise_linux:9::*` (the main stream, and any `rhel_*` product with
+///   a major only, `rhel_els:7`): every host of RHEL 9, `9` or `9.x`. A 9.2
+///   host that is not pinned to an extended stream takes its fixes from the
+///   main stream, and one that is cannot be told from it by its release.
+/// - `rhel_eus:9.2::*`, `rhel_aus:8.4::*`, `rhel_e4s:…`, `rhel_tus:…` (a
+///   `rhel_*` product with a minor): only a host that says it is at that
+///   minor. A bare `9` does not match: those streams serve hosts pinned to
+///   a minor, and such a host reports it (`/etc/os-release` `VERSION_ID`
+///   is `9.2`, syft writes `distro=rhel-9.2`); a bare `9` (`el9`) is taken
+///   to follow the main stream, which carries the same fixes.
+/// - A layered product built for a release (`openshift:4.14::el9`,
+///   `rhel_software_collections:3::el7`): every host of that major.
+/// - Any other product (`jboss_core_services:1`) names no RHEL release:
+///   matched, as an advisory without a release is.
+///
+/// So RHEL 8 never falls under a RHEL 9 release, nor the reverse.
 pub fn same_release(want: &str, have: &str) -> bool {
+    if want == have {
+        return true;
+    }
+    if let (Some(w), Some(h)) = (rhel_number(want), RedHatStream::parse(have)) {
+        return h.covers(w);
+    }
     let under = |long: &str, short: &str, sep: u8| {
         long.len() > short.len()
             && long.starts_with(short)
             && long.as_bytes().get(short.len()) == Some(&sep)
     };
-    want == have || under(want, have, b'.') || under(have, want, b':')
+    under(want, have, b'.') || under(have, want, b':')
+}
+
+/// A RHEL release number: major and optional minor (`9`, `9.2`).
+fn rhel_number(s: &str) -> Option<(u32, Option<u32>)> {
+    let digits = |t: &str| {
+        (!t.is_empty() && t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+    };
+    match s.split_once('.') {
+        Some((major, minor)) => Some((digits(major)?, Some(digits(minor)?))),
+        None => Some((digits(s)?, None)),
+    }
+}
+
+/// A Red Hat advisory release, read from its CPE fields
+/// `<product>:<version>[:<update>[:<edition>…]]`.
+enum RedHatStream {
+    /// Every host of this RHEL major.
+    Major(u32),
+    /// Only hosts at this RHEL major.minor.
+    Minor(u32, u32),
+    /// A product whose RHEL release is not written.
+    Unknown,
+}
+
+impl RedHatStream {
+    fn parse(have: &str) -> Option<RedHatStream> {
+        let mut fields = have.split(':');
+        let product = fields.next()?;
+        let version = fields.next()?;
+        let is_product = product
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase())
+            && product
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !is_product || !version.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        // An `el<N>` edition names the RHEL major the product is built for.
+        if let Some(major) = fields
+            .filter_map(|f| f.strip_prefix("el"))
+            .find_map(|n| rhel_number(n).filter(|(_, minor)| minor.is_none()))
+        {
+            return Some(RedHatStream::Major(major.0));
+        }
+        if product != "enterprise_linux" && !product.starts_with("rhel_") {
+            return Some(RedHatStream::Unknown);
+        }
+        Some(match rhel_number(version) {
+            Some((major, None)) => RedHatStream::Major(major),
+            Some((major, Some(minor))) => RedHatStream::Minor(major, minor),
+            None => RedHatStream::Unknown,
+        })
+    }
+
+    fn covers(&self, (major, minor): (u32, Option<u32>)) -> bool {
+        match *self {
+            RedHatStream::Major(m) => m == major,
+            RedHatStream::Minor(m, n) => m == major && minor == Some(n),
+            RedHatStream::Unknown => true,
+        }
+    }
+}
+
+/// The RHEL release of an rpm purl's `distro=` qualifier as SBOM tools
+/// write it (`rhel-9.2` by syft, `redhat-9.4` by Trivy, `rhel-9`, `el9`,
+/// any case): `9.2`, `9`; `None` for anything else (`centos-7`).
+pub fn redhat_release(distro: &str) -> Option<String> {
+    let d = distro.trim().to_ascii_lowercase();
+    let d = ["redhat", "rhel", "el"]
+        .iter()
+        .find_map(|p| d.strip_prefix(p))?;
+    let d = d.strip_prefix('-').unwrap_or(d);
+    let (major, minor) = rhel_number(d)?;
+    Some(match minor {
+        Some(minor) => format!("{major}.{minor}"),
+        None => major.to_string(),
+    })
 }
 
 /// Debian release codename → OSV release (`Debian:<this>`).
@@ -343,6 +453,67 @@ mod tests {
             ("1", "12"),
         ] {
             assert!(!same_release(want, have), "{want} not under {have}");
+        }
+    }
+
+    /// Red Hat advisory releases (platform CPEs, as osv.dev) against the
+    /// RHEL release an inventory gives (`9`, `9.2`).
+    #[test]
+    fn rhel_releases_match_by_major_and_pinned_minor() {
+        for (want, have) in [
+            ("9", "enterprise_linux:9::appstream"),
+            ("9.2", "enterprise_linux:9::appstream"),
+            ("9.4", "enterprise_linux:9::baseos"),
+            ("9", "enterprise_linux:9"),
+            ("9.2", "rhel_eus:9.2::baseos"),
+            ("9.2", "rhel_eus:9.2"),
+            ("8.4", "rhel_aus:8.4::appstream"),
+            ("8.4", "rhel_tus:8.4::appstream"),
+            ("8.6", "rhel_e4s:8.6::appstream"),
+            ("7", "rhel_els:7"),
+            ("9", "openshift:4.14::el9"),
+            ("9.2", "openshift:4.14::el9"),
+            ("7.9", "rhel_software_collections:3::el7"),
+            ("8", "jboss_core_services:1"),
+        ] {
+            assert!(same_release(want, have), "{want} under {have}");
+        }
+        for (want, have) in [
+            ("8", "enterprise_linux:9::appstream"),
+            ("8.10", "enterprise_linux:9::appstream"),
+            ("9", "enterprise_linux:8::appstream"),
+            ("10", "enterprise_linux:1::appstream"),
+            // A bare major follows the main stream, not a pinned minor.
+            ("9", "rhel_eus:9.2::baseos"),
+            ("9.4", "rhel_eus:9.2::baseos"),
+            ("9.20", "rhel_eus:9.2::baseos"),
+            ("8.4", "rhel_eus:9.4::baseos"),
+            ("8", "rhel_aus:8.4::appstream"),
+            ("8", "openshift:4.14::el9"),
+            ("3", "rhel_software_collections:3::el7"),
+            ("9", "enterprise_linux"),
+        ] {
+            assert!(!same_release(want, have), "{want} not under {have}");
+        }
+    }
+
+    #[test]
+    fn redhat_distro_qualifiers() {
+        for (distro, release) in [
+            ("rhel-9.2", Some("9.2")),
+            ("rhel-8.10", Some("8.10")),
+            ("rhel-9", Some("9")),
+            ("redhat-9.4", Some("9.4")),
+            ("el9", Some("9")),
+            ("RHEL-9.2", Some("9.2")),
+            ("rhel9", Some("9")),
+            ("centos-7", None),
+            ("rhel-", None),
+            ("el9_2", None),
+            ("rhel-9.", None),
+            ("", None),
+        ] {
+            assert_eq!(redhat_release(distro).as_deref(), release, "{distro}");
         }
     }
 

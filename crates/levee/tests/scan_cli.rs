@@ -952,6 +952,94 @@ fn container_sbom_os_packages_match_distribution_advisories() {
     assert_eq!(ids, ["ALPINE-0001", "DSA-0001-1", "USN-0001-1"], "{out}");
 }
 
+/// A RHEL 9.2 rpm (syft's `distro=rhel-9.2`) is found by the RHEL 9 advisory
+/// (`Red Hat:enterprise_linux:9::…`, as the CSAF import and osv.dev write it)
+/// and the 9.2 EUS one, not by a RHEL 8-only one or another minor's EUS one,
+/// though their ranges cover its version; a purl without `distro=` is
+/// matched loosely by every release.
+#[test]
+fn rhel_sbom_packages_match_only_their_release() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let rec = |id: &str, eco: &str, fixed: &str| {
+        serde_json::json!({"id": id, "modified": "2024-01-01T00:00:00Z", "affected": [{
+            "package": {"ecosystem": eco, "name": "openssl-libs"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}]})
+        .to_string()
+    };
+    let adv = write(
+        t.path(),
+        "advisories/rhel.jsonl",
+        &[
+            rec(
+                "RHSA-9000:0001",
+                "Red Hat:enterprise_linux:9::baseos",
+                "1:3.0.7-24.el9",
+            ),
+            rec(
+                "RHSA-9000:0002",
+                "Red Hat:rhel_eus:9.2::baseos",
+                "1:3.0.7-18.el9_2",
+            ),
+            rec(
+                "RHSA-9000:0003",
+                "Red Hat:rhel_eus:9.0::baseos",
+                "1:3.0.7-18.el9_0",
+            ),
+            rec(
+                "RHSA-8000:0001",
+                "Red Hat:enterprise_linux:8::baseos",
+                "1:3.0.7-99.el8",
+            ),
+        ]
+        .join("\n"),
+    );
+    let scan = |purl: &str| {
+        let bom = serde_json::json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,
+            "components": [{"type": "library", "name": "openssl-libs", "version": "3.0.7-17.el9_2", "purl": purl}]
+        });
+        let sbom = write(t.path(), "sbom.cdx.json", &bom.to_string());
+        let (code, out, err) = levee(&[
+            "scan",
+            "--advisories",
+            s(&adv),
+            s(&sbom),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 1, "{err}\n{out}");
+        let v = parse_json(&out);
+        let mut ids: Vec<String> = v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=rhel-9.2"),
+        ["RHSA-9000:0001", "RHSA-9000:0002"]
+    );
+    // A bare major follows the main stream.
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=el9"),
+        ["RHSA-9000:0001"]
+    );
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1"),
+        [
+            "RHSA-8000:0001",
+            "RHSA-9000:0001",
+            "RHSA-9000:0002",
+            "RHSA-9000:0003"
+        ]
+    );
+}
+
 /// `rpm -qa` output is recognised, its packages listed but not checked
 /// (it names no distribution), with the reason: never a silent clean scan.
 #[test]
