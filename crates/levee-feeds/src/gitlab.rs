@@ -8,7 +8,9 @@
 //!   (`All versions`, bare dates) are dropped (kept in `native`).
 //! * `affected_range` → the versions crate's native parser for the
 //!   slug's ecosystem → one ECOSYSTEM range; unparseable → no range, a
-//!   `range_unparsed` warning, text kept in `database_specific`.
+//!   `range_unparsed` warning, text kept in `database_specific`. An empty
+//!   `affected_range` with `affected_versions: All versions` affects every
+//!   version (`introduced: 0`).
 
 use serde_json::{json, Map, Value};
 
@@ -106,7 +108,18 @@ fn one(path: Option<&str>, d: &Value) -> Conv {
     });
     let scheme = Ecosystem::parse(eco).ok().and_then(|e| e.scheme());
     let mut nr = NativeRanges::default();
-    if let (Some(sc), Some(r)) = (scheme, s(d, "affected_range")) {
+    // GitLab leaves `affected_range` empty when `affected_versions` says
+    // "All versions" (malicious packages, flaws never fixed): every
+    // version is affected.
+    let all_versions = s(d, "affected_range").is_some_and(|r| r.trim().is_empty())
+        && s(d, "affected_versions").is_some_and(|t| t.trim().eq_ignore_ascii_case("all versions"));
+    if all_versions {
+        nr = NativeRanges {
+            ranges: vec![json!({"type": "ECOSYSTEM", "events": [{"introduced": "0"}]})],
+            warnings: Vec::new(),
+            parsed: true,
+        };
+    } else if let (Some(sc), Some(r)) = (scheme, s(d, "affected_range")) {
         nr = native_ranges(sc, r, eco == "Go", "affected_range");
     }
     warnings.append(&mut nr.warnings);
@@ -235,6 +248,29 @@ mod tests {
             json!([{"introduced":"2.0-beta9"},{"fixed":"2.3.1"},{"introduced":"2.4"},{"fixed":"2.12.2"},{"introduced":"2.13.0"},{"fixed":"2.15.0"}])
         );
         assert!(out.warnings.is_empty());
+    }
+
+    #[test]
+    fn empty_range_with_all_versions_affects_every_version() {
+        // GitLab writes `affected_range: ""` with `affected_versions: "All
+        // versions"` (malicious npm packages, unfixed flaws): every version
+        // is affected, not none.
+        let d = json!({"identifier":"GMS-2022-1","package_slug":"npm/evil-pkg","date":"2022-01-01",
+            "affected_range":"","affected_versions":"All versions","fixed_versions":[]});
+        let out = one(Some("npm/evil-pkg/GMS-2022-1.yml"), &d).unwrap();
+        assert_eq!(
+            out.value["affected"][0]["ranges"],
+            json!([{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}])
+        );
+        assert!(out.value["affected"][0]["database_specific"]
+            .get("range_parsed")
+            .is_none());
+        assert!(!out.warnings.iter().any(|w| w.code == "range_unparsed"));
+        // An empty range without that statement stays unparsed.
+        let d = json!({"identifier":"CVE-2021-1","package_slug":"npm/x","date":"2021-01-01","affected_range":""});
+        let out = one(None, &d).unwrap();
+        assert_eq!(out.value["affected"][0]["ranges"], json!([]));
+        assert!(out.warnings.iter().any(|w| w.code == "range_unparsed"));
     }
 
     #[test]
