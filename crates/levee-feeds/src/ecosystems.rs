@@ -6,13 +6,16 @@
 //! * Node.js: `NSWG-ECO-<id>` (npm), `NSWG-COR-<n>` (core), `NSWG-DEP-<n>` (deps);
 //! * Hex: `HEX-<package>-<GHSA id>`.
 //!
-//! Version constraints go through the versions crate's native parsers;
+//! Version constraints go through the versions crate's native parsers
+//! (Node.js npm: `vulnerable_versions` minus `patched_versions`);
 //! a constraint that does not parse leaves the package without ranges,
 //! with a `range_unparsed` warning and the text in `database_specific`.
 
 use serde_json::{json, Map, Value};
 
-use levee_versions::native::{complement, parse_comparators, parse_composer, parse_rubygems, Op};
+use levee_versions::native::{
+    complement, op_set, parse_comparators, parse_composer, parse_node_semver, parse_rubygems, Op,
+};
 use levee_versions::{RangeSet, VersionScheme};
 
 use crate::common::*;
@@ -393,7 +396,7 @@ fn nodejs_one(path: Option<&str>, d: &Value) -> Conv {
                 })?;
             let id = format!("NSWG-ECO-{n}");
             let nr = match s(d, "vulnerable_versions") {
-                Some(v) => native_ranges(VersionScheme::SemVer, v, false, "vulnerable_versions"),
+                Some(v) => npm_ranges(v, s(d, "patched_versions"), &mut warnings),
                 None => NativeRanges {
                     warnings: vec![warn(
                         "range_missing",
@@ -506,6 +509,47 @@ fn nodejs_one(path: Option<&str>, d: &Value) -> Conv {
             )
         }
     }
+}
+
+/// `vulnerable_versions` minus `patched_versions`: a version the record
+/// calls patched is never affected (the two ranges overlap in sloppy
+/// records). The feed's `<0.0.0` / `<=0.0.0` ("no patch") take nothing
+/// out. An
+/// unparsed `patched_versions` leaves `vulnerable_versions` as it is.
+fn npm_ranges(
+    vulnerable: &str,
+    patched: Option<&str>,
+    warnings: &mut Vec<levee_formats::Warning>,
+) -> NativeRanges {
+    let sc = VersionScheme::SemVer;
+    let (Ok(vuln), Some(Ok(p))) = (
+        parse_node_semver(sc, vulnerable),
+        patched.map(|p| parse_node_semver(sc, p)),
+    ) else {
+        return native_ranges(sc, vulnerable, false, "vulnerable_versions");
+    };
+    let released = match levee_versions::Version::parse(sc, "0.0.0") {
+        Ok(zero) => op_set(Op::Gt, zero),
+        Err(_) => RangeSet::all(),
+    };
+    if vuln.intersect(&p).intersect(&released).is_empty() {
+        return native_ranges(sc, vulnerable, false, "vulnerable_versions");
+    }
+    warnings.push(warn(
+        "patched_overlap",
+        "patched_versions",
+        format!(
+            "patched_versions {:?} overlaps vulnerable_versions {vulnerable:?}: patched versions taken out",
+            clip(patched.unwrap_or_default())
+        ),
+    ));
+    let native = format!("{vulnerable} minus {}", patched.unwrap_or_default());
+    set_to_ranges(
+        &vuln.intersect(&complement(&p)),
+        false,
+        "vulnerable_versions",
+        &native,
+    )
 }
 
 // ---------------------------------------------------------------- Hex
@@ -654,6 +698,30 @@ mod tests {
         assert_eq!(v["id"], "NSWG-DEP-1");
         assert_eq!(v["related"], json!(["CVE-2023-45853"]));
         assert!(v.get("aliases").is_none());
+    }
+
+    #[test]
+    fn nodejs_patched_versions_are_never_affected() {
+        // vuln/npm/490.json: `vulnerable_versions` is sloppy (`<2.0.1 ||
+        // <1.1.7` is just `<2.0.1`), `patched_versions` names the 1.x
+        // backport: 1.1.7 up to 2.0.0 is patched, not affected.
+        let d = json!({"id":490,"module_name":"m","vulnerable_versions":"<2.0.1 || <1.1.7",
+            "patched_versions":"^1.1.7 || >= 2.0.1","updated_at":"2019-01-01"});
+        let out = nodejs_one(Some("vuln/npm/490.json"), &d).unwrap();
+        assert_eq!(
+            out.value["affected"][0]["ranges"][0]["events"],
+            json!([{"introduced":"0"},{"fixed":"1.1.7"},{"introduced":"2.0.0-0"},{"fixed":"2.0.1"}])
+        );
+        assert!(out.warnings.iter().any(|w| w.code == "patched_overlap"));
+        // `<0.0.0` is the feed's "no patch": nothing to take out.
+        let d = json!({"id":25,"module_name":"m","vulnerable_versions":"<=99.999.99999",
+            "patched_versions":"<0.0.0","updated_at":"2019-01-01"});
+        let out = nodejs_one(Some("vuln/npm/25.json"), &d).unwrap();
+        assert_eq!(
+            out.value["affected"][0]["ranges"][0]["events"],
+            json!([{"introduced":"0"},{"last_affected":"99.999.99999"}])
+        );
+        assert!(out.warnings.is_empty());
     }
 
     #[test]
