@@ -73,7 +73,7 @@ pub(crate) fn alpine(path: Option<&str>, d: &Value) -> Vec<Conv> {
                 .flatten()
                 .filter_map(Value::as_str)
             {
-                let toks: Vec<&str> = item.split_whitespace().collect();
+                let toks = secfix_tokens(item);
                 let cves: Vec<String> = toks.iter().filter_map(|t| normalize_cve(t)).collect();
                 for t in toks.iter().filter(|t| normalize_cve(t).is_none()) {
                     let e = with_cves.entry(t.to_string()).or_default();
@@ -95,7 +95,7 @@ pub(crate) fn alpine(path: Option<&str>, d: &Value) -> Vec<Conv> {
                 _ => Vec::new(),
             };
             for item in items {
-                let toks: Vec<&str> = item.split_whitespace().collect();
+                let toks = secfix_tokens(item);
                 let cves: Vec<String> = toks.iter().filter_map(|t| normalize_cve(t)).collect();
                 let others: Vec<String> = toks
                     .iter()
@@ -147,6 +147,35 @@ pub(crate) fn alpine(path: Option<&str>, d: &Value) -> Vec<Conv> {
         }
     }
     out
+}
+
+/// The ids of one `secfixes` item: whitespace-separated tokens, without
+/// parenthesised comments (`CVE-2020-14342 (Not affected, requires
+/// --with-systemd)`); a token that is a CVE id followed by a file suffix
+/// (`CVE-2021-35940.patch`) is that CVE id.
+fn secfix_tokens(item: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for c in item.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace()
+        .map(|t| {
+            if normalize_cve(t).is_none() {
+                if let Some((head, _)) = t.split_once('.') {
+                    if let Some(c) = normalize_cve(head) {
+                        return c;
+                    }
+                }
+            }
+            t.to_string()
+        })
+        .collect()
 }
 
 /// (aliases, related, fixed versions) of one flaw.
@@ -489,6 +518,30 @@ mod tests {
         assert_eq!(y["aliases"], json!(["CVE-2017-1001"]));
         assert_eq!(y["related"], json!(["XSA-9", "CVE-2017-1002"]));
         assert_eq!(out.len(), 4);
+    }
+
+    #[test]
+    fn alpine_items_with_comments_and_file_names() {
+        // Real secfixes items (v3.13 cifs-utils, apr): a parenthesised
+        // comment is no id, and a patch file name names its CVE.
+        let d = json!({"distroversion":"v3.13","reponame":"main","packages":[
+            {"pkg":{"name":"cifs-utils","secfixes":{"6.11-r0":["CVE-2020-14342 (Not affected, requires --with-systemd)"]}}},
+            {"pkg":{"name":"apr","secfixes":{"1.7.0-r1":["CVE-2021-35940.patch"]}}}]});
+        let out: Vec<Value> = alpine(None, &d)
+            .into_iter()
+            .map(|r| r.unwrap().value)
+            .collect();
+        let ids: Vec<&str> = out.iter().filter_map(|v| v["id"].as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "ALPINE-v3.13-cifs-utils-CVE-2020-14342",
+                "ALPINE-v3.13-apr-CVE-2021-35940"
+            ]
+        );
+        assert_eq!(out[0]["aliases"], json!(["CVE-2020-14342"]));
+        assert!(out[0].get("related").is_none());
+        assert_eq!(out[1]["aliases"], json!(["CVE-2021-35940"]));
     }
 
     #[test]
