@@ -31,7 +31,9 @@ use serde_json::Value;
 pub struct VulnView {
     /// The group key (see [`public_key`]).
     pub id: String,
-    /// Every id of the visible records: their ids and aliases, sorted.
+    /// Every id of the visible records: their ids and aliases, sorted;
+    /// without aliases the grouping refused (they resolve to another
+    /// vulnerability).
     pub aliases: Vec<String>,
     pub summary: Option<String>,
     pub details: Option<String>,
@@ -191,6 +193,9 @@ pub struct Enrichment {
     pub kev: BTreeMap<String, Value>,
     pub epss: BTreeMap<String, (String, String, Option<String>)>,
     pub cwe_names: BTreeMap<u32, String>,
+    /// Aliases of the records that the grouping put in another
+    /// vulnerability (a refused merge): not ids of this one.
+    pub elsewhere: BTreeSet<String>,
 }
 
 /// Is `id` a CVE id?
@@ -259,7 +264,10 @@ fn linked_by_visible(recs: Vec<StoredRecord>, id: &str) -> Vec<StoredRecord> {
 /// name, else the lowest visible record id. (The group key may come from a
 /// record the caller may not see; it is never shown then.)
 pub fn public_key(group: &str, recs: &[StoredRecord]) -> String {
-    let ids = all_ids(recs);
+    public_key_among(group, &all_ids(recs), recs)
+}
+
+fn public_key_among(group: &str, ids: &BTreeSet<String>, recs: &[StoredRecord]) -> String {
     if ids.contains(group) {
         return group.to_string();
     }
@@ -282,7 +290,14 @@ pub async fn load(
     };
     let parsed = parse_all(&recs);
     let mut enrich = Enrichment::default();
-    let ids = all_ids(&recs);
+    let own: BTreeSet<&str> = recs.iter().map(|r| r.id.as_str()).collect();
+    for a in all_ids(&recs) {
+        if !own.contains(a.as_str()) && store.kb_resolve(&a).await?.is_some_and(|g| g != group) {
+            enrich.elsewhere.insert(a);
+        }
+    }
+    let mut ids = all_ids(&recs);
+    ids.retain(|i| !enrich.elsewhere.contains(i));
     for cve in ids.iter().filter(|i| is_cve(i)) {
         if let Some(k) = store.kb_kev(cve).await? {
             enrich.kev.insert(cve.clone(), k);
@@ -431,7 +446,10 @@ pub fn assemble(
     let summary = pick(&|p| p.summary.clone()).or_else(|| primary.and_then(|r| r.summary.clone()));
     let details = pick(&|p| p.details.clone());
 
-    let aliases: Vec<String> = all_ids(recs).into_iter().collect();
+    let mut ids = all_ids(recs);
+    ids.retain(|i| !enrich.elsewhere.contains(i));
+    let id = public_key_among(group, &ids, recs);
+    let aliases: Vec<String> = ids.into_iter().collect();
     let published = recs.iter().filter_map(|r| r.published).min();
     let modified = recs.iter().map(|r| r.modified).max().unwrap_or_default();
     let withdrawn = if recs.iter().all(|r| r.withdrawn.is_some()) {
@@ -659,7 +677,7 @@ pub fn assemble(
         })
         .collect();
     VulnView {
-        id: public_key(group, recs),
+        id,
         aliases,
         summary,
         details,
