@@ -44,6 +44,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub rate_limit_per_sec: Option<f64>,
     pub rate_limit_burst: Option<f64>,
+    pub auth_fail_per_sec: Option<f64>,
+    pub auth_fail_burst: Option<f64>,
     pub job_lease_secs: Option<i64>,
     pub worker: Option<bool>,
     pub secure_cookies: Option<bool>,

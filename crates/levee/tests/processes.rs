@@ -406,6 +406,23 @@ fn config_check_reports_effective_settings() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["listen"], "127.0.0.1:9999");
     assert_eq!(v["job_lease_secs"], 7);
+    // The failed-authentication budget has defaults and file keys.
+    assert_eq!(v["auth_fail_burst"], 20.0);
+    std::fs::write(
+        &cfg,
+        "job_lease_secs = 7\nauth_fail_per_sec = 0.5\nauth_fail_burst = 5\n",
+    )
+    .unwrap();
+    let o = levee(&["config", "check", "--config", &cfg_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["auth_fail_per_sec"], 0.5);
+    assert_eq!(v["auth_fail_burst"], 5.0);
+    std::fs::write(&cfg, "auth_fail_per_sec = 0\n").unwrap();
+    let o = levee(&["config", "check", "--config", &cfg_s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("auth_fail_per_sec"), "{}", stderr(&o));
+    std::fs::write(&cfg, "listen = \"127.0.0.1:9999\"\njob_lease_secs = 7\n").unwrap();
     // Flags beat the file.
     let o = levee(&[
         "config",

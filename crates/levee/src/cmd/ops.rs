@@ -39,6 +39,8 @@ pub fn config(c: ConfigCommand) -> Result<u8> {
                 "log_format": r.log_format,
                 "rate_limit_per_sec": r.settings.rate_per_sec,
                 "rate_limit_burst": r.settings.rate_burst,
+                "auth_fail_per_sec": r.settings.auth_fail_per_sec,
+                "auth_fail_burst": r.settings.auth_fail_burst,
                 "job_lease_secs": r.settings.job_lease_secs,
                 "worker": r.settings.run_worker,
                 "secure_cookies": r.settings.secure_cookies,

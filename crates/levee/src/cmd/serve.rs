@@ -65,7 +65,18 @@ impl Args {
             settings.rate_per_sec = r;
         }
         if let Some(b) = file.rate_limit_burst {
+            anyhow::ensure!(b >= 1.0, "rate_limit_burst must be at least 1");
             settings.rate_burst = b;
+        }
+        // Failed authentications per client address (bad tokens, failed
+        // logins): each allowed one is audited, the rest answer 429.
+        if let Some(r) = file.auth_fail_per_sec {
+            anyhow::ensure!(r > 0.0, "auth_fail_per_sec must be positive");
+            settings.auth_fail_per_sec = r;
+        }
+        if let Some(b) = file.auth_fail_burst {
+            anyhow::ensure!(b >= 1.0, "auth_fail_burst must be at least 1");
+            settings.auth_fail_burst = b;
         }
         if let Some(l) = self.job_lease_secs.or(file.job_lease_secs) {
             anyhow::ensure!(
