@@ -2,7 +2,9 @@
 //!
 //! **Alpine** (decision): one record per (release, package, flaw):
 //! id `ALPINE-<release>-<package>-<flaw id>`, the flaw's CVE as its alias,
-//! ecosystem `Alpine:<release>`, range `introduced 0, fixed <apk version>`.
+//! ecosystem `Alpine:<release>`, range `introduced 0, fixed <apk version>`
+//! (a flaw listed under several versions: the greatest, see
+//! `alpine_record`).
 //! A `secfixes` item holding several ids (`CVE-2016-10013 XSA-204`) names
 //! one flaw by several ids when it holds at most one CVE (all aliases);
 //! with several CVEs each CVE gets its own record and the other ids are
@@ -208,8 +210,14 @@ fn alpine_record(
     if real.is_empty() {
         ds.insert("status".into(), json!("not_affected"));
     } else {
-        // Several fix versions for one flaw in one package: the smallest
-        // one closes the range (all are kept in database_specific).
+        // Several fix versions for one flaw in one package and release: the
+        // greatest closes the range (all are kept in `fixed_in`). The keys
+        // are successive builds of one package on one release branch, and
+        // a re-listing cannot be told from a completed fix (openjdk21
+        // CVE-2024-21217 is listed at 21.0.4_p7-r0, but Oracle fixed it in
+        // 21.0.5). osv.dev's converter (vulnfeeds/cmd/alpine) emits one
+        // `introduced 0, fixed v` entry per listing, whose union is this
+        // same range (its duplicates: google/osv.dev#3385).
         let mut parsed: Vec<Version> = Vec::new();
         let mut bad = Vec::new();
         for v in &real {
@@ -219,9 +227,9 @@ fn alpine_record(
             }
         }
         parsed.sort();
-        let ranges = match parsed.first() {
-            Some(min) => vec![
-                json!({"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed": min.as_str()}]}),
+        let ranges = match parsed.last() {
+            Some(max) => vec![
+                json!({"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed": max.as_str()}]}),
             ],
             None => Vec::new(),
         };
@@ -518,6 +526,35 @@ mod tests {
         assert_eq!(y["aliases"], json!(["CVE-2017-1001"]));
         assert_eq!(y["related"], json!(["XSA-9", "CVE-2017-1002"]));
         assert_eq!(out.len(), 4);
+    }
+
+    #[test]
+    fn alpine_cve_under_several_fix_versions_closes_at_the_highest() {
+        // Shapes of real v3.21 entries: openjdk21 CVE-2024-21217 under
+        // 21.0.4_p7-r0 and 21.0.5_p11-r0; chromium CVE-2022-2163 under two
+        // versions whose string order is not their apk order.
+        let d = json!({"distroversion":"v3.21","reponame":"community","packages":[
+            {"pkg":{"name":"openjdk21","secfixes":{
+                "21.0.4_p7-r0":["CVE-2024-21217"], "21.0.5_p11-r0":["CVE-2024-21217"]}}},
+            {"pkg":{"name":"chromium","secfixes":{
+                "103.0.5060.134-r0":["CVE-2022-2163"], "103.0.5060.53-r0":["CVE-2022-2163"]}}}]});
+        let out: Vec<Value> = alpine(None, &d)
+            .into_iter()
+            .map(|r| r.unwrap().value)
+            .collect();
+        assert_eq!(out.len(), 2);
+        let fixed = |v: &Value| v["affected"][0]["ranges"][0]["events"][1]["fixed"].clone();
+        assert_eq!(out[0]["id"], "ALPINE-v3.21-openjdk21-CVE-2024-21217");
+        assert_eq!(fixed(&out[0]), "21.0.5_p11-r0");
+        assert_eq!(out[1]["id"], "ALPINE-v3.21-chromium-CVE-2022-2163");
+        assert_eq!(fixed(&out[1]), "103.0.5060.134-r0");
+        // one range per package, every listed version kept
+        assert_eq!(out[0]["affected"].as_array().unwrap().len(), 1);
+        assert_eq!(out[0]["affected"][0]["ranges"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            out[0]["database_specific"]["fixed_in"],
+            json!(["21.0.4_p7-r0", "21.0.5_p11-r0"])
+        );
     }
 
     #[test]
