@@ -494,6 +494,14 @@ mod tests {
             osv("pkg:rpm/redhat/openssl@3.0.7?arch=x86_64&distro=el9"),
             own(RedHat, "openssl", "9")
         );
+        assert_eq!(
+            osv("pkg:rpm/redhat/openssl@3.0.7?distro=el9_2"),
+            own(RedHat, "openssl", "9.2")
+        );
+        assert_eq!(
+            osv("pkg:rpm/rhel/openssl@3.0.7?distro=rhel-9.2.0"),
+            own(RedHat, "openssl", "9.2")
+        );
         // No or unreadable release: loose, as before.
         assert_eq!(
             osv("pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1"),
