@@ -367,3 +367,75 @@ fn red_hat_advisory_gives_osv_dev_packages() {
     want.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn red_hat_operating_system_cpes_give_the_release() {
+    // osv.dev's converter takes the release after `cpe:/[oa]:redhat`, so an
+    // operating-system platform (`/o:`, as RHEL 7 and 10 write it) gives the
+    // same `Red Hat:<release>` as an application one.
+    let tree = redhat(
+        &[
+            ("RHEL9", "cpe:/o:redhat:enterprise_linux:9"),
+            ("RHEL7", "cpe:/o:redhat:enterprise_linux:7::server"),
+            ("OTHER", "cpe:/o:fedoraproject:fedora:40"),
+        ],
+        &[
+            ("c9", "pkg:rpm/redhat/bash@5.1.8-9.el9?arch=src"),
+            ("c7", "pkg:rpm/redhat/bash@4.2.46-35.el7_9?arch=src"),
+            ("cf", "pkg:rpm/redhat/zsh@5.9-1.fc40?arch=src"),
+        ],
+        &[
+            ("R9:c9", "c9", "RHEL9"),
+            ("R7:c7", "c7", "RHEL7"),
+            ("F:cf", "cf", "OTHER"),
+        ],
+    );
+    let mut d = doc(json!([]), json!({"fixed":["R9:c9","R7:c7","F:cf"]}));
+    d["product_tree"] = tree;
+    let r = convert(&d);
+    let mut got: Vec<(String, String)> = r
+        .affected
+        .iter()
+        .filter_map(|a| a.package.as_ref())
+        .map(|p| (p.ecosystem.clone(), p.name.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("Red Hat".to_string(), "zsh".to_string()),
+            (
+                "Red Hat:enterprise_linux:7::server".to_string(),
+                "bash".to_string()
+            ),
+            ("Red Hat:enterprise_linux:9".to_string(), "bash".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn red_hat_rhel7_advisory_takes_releases_from_os_cpes() {
+    // RHSA-2015:0008 (osv-schema test data) names its RHEL 7 platforms with
+    // `cpe:/o:redhat:enterprise_linux:7::<variant>`: each fixed rpm gets one
+    // of those releases, as osv.dev's converter would give it.
+    let Some(csaf) =
+        levee_testdata::shared_data("osv-schema/tools/redhat/testdata/CSAF/rhsa-2015_0008.json")
+    else {
+        eprintln!("skipped: osv-schema Red Hat test data absent");
+        return;
+    };
+    let d: Value = serde_json::from_slice(&std::fs::read(csaf).unwrap()).unwrap();
+    let r = convert(&d);
+    let ecosystems: std::collections::BTreeSet<String> = r
+        .affected
+        .iter()
+        .filter_map(|a| a.package.as_ref())
+        .map(|p| p.ecosystem.clone())
+        .collect();
+    let want: std::collections::BTreeSet<String> =
+        ["client", "computenode", "server", "workstation"]
+            .iter()
+            .map(|v| format!("Red Hat:enterprise_linux:7::{v}"))
+            .collect();
+    assert_eq!(ecosystems, want);
+}

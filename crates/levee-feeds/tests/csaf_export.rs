@@ -193,6 +193,18 @@ fn exported_ranges_read_back_as_the_same_ranges() {
             "openssl",
             json!([{"introduced":"0"},{"fixed":"1:1.1.1k-7.el8_6"}]),
         ),
+        // The release is the platform's CPE (a `default_component_of`
+        // relationship), as Red Hat's own documents write it.
+        (
+            "Red Hat:enterprise_linux:9::appstream",
+            "openssl",
+            json!([{"introduced":"0"},{"fixed":"1:3.0.7-16.el9_2"}]),
+        ),
+        (
+            "Red Hat:rhel_eus:9.2::baseos",
+            "openssl",
+            json!([{"introduced":"0"},{"fixed":"1:3.0.7-18.el9_2"}]),
+        ),
     ];
     for (i, (eco, name, events)) in cases.iter().enumerate() {
         let r = rec(
@@ -218,6 +230,82 @@ fn exported_ranges_read_back_as_the_same_ranges() {
             affected_set(eco, &r.affected[0].ranges),
             "{eco}: {}",
             serde_json::to_string(&doc["product_tree"]).unwrap()
+        );
+    }
+}
+
+#[test]
+fn red_hat_release_is_a_platform_relationship() {
+    // Two releases of one package: one platform product each (CPE
+    // `cpe:/a:redhat:<release>`), the statuses name the relationships, and
+    // each release's fix and listed versions read back under it.
+    let r = rec(
+        json!({"id":"RHSA-2024:0001","modified":"2024-03-01T00:00:00Z","aliases":["CVE-2024-2000"],
+        "affected":[
+            {"package":{"ecosystem":"Red Hat:enterprise_linux:9::appstream","name":"openssl"},
+             "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:3.0.7-16.el9_2"}]}]},
+            {"package":{"ecosystem":"Red Hat:enterprise_linux:8::appstream","name":"openssl"},
+             "versions":["1:1.1.1k-7.el8_6"]}]}),
+    );
+    for doc in [
+        export_advisory(std::slice::from_ref(&r)),
+        export_vex(std::slice::from_ref(&r)),
+    ] {
+        let report = validate(&doc, &ValidateOptions::default());
+        assert!(report.is_valid(), "{:#?}", report.findings);
+        let tree = &doc["product_tree"];
+        let cpes: Vec<&str> = tree["full_product_names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["product_identification_helper"]["cpe"].as_str())
+            .collect();
+        assert_eq!(
+            cpes,
+            [
+                "cpe:/a:redhat:enterprise_linux:9::appstream",
+                "cpe:/a:redhat:enterprise_linux:8::appstream"
+            ]
+        );
+        let rels = tree["relationships"].as_array().unwrap();
+        assert!(rels.iter().all(|r| r["category"] == "default_component_of"));
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let back: Vec<Record> = read("export.json", &bytes, Some(FeedFormat::Csaf))
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(back.len(), 1);
+        let mut got: Vec<(String, String, Vec<String>, usize)> = back[0]
+            .affected
+            .iter()
+            .map(|a| {
+                let p = a.package.as_ref().unwrap();
+                (
+                    p.ecosystem.clone(),
+                    p.name.clone(),
+                    a.versions.clone(),
+                    a.ranges.len(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Red Hat:enterprise_linux:8::appstream".to_string(),
+                    "openssl".to_string(),
+                    vec!["1:1.1.1k-7.el8_6".to_string()],
+                    0
+                ),
+                (
+                    "Red Hat:enterprise_linux:9::appstream".to_string(),
+                    "openssl".to_string(),
+                    vec![],
+                    1
+                ),
+            ],
+            "{}",
+            serde_json::to_string_pretty(tree).unwrap()
         );
     }
 }

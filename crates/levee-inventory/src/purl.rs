@@ -303,7 +303,8 @@ impl Purl {
                 // osv.dev's `enterprise_linux:9::appstream`,
                 // `rhel_eus:9.2::baseos`. No (readable) `distro=`: no
                 // release, so every Red Hat release matches (loose).
-                Some("redhat") => (
+                // Older syft writes the namespace `rhel`.
+                Some("redhat") | Some("rhel") => (
                     RedHat,
                     self.name.clone(),
                     distro
@@ -493,12 +494,40 @@ mod tests {
             osv("pkg:rpm/redhat/openssl@3.0.7?arch=x86_64&distro=el9"),
             own(RedHat, "openssl", "9")
         );
+        assert_eq!(
+            osv("pkg:rpm/redhat/openssl@3.0.7?distro=el9_2"),
+            own(RedHat, "openssl", "9.2")
+        );
+        assert_eq!(
+            osv("pkg:rpm/rhel/openssl@3.0.7?distro=rhel-9.2.0"),
+            own(RedHat, "openssl", "9.2")
+        );
         // No or unreadable release: loose, as before.
         assert_eq!(
             osv("pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1"),
             (RedHat, "openssl-libs".to_string(), None)
         );
         assert_eq!(osv("pkg:rpm/redhat/openssl@3.0.7?distro=centos-7").2, None);
+        // Older syft writes the namespace `rhel`: Red Hat, as `redhat`.
+        assert_eq!(
+            osv("pkg:rpm/rhel/openssl-libs@3.0.7-27.el9?arch=x86_64&distro=rhel-9.2"),
+            own(RedHat, "openssl-libs", "9.2")
+        );
+        assert_eq!(
+            osv("pkg:rpm/RHEL/bash@5.1.8-6.el9"),
+            (RedHat, "bash".to_string(), None)
+        );
+        // AlmaLinux and Rocky Linux are their own OSV ecosystems; CentOS
+        // has none (plain rpm, matched by name only).
+        assert_eq!(
+            osv("pkg:rpm/almalinux/bash@5.1.8?distro=almalinux-9.2").0,
+            AlmaLinux
+        );
+        assert_eq!(
+            osv("pkg:rpm/rocky/bash@5.1.8?distro=rocky-9.2").0,
+            RockyLinux
+        );
+        assert_eq!(osv("pkg:rpm/centos/bash@4.2.46?distro=centos-7").0, Rpm);
         let p =
             parse_purl("pkg:rpm/redhat/openssl-libs@1.1.1k-9.el8_7?arch=x86_64&epoch=1").unwrap();
         assert_eq!(purl_version(&p, "1.1.1k-9.el8_7"), "1:1.1.1k-9.el8_7");

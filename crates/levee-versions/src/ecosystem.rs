@@ -360,14 +360,31 @@ impl RedHatStream {
 
 /// The RHEL release of an rpm purl's `distro=` qualifier as SBOM tools
 /// write it (`rhel-9.2` by syft, `redhat-9.4` by Trivy, `rhel-9`, `el9`,
-/// any case): `9.2`, `9`; `None` for anything else (`centos-7`).
+/// the rpm release tag's `el9_2`, a three-part `rhel-9.2.0`, any case):
+/// `9.2`, `9`; `None` for anything else (`centos-7`, `el9_2_1`).
 pub fn redhat_release(distro: &str) -> Option<String> {
     let d = distro.trim().to_ascii_lowercase();
     let d = ["redhat", "rhel", "el"]
         .iter()
         .find_map(|p| d.strip_prefix(p))?;
     let d = d.strip_prefix('-').unwrap_or(d);
-    let (major, minor) = rhel_number(d)?;
+    let (major, minor) = match d.split_once('_') {
+        // `el9_2`: major and minor, both plain numbers.
+        Some((major, minor)) => match (rhel_number(major)?, rhel_number(minor)?) {
+            ((major, None), (minor, None)) => (major, Some(minor)),
+            _ => return None,
+        },
+        // `9.2.0`: the third part (always `0`: RHEL has no patch
+        // releases) goes.
+        None => match d.rsplit_once('.') {
+            Some((head, patch))
+                if head.contains('.') && rhel_number(patch).is_some_and(|p| p.1.is_none()) =>
+            {
+                rhel_number(head)?
+            }
+            _ => rhel_number(d)?,
+        },
+    };
     Some(match minor {
         Some(minor) => format!("{major}.{minor}"),
         None => major.to_string(),
@@ -509,8 +526,18 @@ mod tests {
             ("rhel9", Some("9")),
             ("centos-7", None),
             ("rhel-", None),
-            ("el9_2", None),
+            ("el9_2", Some("9.2")),
+            ("EL8_10", Some("8.10")),
+            ("rhel-9.2.0", Some("9.2")),
+            ("redhat-8.10.0", Some("8.10")),
             ("rhel-9.", None),
+            ("el9_", None),
+            ("el9_2_1", None),
+            ("el9_2.0", None),
+            ("rhel-9.2.", None),
+            ("rhel-9.2.0.1", None),
+            ("rhel-9.2.x", None),
+            ("rhel-9..0", None),
             ("", None),
         ] {
             assert_eq!(redhat_release(distro).as_deref(), release, "{distro}");

@@ -1024,6 +1024,15 @@ fn rhel_sbom_packages_match_only_their_release() {
         scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=rhel-9.2"),
         ["RHSA-9000:0001", "RHSA-9000:0002"]
     );
+    // Older syft's namespace `rhel`; the rpm release tag form `el9_2`.
+    assert_eq!(
+        scan("pkg:rpm/rhel/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=rhel-9.2"),
+        ["RHSA-9000:0001", "RHSA-9000:0002"]
+    );
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=el9_2"),
+        ["RHSA-9000:0001", "RHSA-9000:0002"]
+    );
     // A bare major follows the main stream.
     assert_eq!(
         scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=el9"),

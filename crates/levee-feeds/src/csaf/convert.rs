@@ -22,8 +22,9 @@
 //!   where the affected versions begin; the fix only closes ranges).
 //!
 //! A Red Hat rpm that is a component of a platform product with a CPE
-//! `cpe:/a:redhat:<release>` gets the ecosystem `Red Hat:<release>` (as
-//! osv.dev's Red Hat records), so fixes for different releases stay apart.
+//! `cpe:/a:redhat:<release>` or `cpe:/o:redhat:<release>` gets the
+//! ecosystem `Red Hat:<release>` (as osv.dev's Red Hat records), so fixes
+//! for different releases stay apart.
 //!
 //! First/last affected versions outside the ordering stay explicit
 //! `versions`. Every other product (CPE-only, names) is kept in
@@ -50,13 +51,18 @@ struct Product {
     /// Name of the `product_version` branch defining the product.
     version: Option<String>,
     /// Release of a Red Hat relationship product: its platform's CPE 2.2
-    /// without `cpe:/a:redhat:` (`enterprise_linux:9::appstream`), as
+    /// without `cpe:/a:redhat:` / `cpe:/o:redhat:`
+    /// (`enterprise_linux:9::appstream`), as
     /// osv.dev spells `Red Hat:<release>`.
     release: Option<String>,
 }
 
 fn redhat_release(cpe: &str) -> Option<String> {
-    let r = cpe.strip_prefix("cpe:/a:redhat:")?;
+    // Application or operating-system part, as osv.dev's converter
+    // (`cpe:/[oa]:redhat`): RHEL 7 and 10 platforms are `cpe:/o:`.
+    let r = cpe
+        .strip_prefix("cpe:/a:redhat:")
+        .or_else(|| cpe.strip_prefix("cpe:/o:redhat:"))?;
     let eco = format!("Red Hat:{r}");
     levee_versions::Ecosystem::parse(&eco).ok()?;
     Some(r.to_string())

@@ -10,6 +10,10 @@
 //! package) named by a `vers:` string (purl-spec VERSION-RANGE-SPEC,
 //! versioning scheme = purl type), which [`super::convert`] reads back as
 //! the same affected set; otherwise its name lists the ranges as text.
+//! A `Red Hat:<release>` package's products are plain `Red Hat` components
+//! of a platform product with CPE `cpe:/a:redhat:<release>`
+//! (`default_component_of` relationships, whose ids the statuses name), as
+//! Red Hat writes its documents, so the release reads back.
 //! Dates are taken from the records (no clock), so export is
 //! deterministic. The output passes [`super::validate`].
 
@@ -83,7 +87,25 @@ struct Products {
     list: Vec<Value>,
     /// (ecosystem, package) → `product_version_range` leaves.
     ranges: BTreeMap<(String, String), Vec<Value>>,
+    /// Red Hat release → (platform product id, name).
+    platforms: BTreeMap<String, (String, String)>,
+    /// `default_component_of` relationships.
+    relationships: Vec<Value>,
     n: usize,
+}
+
+/// The release of a `Red Hat:<release>` ecosystem whose platform CPE
+/// `cpe:/a:redhat:<release>` is a valid CPE 2.2 URI (at most 6 fields of
+/// `[A-Za-z0-9._~%-]`, as the CSAF schema's pattern), so the release can
+/// be written as a platform product that [`super::convert`] reads back.
+fn redhat_platform(eco: &str) -> Option<&str> {
+    let r = eco.strip_prefix("Red Hat:")?;
+    let fields = r.split(':').count() + 2;
+    let ok = fields <= 6
+        && r.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b":._~%-".contains(&b))
+        && Ecosystem::parse(eco).is_ok();
+    ok.then_some(r)
 }
 
 impl Products {
@@ -122,6 +144,45 @@ impl Products {
             .or_default()
             .push(json!({"category": "product_version_range", "name": vers, "product": p}));
         id
+    }
+
+    /// The product that statuses name for component `id` of package
+    /// ecosystem `eco`: for `Red Hat:<release>` a `default_component_of`
+    /// relationship to the release's platform product (CPE
+    /// `cpe:/a:redhat:<release>`, as Red Hat's documents), else `id`.
+    fn on_platform(&mut self, eco: &str, id: String, name: &str) -> String {
+        let Some(release) = redhat_platform(eco) else {
+            return id;
+        };
+        let (platform, platform_name) = match self.platforms.get(release) {
+            Some(p) => p.clone(),
+            None => {
+                let platform_name = format!("Red Hat {release}");
+                let (pid, mut p) = self.product(platform_name.clone(), None);
+                if let Some(o) = p.as_object_mut() {
+                    o.insert(
+                        "product_identification_helper".into(),
+                        json!({"cpe": format!("cpe:/a:redhat:{release}")}),
+                    );
+                }
+                self.list.push(p);
+                let v = (pid, platform_name);
+                self.platforms.insert(release.to_string(), v.clone());
+                v
+            }
+        };
+        self.n += 1;
+        let rid = format!("CSAFPID-{:04}", self.n);
+        self.relationships.push(json!({
+            "category": "default_component_of",
+            "full_product_name": {
+                "name": format!("{name} as a component of {platform_name}"),
+                "product_id": rid,
+            },
+            "product_reference": id,
+            "relates_to_product_reference": platform,
+        }));
+        rid
     }
 
     /// `product_tree.branches`: vendor (ecosystem) → product_name
@@ -249,6 +310,8 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
     let mut prods = Products {
         list: Vec::new(),
         ranges: BTreeMap::new(),
+        platforms: BTreeMap::new(),
+        relationships: Vec::new(),
         n: 0,
     };
     let mut vulns = Vec::new();
@@ -265,6 +328,12 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
                     .purl
                     .clone()
                     .or_else(|| purl_for(&p.ecosystem, &p.name, None));
+                // A Red Hat release is the platform of a relationship; the
+                // component itself is plain `Red Hat`.
+                let comp_eco = match redhat_platform(&p.ecosystem) {
+                    Some(_) => "Red Hat",
+                    None => p.ecosystem.as_str(),
+                };
                 let mut mine: Vec<String> = Vec::new();
                 if !a.ranges.is_empty() || a.versions.is_empty() {
                     let texts: Vec<String> =
@@ -274,16 +343,18 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
                     } else {
                         texts
                     };
-                    let name = format!("{} {} ({})", p.ecosystem, p.name, texts.join(", "));
+                    let name = format!("{comp_eco} {} ({})", p.name, texts.join(", "));
                     let vers = ranges_vers(&p.ecosystem, bare.as_deref(), &a.ranges);
-                    mine.push(match vers {
-                        Some(vers) => prods.add_range(&p.ecosystem, &p.name, vers, name, bare),
-                        None => prods.add(name, bare),
-                    });
+                    let id = match vers {
+                        Some(vers) => prods.add_range(comp_eco, &p.name, vers, name.clone(), bare),
+                        None => prods.add(name.clone(), bare),
+                    };
+                    mine.push(prods.on_platform(&p.ecosystem, id, &name));
                 }
                 for v in &a.versions {
-                    let name = format!("{} {} {v}", p.ecosystem, p.name);
-                    mine.push(prods.add(name, purl_for(&p.ecosystem, &p.name, Some(v))));
+                    let name = format!("{comp_eco} {} {v}", p.name);
+                    let id = prods.add(name.clone(), purl_for(&p.ecosystem, &p.name, Some(v)));
+                    mine.push(prods.on_platform(&p.ecosystem, id, &name));
                 }
                 affected_ids.extend(mine.iter().cloned());
                 let mut fixes = Vec::new();
@@ -297,11 +368,9 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
                     }
                 }
                 for f in &fixes {
-                    let fid = prods.add(
-                        format!("{} {} {f}", p.ecosystem, p.name),
-                        purl_for(&p.ecosystem, &p.name, Some(f)),
-                    );
-                    fixed_ids.push(fid);
+                    let name = format!("{comp_eco} {} {f}", p.name);
+                    let fid = prods.add(name.clone(), purl_for(&p.ecosystem, &p.name, Some(f)));
+                    fixed_ids.push(prods.on_platform(&p.ecosystem, fid, &name));
                 }
                 if fixes.is_empty() {
                     remediations.push(json!({"category": "none_available", "details": "No fixed version is known.", "product_ids": mine.clone()}));
@@ -453,6 +522,9 @@ pub fn export(records: &[Record], opts: &ExportOptions) -> Value {
     }
     if !prods.list.is_empty() {
         tree.insert("full_product_names".into(), Value::Array(prods.list));
+    }
+    if !prods.relationships.is_empty() {
+        tree.insert("relationships".into(), Value::Array(prods.relationships));
     }
     if let Some(o) = doc.as_object_mut() {
         o.insert("product_tree".into(), Value::Object(tree));
