@@ -139,8 +139,14 @@ pub fn parse_vers(s: &str) -> Result<(VersionScheme, RangeSet), RangeError> {
     // VERS algorithm: walk sorted constraints, pairing lower and upper bounds.
     let mut set = RangeSet::empty();
     let mut excluded = Vec::new();
+    // A version named by an equality comparator (`=`, `<=`, `>=`) is in the
+    // range even when a `!=` names it too: the spec tests equality first.
+    let mut named: Vec<Version> = Vec::new();
     let mut lower: Option<(Op, Version)> = None;
     for (op, v) in items {
+        if matches!(op, Op::Eq | Op::Le | Op::Ge) {
+            named.push(v.clone());
+        }
         match op {
             Op::Eq => set = set.union(&op_set(Op::Eq, v)),
             Op::Ne => excluded.push(v),
@@ -166,12 +172,16 @@ pub fn parse_vers(s: &str) -> Result<(VersionScheme, RangeSet), RangeError> {
         set = RangeSet::all();
     }
     for v in excluded {
-        set = set.except_point(&v);
+        if !named.contains(&v) {
+            set = set.except_point(&v);
+        }
     }
     Ok((scheme, set))
 }
 
-/// Render a range set as a `vers:` URI.
+/// Render a range set as a `vers:` URI. The empty set has no `vers:`
+/// spelling (it comes out as `vers:<scheme>/`, which [`parse_vers`]
+/// refuses): check [`RangeSet::is_empty`] first.
 pub fn to_vers(scheme: VersionScheme, set: &RangeSet) -> String {
     let mut parts: Vec<String> = Vec::new();
     for iv in set.intervals() {

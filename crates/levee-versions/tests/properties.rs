@@ -167,6 +167,10 @@ proptest! {
         }
         let v = format!("vers:pypi/{}", ops.iter().map(|(o, v)| format!("{o}{v}")).collect::<Vec<_>>().join("|"));
         if let Ok((scheme, set)) = parse_vers(&v) {
+            if set.is_empty() {
+                // e.g. `>1.0|<1.0`: nothing to write (see `to_vers`).
+                return Ok(());
+            }
             let out = levee_versions::vers::to_vers(scheme, &set);
             let back = parse_vers(&out);
             prop_assert!(back.as_ref().is_ok_and(|(_, s2)| *s2 == set), "{} -> {} -> {:?}", v, out, back);

@@ -330,6 +330,10 @@ fn vers_both_ways() {
     for (uri, inside, outside) in [
         ("vers:npm/>=1.0.0|<2.0.0", "1.5.0", "2.0.0"),
         ("vers:pypi/<1.0|>=2.0|!=2.5", "2.4", "2.5"),
+        // A version an equality comparator names stays in, `!=` or not
+        // (the spec tests `=`, `<=`, `>=` before `!=`).
+        ("vers:pypi/!=1.6|=1.6", "1.6", "1.7"),
+        ("vers:pypi/>=1.6|!=1.6", "1.6", "1.5"),
         ("vers:deb/1:1.0-1", "1:1.0-1", "1:1.0-2"),
         ("vers:maven/>=1.0|<=1.5|>=2.0", "2.7", "1.7"),
         ("vers:gem/*", "0.1", ""),
