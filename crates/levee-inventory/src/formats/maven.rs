@@ -89,21 +89,10 @@ pub(crate) fn pom(text: &str, limits: &Limits, out: &mut Out) -> R {
         .unwrap_or_default();
     let managed_by_key: HashMap<&str, &Dep> = managed.iter().map(|m| (m.key.as_str(), m)).collect();
     for d in &declared {
-        let (vraw, scope) = match (d.version, managed_by_key.get(d.key.as_str())) {
+        let managed_here = managed_by_key.get(d.key.as_str());
+        let (vraw, scope) = match (d.version, managed_here.and_then(|m| m.version)) {
             (Some(v), _) => (v, d.scope),
-            (None, Some(m)) => match m.version {
-                Some(v) => (v, d.scope.or(m.scope)),
-                None => {
-                    out.skip(
-                        d.loc.clone(),
-                        format!(
-                            "`{}` has no version here (managed by a parent or BOM)",
-                            d.key
-                        ),
-                    );
-                    continue;
-                }
-            },
+            (None, Some(v)) => (v, d.scope.or(managed_here.and_then(|m| m.scope))),
             (None, None) => {
                 out.skip(
                     d.loc.clone(),
