@@ -58,15 +58,6 @@ pub fn check_failure_budget(state: &AppState, client: Option<IpAddr>) -> Result<
         .map_err(too_many_failures)
 }
 
-/// Has `client` any failed-authentication budget left? Takes nothing; for
-/// checks that must come before a secret is verified (login).
-pub fn peek_failure_budget(state: &AppState, client: Option<IpAddr>) -> Result<(), ApiError> {
-    state
-        .auth_fail_limiter
-        .peek(&failure_key(client))
-        .map_err(too_many_failures)
-}
-
 fn too_many_failures(secs: u64) -> ApiError {
     ApiError::new(
         "rate_limited",

@@ -24,24 +24,6 @@ impl RateLimiter {
         self.check_at(key, Instant::now())
     }
 
-    /// Would `check` allow `key` now? Takes nothing.
-    pub fn peek(&self, key: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let b = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some((tokens, at)) = b.get(key) else {
-            return Ok(());
-        };
-        let tokens = (tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
-        if tokens >= 1.0 {
-            Ok(())
-        } else {
-            Err(((1.0 - tokens) / self.rate).ceil().max(1.0) as u64)
-        }
-    }
-
     pub fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
         let mut b = self
             .buckets

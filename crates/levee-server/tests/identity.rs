@@ -975,7 +975,7 @@ async fn garbage_tokens_cannot_write_unbounded_audit_rows() {
 }
 
 #[tokio::test]
-async fn failed_logins_are_limited_per_address_before_the_password_is_checked() {
+async fn failed_logins_are_limited_per_address_and_a_right_password_still_works() {
     let settings = levee_server::Settings {
         run_worker: false,
         auth_fail_per_sec: 0.001,
@@ -983,11 +983,25 @@ async fn failed_logins_are_limited_per_address_before_the_password_is_checked() 
         ..levee_server::Settings::default()
     };
     let env = common::env_with(levee_store::testing::sqlite(), settings).await;
-    let login = |email: String| {
+    let org = env.org("Clinic", &["finder"], json!({})).await;
+    let user = env.member(&org, "nurse@clinic.example", "admin").await;
+    let (tok, _) = env
+        .token(&user, Some(&org), &["read", "write"], Some(86_400))
+        .await;
+    let r = env
+        .call(
+            "POST",
+            "/api/v1/me/password",
+            Some(&tok),
+            Some(json!({"new_password": "correct horse battery staple"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let login_as = |email: String, password: &str| {
         let mut req = Request::post("/api/v1/login")
             .header("content-type", "application/json")
             .body(Body::from(
-                json!({"email": email, "password": "not the password at all"}).to_string(),
+                json!({"email": email, "password": password}).to_string(),
             ))
             .unwrap();
         let addr: std::net::SocketAddr = "192.0.2.8:40000".parse().unwrap();
@@ -995,6 +1009,7 @@ async fn failed_logins_are_limited_per_address_before_the_password_is_checked() 
             .insert(axum::extract::ConnectInfo(addr));
         req
     };
+    let login = |email: String| login_as(email, "not the password at all");
     let before = env.count("audit_log").await;
     let mut codes = Vec::new();
     for i in 0..6 {
@@ -1007,6 +1022,14 @@ async fn failed_logins_are_limited_per_address_before_the_password_is_checked() 
     }
     assert_eq!(codes, [401, 401, 401, 429, 429, 429]);
     assert_eq!(env.count("audit_log").await, before + 3);
+    // Someone else exhausting the address does not lock its users out.
+    let r = env
+        .raw(login_as(
+            "nurse@clinic.example".into(),
+            "correct horse battery staple",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 #[tokio::test]
