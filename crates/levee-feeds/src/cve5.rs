@@ -13,6 +13,7 @@
 
 use serde_json::{json, Map, Value};
 
+use levee_versions::native::complement;
 use levee_versions::{Bound, Ecosystem, Interval, PackageUrl, RangeSet, Version};
 
 use crate::common::*;
@@ -344,36 +345,6 @@ fn infer_package(a: &Value) -> Option<(String, String, Option<String>)> {
     Some((eco.to_string(), name, None))
 }
 
-/// `a` without the versions of `b`.
-fn minus(a: &RangeSet, b: &RangeSet) -> RangeSet {
-    // complement of b: the gaps between its (sorted, disjoint) intervals
-    let flip = |x: &Bound| match x {
-        Bound::Unbounded => Bound::Unbounded,
-        Bound::Inclusive(v) => Bound::Exclusive(v.clone()),
-        Bound::Exclusive(v) => Bound::Inclusive(v.clone()),
-    };
-    let mut gaps = Vec::new();
-    let mut lower = Some(Bound::Unbounded);
-    for iv in b.intervals() {
-        if let Some(lo) = lower.take() {
-            if iv.lower != Bound::Unbounded {
-                gaps.push(Interval {
-                    lower: lo,
-                    upper: flip(&iv.lower),
-                });
-            }
-        }
-        lower = (iv.upper != Bound::Unbounded).then(|| flip(&iv.upper));
-    }
-    if let Some(lo) = lower {
-        gaps.push(Interval {
-            lower: lo,
-            upper: Bound::Unbounded,
-        });
-    }
-    a.intersect(&RangeSet::from_intervals(gaps))
-}
-
 fn is_any(v: &str) -> bool {
     matches!(v.trim(), "0" | "*" | "" | "n/a" | "-")
 }
@@ -535,7 +506,7 @@ fn affected_entry(
             },
             seg_status,
         ));
-        let fresh = minus(&range, &claimed);
+        let fresh = range.intersect(&complement(&claimed));
         for (seg, st) in segments {
             if st == "affected" {
                 let part = fresh.intersect(&RangeSet::from_intervals(vec![seg]));
@@ -546,7 +517,7 @@ fn affected_entry(
     }
     if s(a, "defaultStatus") == Some("affected") {
         if scheme.is_some() {
-            affected_set = affected_set.union(&minus(&RangeSet::all(), &claimed));
+            affected_set = affected_set.union(&complement(&claimed));
         } else {
             unread.push("defaultStatus affected".to_string());
         }

@@ -350,14 +350,8 @@ impl Grouper {
             .map(|&m| self.name(m).to_string())
             .collect();
         cves.sort();
-        let key = cves
-            .first()
-            .or_else(|| records.first())
-            .or_else(|| ids.first())
-            .cloned()
-            .unwrap_or_default();
         Group {
-            key,
+            key: self.key_of_root(root),
             ids,
             records,
             cves,
@@ -365,8 +359,8 @@ impl Grouper {
     }
 
     /// The key of the group with this root: its smallest CVE, else its
-    /// smallest record id, else its smallest id (as [`Group::key`]),
-    /// without building the group.
+    /// smallest record id, else its smallest id (the one rule for
+    /// [`Group::key`]), without building the group.
     fn key_of_root(&self, root: u32) -> String {
         let min = |it: &mut dyn Iterator<Item = u32>| it.map(|m| self.name(m)).min();
         min(&mut self.gcves[root as usize].iter().copied())

@@ -345,6 +345,8 @@ struct Writer<'a> {
     /// by its final regroup: while it exists, the alias index may lack
     /// records this import committed (it crashed, or is still running).
     marker: String,
+    /// Whether a committed batch has set `marker` (it is written once).
+    marker_set: bool,
     /// Such keys found at the start (earlier imports that did not finish):
     /// this import rebuilds the whole index and removes them.
     stale: Vec<String>,
@@ -523,10 +525,11 @@ impl Writer<'_> {
                 .map(|(r, _)| r.id.as_str())
                 .collect::<HashSet<&str>>()
                 .len();
-            if written > 0 {
+            if written > 0 && !self.marker_set {
                 tx.meta_set(&self.marker, "1").await?;
             }
             tx.commit().await?;
+            self.marker_set |= written > 0;
             self.own_changes += written as i64;
             self.checkpoint_in_background();
         }
@@ -714,6 +717,7 @@ pub async fn import_paths(
         records: 0,
         rejected: 0,
         marker: format!("{REGROUP_PENDING}{}", levee_store::new_id("")),
+        marker_set: false,
         stale,
         start_seq,
         own_changes: 0,

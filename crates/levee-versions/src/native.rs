@@ -490,8 +490,8 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
             } else {
                 let v = parse_v(sch, ver)?;
                 // A bare version is `==`.
-                match op.or(Some("==")) {
-                    Some("~=") => {
+                match op.unwrap_or("==") {
+                    "~=" => {
                         let nums: Vec<String> = ver
                             .split(|c: char| !c.is_ascii_digit() && c != '.')
                             .next()
@@ -509,8 +509,8 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
                         )?;
                         half_open(v, hi)
                     }
-                    Some("===") => op_set(Op::Eq, v),
-                    Some(o) => {
+                    "===" => op_set(Op::Eq, v),
+                    o => {
                         let op = match o {
                             "==" => Op::Eq,
                             o => {
@@ -535,7 +535,6 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
                             None => op_set(op, v),
                         }
                     }
-                    None => op_set(Op::Eq, v),
                 }
             };
             and = and.intersect(&part);

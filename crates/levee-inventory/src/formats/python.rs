@@ -114,21 +114,6 @@ fn poetry_dev_only(t: &Table) -> bool {
     tstr(t, "category") == Some("dev")
 }
 
-/// PEP 503 normalized name: lowercase, runs of `-_.` become `-`.
-fn pep503(name: &str) -> String {
-    let mut s = String::with_capacity(name.len());
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !s.ends_with('-') {
-                s.push('-');
-            }
-        } else {
-            s.push(c.to_ascii_lowercase());
-        }
-    }
-    s
-}
-
 /// uv.lock: for each `[[package]]`, whether only development dependency
 /// groups pull it in.
 ///
@@ -160,7 +145,10 @@ fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool>
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, t) in pkgs.iter().enumerate() {
         if let Some(n) = tstr(t, "name") {
-            by_name.entry(pep503(n)).or_default().push(i);
+            by_name
+                .entry(levee_versions::purl::pep503(n))
+                .or_default()
+                .push(i);
         }
     }
     // The nodes one dependency entry (`{ name, version?, extra? }`) names.
@@ -172,7 +160,11 @@ fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool>
             .into_iter()
             .filter_map(TV::as_str)
             .collect();
-        for &i in by_name.get(&pep503(name)).into_iter().flatten() {
+        for &i in by_name
+            .get(&levee_versions::purl::pep503(name))
+            .into_iter()
+            .flatten()
+        {
             if version.is_some() && pkgs.get(i).and_then(|t| tstr(t, "version")) != version {
                 continue;
             }

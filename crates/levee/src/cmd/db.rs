@@ -385,7 +385,6 @@ fn fetch(
     }
 }
 
-/// Resolve `href` against `base` (absolute URLs, `/path`, relative paths).
 /// A CSAF provider's ROLIE feed label that allows storing its documents
 /// as TLP:CLEAR.
 fn feed_is_clear(label: Option<&str>) -> bool {
@@ -394,6 +393,7 @@ fn feed_is_clear(label: Option<&str>) -> bool {
         .is_some_and(|t| t == levee_model::Tlp::Clear)
 }
 
+/// Resolve `href` against `base` (absolute URLs, `/path`, relative paths).
 fn join_url(base: &str, href: &str) -> String {
     if href.starts_with("http://") || href.starts_with("https://") {
         return href.to_string();
@@ -580,10 +580,11 @@ fn sync_feed(
                         let Some(u) = feed.get("url").and_then(|u| u.as_str()) else {
                             continue;
                         };
-                        // Synced records are stored as TLP:CLEAR: a feed of
-                        // any other label (CSAF's `tlp_label`: WHITE, GREEN,
-                        // AMBER, RED, UNLABELED) is not followed, whatever
-                        // its documents say of themselves.
+                        // Synced records are stored as TLP:CLEAR: only a
+                        // WHITE feed (CSAF's `tlp_label`; TLP 1.0 WHITE is
+                        // CLEAR) is followed; GREEN, AMBER, RED and
+                        // UNLABELED are not, whatever their documents say
+                        // of themselves.
                         let label = feed.get("tlp_label").and_then(|l| l.as_str());
                         if !feed_is_clear(label) {
                             eprintln!(
