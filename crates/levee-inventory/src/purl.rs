@@ -518,7 +518,7 @@ mod tests {
             (RedHat, "bash".to_string(), None)
         );
         // AlmaLinux and Rocky Linux are their own OSV ecosystems; CentOS
-        // has none (plain rpm, matched by name only).
+        // has none (plain rpm, which `levee scan` lists as not checked).
         assert_eq!(
             osv("pkg:rpm/almalinux/bash@5.1.8?distro=almalinux-9.2").0,
             AlmaLinux

@@ -316,7 +316,9 @@ fn find_inventories(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 fn checkable(c: &Component) -> bool {
     match (&c.origin, c.ecosystem) {
         (_, None) => false,
-        // `rpm -qa` names no distribution: no advisory can be chosen.
+        // Plain rpm: `rpm -qa` output, or an SBOM purl of a distribution
+        // with no OSV ecosystem (CentOS, Fedora, ...): no advisory set can
+        // be chosen, so it is counted as not checked.
         (_, Some(Ecosystem::Rpm)) => false,
         (Origin::Registry(Some(_)), Some(Ecosystem::CratesIo)) => false,
         (Origin::Registry(_) | Origin::Unknown, _) => true,
