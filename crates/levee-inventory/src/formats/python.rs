@@ -3,6 +3,7 @@
 use crate::formats::js::commit_from_url;
 use crate::util::{self, component, is_commitish, jkey, jobject, Out, R};
 use crate::{Ecosystem, Limits, Location, Origin};
+use levee_versions::scheme::pep440::Pep440;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use toml::{Spanned, Table, Value as TV};
@@ -481,102 +482,22 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
     Ok(())
 }
 
-/// A PEP 440 version as pip's `packaging` accepts it in a specifier:
-/// `[v][N!]N(.N)*[{a|b|rc|...}N][{post|-N}][devN][+local]`, with the
-/// spellings normalization allows (case, `-`/`_`/`.` separators, implicit
-/// numbers), and a trailing `.*` when `wildcard` (`==`, `!=`).
+/// A PEP 440 version as pip's `packaging` accepts it in a specifier, by
+/// the parser that orders PyPI versions in matching (so a requirement this
+/// accepts is one matching can compare), with a trailing `.*` when
+/// `wildcard` (`==`, `!=`; not with a local version). The caller has
+/// already cut the version at whitespace.
 fn pep440(v: &str, wildcard: bool) -> bool {
-    struct C<'a>(&'a [u8], usize);
-    impl C<'_> {
-        fn num(&mut self) -> bool {
-            let start = self.1;
-            while self.0.get(self.1).is_some_and(u8::is_ascii_digit) {
-                self.1 += 1;
+    let v = match v.strip_suffix(".*") {
+        Some(prefix) if wildcard => {
+            if prefix.contains('+') {
+                return false;
             }
-            self.1 > start
+            prefix
         }
-        fn sep(&mut self) -> bool {
-            let s = matches!(self.0.get(self.1), Some(b'-' | b'_' | b'.'));
-            if s {
-                self.1 += 1;
-            }
-            s
-        }
-        fn word(&mut self, words: &[&str]) -> bool {
-            let rest = self.0.get(self.1..).unwrap_or_default();
-            match words.iter().find(|w| rest.starts_with(w.as_bytes())) {
-                Some(w) => {
-                    self.1 += w.len();
-                    true
-                }
-                None => false,
-            }
-        }
-        /// `[sep]N` after a pre/post/dev word; both optional.
-        fn opt_num(&mut self) {
-            let at = self.1;
-            self.sep();
-            if !self.num() {
-                self.1 = at;
-            }
-        }
-        /// `[sep]word[[sep]N]`, or nothing (position restored).
-        fn segment(&mut self, words: &[&str]) {
-            let at = self.1;
-            self.sep();
-            if self.word(words) {
-                self.opt_num();
-            } else {
-                self.1 = at;
-            }
-        }
-    }
-    let lower = v.to_ascii_lowercase();
-    let mut s = lower.strip_prefix('v').unwrap_or(&lower);
-    let mut wild = false;
-    if wildcard {
-        if let Some(b) = s.strip_suffix(".*") {
-            s = b;
-            wild = true;
-        }
-    }
-    let (public, local) = match s.split_once('+') {
-        Some((p, l)) => (p, Some(l)),
-        None => (s, None),
+        _ => v,
     };
-    if let Some(l) = local {
-        if wild
-            || !l
-                .split(['-', '_', '.'])
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
-        {
-            return false;
-        }
-    }
-    let release = match public.split_once('!') {
-        Some((e, r)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => r,
-        Some(_) => return false,
-        None => public,
-    };
-    let mut c = C(release.as_bytes(), 0);
-    if !c.num() {
-        return false;
-    }
-    loop {
-        let at = c.1;
-        if !(c.word(&["."]) && c.num()) {
-            c.1 = at;
-            break;
-        }
-    }
-    c.segment(&["alpha", "beta", "preview", "pre", "rc", "a", "b", "c"]);
-    let at = c.1;
-    if !(c.word(&["-"]) && c.num()) {
-        c.1 = at;
-        c.segment(&["post", "rev", "r"]);
-    }
-    c.segment(&["dev"]);
-    c.1 == c.0.len()
+    Pep440::parse_strict(v).is_ok()
 }
 
 /// Byte index of the first ` -x`/` --x` option in a requirement line.
@@ -879,7 +800,6 @@ source = { registry = "https://pypi.org/simple" }
             "x!1",
             "1.0-",
             "1.*",
-            "1.0 ",
             "1.0.post1.*+x",
         ] {
             assert!(!pep440(v, false), "{v}");
