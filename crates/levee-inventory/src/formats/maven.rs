@@ -106,12 +106,17 @@ pub(crate) fn pom(text: &str, limits: &Limits, out: &mut Out) -> R {
         };
         push_dep(d, vraw, scope, &props, out);
     }
+    // The first declaration of each key.
+    let mut declared_by_key: HashMap<&str, &Dep> = HashMap::new();
+    for d in &declared {
+        declared_by_key.entry(d.key.as_str()).or_insert(d);
+    }
     for m in &managed {
-        if let Some(d) = declared.iter().find(|d| d.key == m.key) {
-            let how = if d.version.is_some() {
-                "overridden by the version declared"
-            } else {
-                "applied to the declaration"
+        if let Some(d) = declared_by_key.get(m.key.as_str()) {
+            let how = match (d.version, m.version) {
+                (Some(_), _) => "overridden by the version declared",
+                (None, Some(_)) => "applied to the declaration",
+                (None, None) => "no version here nor in the declaration",
             };
             out.skip(
                 m.loc.clone(),
@@ -287,5 +292,35 @@ mod tests {
         // frank, the overridden netty pin, chuck's pin and the BOM: skipped
         assert_eq!(out.skipped.len(), 4, "{:?}", out.skipped);
         assert!(out.problems.is_empty());
+    }
+
+    #[test]
+    fn managed_entry_without_version_is_not_said_to_be_applied() {
+        // The managed entry only sets a scope: neither it nor the
+        // declaration gives a version, so nothing versioned is "applied".
+        let text = r#"<project>
+  <dependencies>
+    <dependency><groupId>c</groupId><artifactId>chuck</artifactId></dependency>
+  </dependencies>
+  <dependencyManagement>
+    <dependencies>
+      <dependency><groupId>c</groupId><artifactId>chuck</artifactId><scope>test</scope></dependency>
+    </dependencies>
+  </dependencyManagement>
+</project>"#;
+        let mut out = Out::default();
+        pom(text, &Limits::default(), &mut out).unwrap();
+        assert!(out.components.is_empty());
+        let managed: Vec<&str> = out
+            .skipped
+            .iter()
+            .filter(|(l, _)| l.line == Some(7))
+            .map(|(_, r)| r.as_str())
+            .collect();
+        assert_eq!(managed.len(), 1, "{:?}", out.skipped);
+        let reason = managed.first().copied().unwrap_or_default();
+        assert!(!reason.contains("applied"), "{reason}");
+        assert!(reason.contains("no version"), "{reason}");
+        assert!(reason.contains("c:chuck"), "{reason}");
     }
 }
