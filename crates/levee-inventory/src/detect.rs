@@ -143,15 +143,47 @@ pub fn detect(file_name: &str, content: &[u8]) -> Option<Format> {
 /// spaces, and some ending in `.arch` (`gpg-pubkey-…` lines have none; the
 /// last line may be cut by the 64 KiB window).
 fn is_rpm_qa(head: &str) -> bool {
-    let lines: Vec<&str> = head
+    use crate::formats::os::{is_nvr, is_rpm_qa_line};
+    let mut lines = head
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .collect();
-    let whole = lines.len().saturating_sub(1).max(1);
-    lines
-        .iter()
-        .take(whole)
-        .all(|l| crate::formats::os::is_nvr(l))
-        && lines.iter().any(|l| crate::formats::os::is_rpm_qa_line(l))
+        .peekable();
+    let mut first = true;
+    let mut arch = false;
+    while let Some(l) = lines.next() {
+        // The last line is not held to the form (it may be cut), unless it
+        // is the only one.
+        let cut = !first && lines.peek().is_none();
+        if !cut && !is_nvr(l) {
+            return false;
+        }
+        arch = arch || is_rpm_qa_line(l);
+        first = false;
+    }
+    arch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_rpm_qa;
+
+    #[test]
+    fn rpm_qa_window_edges() {
+        // The last line may be cut by the window; a lone line may not.
+        assert!(is_rpm_qa(
+            "bash-5.1.8-6.el9_1.x86_64\n\n  tzdata-2023c-1.el9.noarch\nperl-4:5"
+        ));
+        assert!(is_rpm_qa("bash-5.1.8-6.el9_1.x86_64\n"));
+        assert!(!is_rpm_qa("bash-5.1\n"));
+        assert!(!is_rpm_qa("bash-5.1\nbash-5.1.8-6.el9_1.x86_64\n"));
+        // The cut last line alone may carry the architecture.
+        assert!(is_rpm_qa(
+            "gpg-pubkey-fd431d51-4ae0493b\ntzdata-2023c-1.el9.noarch"
+        ));
+        // No line with an architecture, or nothing at all.
+        assert!(!is_rpm_qa("gpg-pubkey-fd431d51-4ae0493b\ngpg-pubkey-1-2\n"));
+        assert!(!is_rpm_qa(""));
+        assert!(!is_rpm_qa(" \n\n"));
+    }
 }
