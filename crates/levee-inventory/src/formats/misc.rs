@@ -55,11 +55,12 @@ pub(crate) fn gemfile(text: &str, limits: &Limits, out: &mut Out) -> R {
     let mut revision: Option<String> = None;
     let mut remote: Option<String> = None;
     let mut in_specs = false;
-    // name, version, commit -> line of the first entry: bundler locks one
-    // entry per platform build (`nokogiri (1.18.2-arm64-darwin)`,
-    // `nokogiri (1.18.2-x86_64-linux)`), all one release for advisories.
-    let mut seen: std::collections::HashMap<(String, String, Option<String>), usize> =
-        std::collections::HashMap::new();
+    // name, version, commit, remote -> line of the first entry: bundler
+    // locks one entry per platform build (`nokogiri (1.18.2-arm64-darwin)`,
+    // `nokogiri (1.18.2-x86_64-linux)`), all one release for advisories;
+    // the same name and version from another remote is another package.
+    type Key = (String, String, Option<String>, Option<String>);
+    let mut seen: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
     for l in util::lines(text, limits.max_line_bytes) {
         let (n, line) = l?;
         if line.trim().is_empty() {
@@ -132,7 +133,12 @@ pub(crate) fn gemfile(text: &str, limits: &Limits, out: &mut Out) -> R {
         } else {
             c.origin = Origin::Registry(remote.clone().filter(|r| r != "https://rubygems.org/"));
         }
-        let key = (name.to_string(), ver.to_string(), c.commit.clone());
+        let key = (
+            name.to_string(),
+            ver.to_string(),
+            c.commit.clone(),
+            remote.clone(),
+        );
         if let Some(first) = seen.get(&key) {
             let build = if platform.is_empty() {
                 String::new()
@@ -529,5 +535,47 @@ PLATFORMS
         assert_eq!(out.skipped.len(), 1);
         assert_eq!(out.skipped[0].0.line, Some(6));
         assert!(out.skipped[0].1.contains("line 4"), "{:?}", out.skipped);
+    }
+
+    #[test]
+    fn gemfile_same_release_from_two_remotes_is_two_components() {
+        // A private gem server's `nokogiri 1.18.2` is not rubygems.org's:
+        // only builds from the same source are one component.
+        let lock = "GEM
+  remote: https://rubygems.org/
+  specs:
+    nokogiri (1.18.2-x86_64-linux-gnu)
+
+GEM
+  remote: https://gems.example.com/
+  specs:
+    nokogiri (1.18.2-x86_64-linux-gnu)
+    nokogiri (1.18.2-arm64-darwin)
+
+PLATFORMS
+  x86_64-linux-gnu
+";
+        let mut out = Out::default();
+        gemfile(lock, &Limits::default(), &mut out).unwrap();
+        let found: Vec<_> = out
+            .components
+            .iter()
+            .map(|c| (c.version.as_str(), c.origin.clone(), c.location.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("1.18.2", Origin::Registry(None), Some(4)),
+                (
+                    "1.18.2",
+                    Origin::Registry(Some("https://gems.example.com/".into())),
+                    Some(9)
+                ),
+            ]
+        );
+        // The second build from the private remote is still merged.
+        assert_eq!(out.skipped.len(), 1, "{:?}", out.skipped);
+        assert_eq!(out.skipped[0].0.line, Some(10));
+        assert!(out.skipped[0].1.contains("line 9"), "{:?}", out.skipped);
     }
 }
