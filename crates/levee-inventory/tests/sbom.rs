@@ -275,3 +275,54 @@ fn redhat_rpm_purls_carry_their_rhel_release() {
     );
     assert_eq!(inv.components[0].ecosystem, Some(Ecosystem::RedHat));
 }
+
+/// rpm purls of distributions without an OSV ecosystem (CentOS, Fedora) are
+/// listed but cannot be checked; the input says so once, naming them, and
+/// says nothing when every rpm purl names a checked distribution.
+#[test]
+fn plain_rpm_purls_get_one_problem_naming_the_distributions() {
+    let cdx = |purls: &[&str]| {
+        let comps: Vec<Value> = purls
+            .iter()
+            .enumerate()
+            .map(|(i, p)| serde_json::json!({"type": "library", "name": format!("p{i}"), "version": "1", "purl": p}))
+            .collect();
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": comps})
+            .to_string()
+    };
+    let plain = [
+        "pkg:rpm/centos/bash@4.2.46-34.el7?arch=x86_64&distro=centos-7",
+        "pkg:rpm/centos/openssl-libs@1.0.2k-19.el7?arch=x86_64&epoch=1",
+        "pkg:rpm/fedora/curl@8.2.1-1.fc39?arch=x86_64",
+    ];
+    let mut purls = plain.to_vec();
+    purls.push("pkg:rpm/redhat/bash@5.1.8-6.el9?distro=rhel-9.2");
+    purls.push("pkg:npm/lodash@4.17.20");
+    let inv = parse_as(Format::CycloneDxJson, "bom.json", cdx(&purls).as_bytes()).unwrap();
+    let rpm = inv
+        .components
+        .iter()
+        .filter(|c| c.ecosystem == Some(Ecosystem::Rpm))
+        .count();
+    assert_eq!(rpm, plain.len());
+    assert_eq!(inv.problems.len(), 1, "{:?}", inv.problems);
+    let p = inv.problems[0].to_string();
+    assert!(p.contains("centos") && p.contains("fedora"), "{p}");
+    assert!(p.contains(&format!("{rpm} rpm packages")), "{p}");
+    assert!(p.contains("not checked"), "{p}");
+    assert!(!p.contains("redhat/"), "{p}");
+
+    // Only checked distributions: no problem.
+    let ok = cdx(&[
+        "pkg:rpm/redhat/bash@5.1.8-6.el9",
+        "pkg:rpm/rocky/bash@5.1.8",
+    ]);
+    let inv = parse_as(Format::CycloneDxJson, "bom.json", ok.as_bytes()).unwrap();
+    assert!(inv.problems.is_empty(), "{:?}", inv.problems);
+
+    // The other SBOM formats say it too.
+    let tv = "SPDXVersion: SPDX-2.3\nPackageName: bash\nPackageVersion: 4.2.46\nExternalRef: PACKAGE-MANAGER purl pkg:rpm/centos/bash@4.2.46\n";
+    let inv = parse_as(Format::SpdxTagValue, "sbom.spdx", tv.as_bytes()).unwrap();
+    assert_eq!(inv.problems.len(), 1, "{:?}", inv.problems);
+    assert!(inv.problems[0].to_string().contains("centos"));
+}

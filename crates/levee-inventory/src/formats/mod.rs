@@ -15,10 +15,14 @@ use crate::{Format, Limits};
 pub(crate) fn dispatch(format: Format, text: &str, limits: &Limits, out: &mut Out) -> R {
     use Format::*;
     match format {
-        CycloneDxJson => sbom::cyclonedx_json(text, out),
-        CycloneDxXml => sbom::cyclonedx_xml(text, limits, out),
-        SpdxJson => sbom::spdx_json(text, out),
-        SpdxTagValue => sbom::spdx_tag_value(text, limits, out),
+        CycloneDxJson => sbom::cyclonedx_json(text, out).map(|()| sbom::explain_plain_rpm(out)),
+        CycloneDxXml => {
+            sbom::cyclonedx_xml(text, limits, out).map(|()| sbom::explain_plain_rpm(out))
+        }
+        SpdxJson => sbom::spdx_json(text, out).map(|()| sbom::explain_plain_rpm(out)),
+        SpdxTagValue => {
+            sbom::spdx_tag_value(text, limits, out).map(|()| sbom::explain_plain_rpm(out))
+        }
         NpmPackageLock => js::package_lock(text, out),
         YarnLock => js::yarn(text, limits, out),
         PnpmLock => js::pnpm(text, limits, out),

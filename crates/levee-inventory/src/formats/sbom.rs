@@ -2,7 +2,7 @@
 //! tag-value; 3.0 JSON-LD packages).
 
 use crate::util::{self, is_commitish, jidx, jobject, jstr, Fail, Out, R};
-use crate::{purl, xml, Component, Limits, Location, Origin};
+use crate::{purl, xml, Component, Ecosystem, Limits, Location, Origin};
 use serde_json::Value;
 
 /// A component from an SBOM entry: ecosystem/name from the purl when it has
@@ -43,6 +43,60 @@ fn sbom_component(
         dev: false,
         location: loc,
     }
+}
+
+/// Plain rpm components (an rpm purl of a distribution without an OSV
+/// ecosystem: CentOS, Fedora, ...) are listed but cannot be checked, as
+/// `rpm -qa` output: one problem for the whole input says so, naming the
+/// distributions, at the first such component.
+pub(crate) fn explain_plain_rpm(out: &mut Out) {
+    const NAMED: usize = 5;
+    let mut n = 0usize;
+    let mut first: Option<Location> = None;
+    let mut dists = std::collections::BTreeSet::new();
+    for c in out
+        .components
+        .iter()
+        .filter(|c| c.ecosystem == Some(Ecosystem::Rpm))
+    {
+        n += 1;
+        first.get_or_insert_with(|| c.location.clone());
+        let d = purl::parse_purl(&c.purl)
+            .and_then(|p| p.namespace)
+            .map_or_else(
+                || "no named distribution".to_string(),
+                |ns| ns.to_ascii_lowercase(),
+            );
+        dists.insert(d);
+    }
+    let Some(loc) = first else {
+        return;
+    };
+    let mut named = dists
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if dists.len() > NAMED {
+        named.push_str(&format!(" and {} more", dists.len() - NAMED));
+    }
+    let (packages, are) = if n == 1 {
+        ("package", "is")
+    } else {
+        ("packages", "are")
+    };
+    let these = if dists.len() == 1 {
+        "this distribution"
+    } else {
+        "these distributions"
+    };
+    out.problem(
+        loc,
+        format!(
+            "{n} rpm {packages} of {named} {are} listed but not checked against advisories: OSV has no ecosystem for {these}"
+        ),
+    );
 }
 
 const MATCHABLE_TYPES: &[&str] = &[
