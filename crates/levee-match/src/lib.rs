@@ -104,8 +104,8 @@ pub struct CompiledPackage {
     pub ecosystem: String,
     /// Base ecosystem name, canonical spelling (index key).
     eco_key: String,
-    /// Release suffix (`12` of `Debian:12`).
-    release: Option<String>,
+    /// Release suffix (`12` of `Debian:12`), read once for matching.
+    release: Option<AdvisoryRelease>,
     /// `package.name` as written.
     pub name: String,
     /// Normalised name (index key).
@@ -141,6 +141,7 @@ pub struct CompiledAdvisory {
 }
 
 pub use levee_versions::ecosystem::same_release;
+use levee_versions::ecosystem::AdvisoryRelease;
 
 /// Canonical base ecosystem and release of an OSV ecosystem string. Unknown
 /// ecosystems keep their spelling (they can still match by `versions`).
@@ -291,9 +292,9 @@ pub fn compile_affected(
 ) -> Result<CompiledPackage, CompileProblem> {
     let ai = part.affected_index;
     let (eco_key, release) = ecosystem_key(part.ecosystem);
-    let scheme = Ecosystem::parse(part.ecosystem)
-        .ok()
-        .and_then(|e| e.scheme());
+    let ecosystem = Ecosystem::parse(part.ecosystem).ok();
+    let scheme = ecosystem.as_ref().and_then(Ecosystem::scheme);
+    let release = release.map(|r| AdvisoryRelease::new(ecosystem.map(|e| e.name), r));
     let ranges = part.ranges;
     let matcher =
         AffectedMatcher::compile(scheme, ranges, part.versions, withdrawn).map_err(|e| {
@@ -338,7 +339,7 @@ pub fn compile_affected(
     Ok(CompiledPackage {
         ecosystem: part.ecosystem.to_string(),
         eco_key: eco_key.into_owned(),
-        release: release.map(str::to_string),
+        release,
         name: part.name.to_string(),
         name_key,
         scheme,
@@ -565,8 +566,8 @@ impl MatchIndex {
         let mut parsed: Vec<(Option<VersionScheme>, Option<Version>)> = Vec::new();
         let mut groups: Vec<Group<'_>> = Vec::new();
         for e in bucket {
-            if let (Some(want), Some(have)) = (release, e.pkg.release.as_deref()) {
-                if !same_release(want, have) {
+            if let (Some(want), Some(have)) = (release, &e.pkg.release) {
+                if !have.covers(want) {
                     continue;
                 }
             }
@@ -794,5 +795,53 @@ mod tests {
         assert!(idx.is_empty());
         assert_eq!(idx.entry_count(), 0);
         assert!(idx.query(&Query::version("npm", "b", "0.1.0")).is_empty());
+    }
+
+    /// The Red Hat stream rules (`9` under `enterprise_linux:9::appstream`,
+    /// any host under a product naming no RHEL release) belong to the Red
+    /// Hat ecosystem. Another ecosystem's release that happens to be shaped
+    /// like a Red Hat stream is compared by the generic rule: equal, or one
+    /// names the other more precisely.
+    #[test]
+    fn redhat_release_rules_apply_to_red_hat_only() {
+        let mut idx = MatchIndex::new();
+        for eco in ["Red Hat", "Debian", "Ubuntu", "Nope"] {
+            for (n, release) in ["enterprise_linux:9::appstream", "jboss_core_services:1"]
+                .into_iter()
+                .enumerate()
+            {
+                let id = eco.replace(' ', "");
+                idx.insert(compile(&rec(&format!(
+                    r#"{{"id":"{id}-{n}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"{eco}:{release}","name":"p"}},"versions":["1"]}}]}}"#
+                ))));
+            }
+        }
+        let ids = |eco: &str| -> Vec<String> {
+            idx.query(&Query::version(eco, "p", "1"))
+                .iter()
+                .map(|f| f.advisory.id.clone())
+                .collect()
+        };
+        assert_eq!(ids("Red Hat:9"), ["RedHat-0", "RedHat-1"]);
+        assert_eq!(ids("Red Hat:8"), ["RedHat-1"]);
+        for eco in ["Debian", "Ubuntu", "Nope"] {
+            for want in ["9", "8", "9.2", "1"] {
+                let got = ids(&format!("{eco}:{want}"));
+                assert!(got.is_empty(), "{eco}:{want}: {got:?}");
+            }
+            assert_eq!(
+                ids(&format!("{eco}:enterprise_linux:9::appstream")),
+                [format!("{eco}-0")]
+            );
+            assert_eq!(
+                ids(&format!("{eco}:enterprise_linux:9")),
+                [format!("{eco}-0")]
+            );
+            assert_eq!(
+                ids(&format!("{eco}:jboss_core_services")),
+                [format!("{eco}-1")]
+            );
+            assert_eq!(ids(eco).len(), 2, "{eco}: no release, every release");
+        }
     }
 }

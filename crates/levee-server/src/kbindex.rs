@@ -22,6 +22,7 @@ use levee_formats::{Limits, RangeKind, Record};
 use levee_model::Timestamp;
 use levee_store::kb::{Label, StoredRecord};
 use levee_store::{Store, StoreError};
+use levee_versions::ecosystem::AdvisoryRelease;
 use levee_versions::{AffectedMatcher, Ecosystem, OsvRange, Verdict};
 use tokio::sync::RwLock;
 
@@ -49,8 +50,9 @@ pub fn normalize_name(base_eco: &str, name: &str) -> String {
 
 struct IndexedAffected {
     key: PkgKey,
-    /// The release suffix of the ecosystem as written (`12` of `Debian:12`).
-    release: Option<String>,
+    /// The release suffix of the ecosystem (`12` of `Debian:12`), read once
+    /// for matching.
+    release: Option<AdvisoryRelease>,
     matcher: Option<AffectedMatcher>,
     versions: Vec<String>,
 }
@@ -157,13 +159,16 @@ fn index_record(r: &StoredRecord) -> IndexedRecord {
                 continue;
             };
             let base = base_ecosystem(&pkg.ecosystem);
-            let scheme = Ecosystem::parse(&pkg.ecosystem)
-                .ok()
-                .and_then(|e| e.scheme());
+            let ecosystem = Ecosystem::parse(&pkg.ecosystem).ok();
+            let scheme = ecosystem.as_ref().and_then(Ecosystem::scheme);
             let matcher = AffectedMatcher::compile(scheme, &ranges, &a.versions, withdrawn).ok();
+            let release = pkg
+                .ecosystem
+                .split_once(':')
+                .map(|(_, r)| AdvisoryRelease::new(ecosystem.map(|e| e.name), r));
             affected.push(IndexedAffected {
                 key: (base.clone(), normalize_name(&base, &pkg.name)),
-                release: pkg.ecosystem.split_once(':').map(|(_, r)| r.to_string()),
+                release,
                 matcher,
                 versions: a.versions.clone(),
             });
@@ -339,7 +344,7 @@ fn lookup(
                 &a.key == key
                     && match (release, &a.release) {
                         (None, _) => true,
-                        (Some(w), Some(h)) => levee_versions::ecosystem::same_release(w, h),
+                        (Some(w), Some(h)) => h.covers(w),
                         (Some(_), None) => false,
                     }
                     && entry_matches(a, probe)
@@ -421,5 +426,50 @@ mod tests {
         assert_eq!(base_ecosystem("Debian:12"), "Debian");
         assert_eq!(normalize_name("PyPI", "Zope.Interface"), "zope-interface");
         assert_eq!(normalize_name("npm", "Foo"), "Foo");
+    }
+
+    /// The Red Hat stream rules (a RHEL `9` host under
+    /// `enterprise_linux:9::appstream`) apply to Red Hat records only: a
+    /// Debian release shaped like a stream is compared by the general rule.
+    #[test]
+    fn redhat_release_rules_apply_to_red_hat_only() {
+        let mut st = State::default();
+        for (id, eco) in [("RH-1", "Red Hat"), ("DEB-1", "Debian")] {
+            st.insert(&StoredRecord {
+                id: id.into(),
+                source: "test".into(),
+                modified: Timestamp::default(),
+                published: None,
+                withdrawn: None,
+                aliases: Vec::new(),
+                related: Vec::new(),
+                upstream: Vec::new(),
+                summary: None,
+                json: format!(
+                    r#"{{"id":"{id}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"{eco}:enterprise_linux:9::appstream","name":"p"}},"versions":["1"]}}]}}"#
+                ),
+                vuln_id: id.into(),
+                label: Label::clear(),
+                seq: 0,
+                first_seen: Timestamp::default(),
+                updated_at: Timestamp::default(),
+            });
+        }
+        let ids = |ecosystem: &str| -> Vec<String> {
+            let pkg = PackageRef {
+                ecosystem: ecosystem.into(),
+                name: "p".into(),
+            };
+            lookup(&st, Some(&pkg), &Probe::Version("1".into()), &|_| true)
+                .into_iter()
+                .map(|h| h.id)
+                .collect()
+        };
+        assert_eq!(ids("Red Hat:9.2"), ["RH-1"]);
+        assert!(ids("Red Hat:8").is_empty());
+        assert!(ids("Debian:9").is_empty());
+        assert!(ids("Debian:9.2").is_empty());
+        assert_eq!(ids("Debian:enterprise_linux:9"), ["DEB-1"]);
+        assert_eq!(ids("Debian"), ["DEB-1"]);
     }
 }

@@ -252,15 +252,30 @@ impl fmt::Display for Ecosystem {
 }
 
 /// Does a package of distribution release `want` (from the inventory) fall
-/// under an advisory for release `have`? Equal, or one names the other more
-/// precisely: a point release (`12.4` under `12`, `v3.19.1` under `v3.19`)
-/// or a release with its channel (`22.04` under `22.04:LTS`).
+/// under an advisory of `ecosystem` for release `have`? The same as
+/// [`AdvisoryRelease::new`]`(ecosystem, have).covers(want)`; a caller that
+/// compares one advisory release with many inventory releases keeps the
+/// [`AdvisoryRelease`].
 ///
-/// Red Hat advisory releases are platform CPEs without `cpe:/a:redhat:`,
-/// as osv.dev spells them (`enterprise_linux:9::appstream`,
-/// `rhel_eus:9.2::baseos`, `openshift:4.14::el9`); an inventory gives the
-/// RHEL release as `9` or `9.2` (see [`redhat_release`]). Such a host
-/// falls under:
+/// `ecosystem` is the advisory's (and the package's) base ecosystem;
+/// `None` for one this crate does not know.
+pub fn same_release(ecosystem: Option<EcosystemName>, want: &str, have: &str) -> bool {
+    AdvisoryRelease::new(ecosystem, have).covers(want)
+}
+
+/// An advisory's distribution release (the `12` of `Debian:12`), read once
+/// so that matching an inventory release against it only compares.
+///
+/// An inventory release `want` falls under it ([`AdvisoryRelease::covers`])
+/// when equal, or one names the other more precisely: a point release
+/// (`12.4` under `12`, `v3.19.1` under `v3.19`) or a release with its
+/// channel (`22.04` under `22.04:LTS`).
+///
+/// In the Red Hat ecosystem (and only there), advisory releases are
+/// platform CPEs without `cpe:/a:redhat:`, as osv.dev spells them
+/// (`enterprise_linux:9::appstream`, `rhel_eus:9.2::baseos`,
+/// `openshift:4.14::el9`); an inventory gives the RHEL release as `9` or
+/// `9.2` (see [`redhat_release`]). Such a host falls under:
 ///
 /// - `enterprise_linux:9::*` (the main stream, and any `rhel_*` product with
 ///   a major only, `rhel_els:7`): every host of RHEL 9, `9` or `9.x`. A 9.2
@@ -277,20 +292,50 @@ impl fmt::Display for Ecosystem {
 /// - Any other product (`jboss_core_services:1`) names no RHEL release:
 ///   matched, as an advisory without a release is.
 ///
-/// So RHEL 8 never falls under a RHEL 9 release, nor the reverse.
-pub fn same_release(want: &str, have: &str) -> bool {
-    if want == have {
-        return true;
+/// So RHEL 8 never falls under a RHEL 9 release, nor the reverse. Another
+/// ecosystem's release shaped like one of these (`Debian:foo:9`) is
+/// compared by the general rule only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdvisoryRelease {
+    release: String,
+    /// The Red Hat stream it names; `None` outside the Red Hat ecosystem
+    /// and for a Red Hat release that is not a platform CPE.
+    redhat: Option<RedHatStream>,
+}
+
+impl AdvisoryRelease {
+    /// Read `release` of an advisory of `ecosystem` (`None`: an ecosystem
+    /// this crate does not know).
+    pub fn new(ecosystem: Option<EcosystemName>, release: &str) -> AdvisoryRelease {
+        AdvisoryRelease {
+            release: release.to_string(),
+            redhat: (ecosystem == Some(EcosystemName::RedHat))
+                .then(|| RedHatStream::parse(release))
+                .flatten(),
+        }
     }
-    if let (Some(w), Some(h)) = (rhel_number(want), RedHatStream::parse(have)) {
-        return h.covers(w);
+
+    /// The release as written.
+    pub fn as_str(&self) -> &str {
+        &self.release
     }
-    let under = |long: &str, short: &str, sep: u8| {
-        long.len() > short.len()
-            && long.starts_with(short)
-            && long.as_bytes().get(short.len()) == Some(&sep)
-    };
-    under(want, have, b'.') || under(have, want, b':')
+
+    /// Does a package of inventory release `want` fall under it?
+    pub fn covers(&self, want: &str) -> bool {
+        let have = self.release.as_str();
+        if want == have {
+            return true;
+        }
+        if let (Some(w), Some(h)) = (rhel_number(want), &self.redhat) {
+            return h.covers(w);
+        }
+        let under = |long: &str, short: &str, sep: u8| {
+            long.len() > short.len()
+                && long.starts_with(short)
+                && long.as_bytes().get(short.len()) == Some(&sep)
+        };
+        under(want, have, b'.') || under(have, want, b':')
+    }
 }
 
 /// A RHEL release number: major and optional minor (`9`, `9.2`).
@@ -308,6 +353,7 @@ fn rhel_number(s: &str) -> Option<(u32, Option<u32>)> {
 
 /// A Red Hat advisory release, read from its CPE fields
 /// `<product>:<version>[:<update>[:<edition>…]]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum RedHatStream {
     /// Every host of this RHEL major.
     Major(u32),
@@ -450,6 +496,13 @@ pub fn codename_release(distro: &str, codename: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    const RED_HAT: Option<EcosystemName> = Some(EcosystemName::RedHat);
+
+    /// Every known ecosystem, and one this crate does not know.
+    fn every_ecosystem() -> impl Iterator<Item = Option<EcosystemName>> {
+        EcosystemName::ALL.iter().copied().map(Some).chain([None])
+    }
+
     #[test]
     fn releases_match_when_one_names_the_other_more_precisely() {
         for (want, have) in [
@@ -458,7 +511,9 @@ mod tests {
             ("v3.19.1", "v3.19"),
             ("22.04", "22.04:LTS"),
         ] {
-            assert!(same_release(want, have), "{want} under {have}");
+            for eco in every_ecosystem() {
+                assert!(same_release(eco, want, have), "{want} under {have}");
+            }
         }
         for (want, have) in [
             ("12", "11"),
@@ -469,7 +524,9 @@ mod tests {
             ("22.04", "Pro:22.04:LTS"),
             ("1", "12"),
         ] {
-            assert!(!same_release(want, have), "{want} not under {have}");
+            for eco in every_ecosystem() {
+                assert!(!same_release(eco, want, have), "{want} not under {have}");
+            }
         }
     }
 
@@ -493,7 +550,7 @@ mod tests {
             ("7.9", "rhel_software_collections:3::el7"),
             ("8", "jboss_core_services:1"),
         ] {
-            assert!(same_release(want, have), "{want} under {have}");
+            assert!(same_release(RED_HAT, want, have), "{want} under {have}");
         }
         for (want, have) in [
             ("8", "enterprise_linux:9::appstream"),
@@ -510,8 +567,51 @@ mod tests {
             ("3", "rhel_software_collections:3::el7"),
             ("9", "enterprise_linux"),
         ] {
-            assert!(!same_release(want, have), "{want} not under {have}");
+            assert!(
+                !same_release(RED_HAT, want, have),
+                "{want} not under {have}"
+            );
         }
+    }
+
+    /// Outside the Red Hat ecosystem a release shaped like a Red Hat stream
+    /// is compared by the general rule: `9` is not under
+    /// `enterprise_linux:9::appstream`, any more than `12` is under `foo:12`.
+    #[test]
+    fn rhel_stream_rules_only_in_red_hat() {
+        let others = || every_ecosystem().filter(|e| *e != RED_HAT);
+        for (want, have) in [
+            ("9", "enterprise_linux:9::appstream"),
+            ("9.2", "enterprise_linux:9::appstream"),
+            ("9.2", "rhel_eus:9.2::baseos"),
+            ("9", "openshift:4.14::el9"),
+            ("8", "jboss_core_services:1"),
+        ] {
+            assert!(same_release(RED_HAT, want, have), "{want} under {have}");
+            for eco in others() {
+                assert!(
+                    !same_release(eco, want, have),
+                    "{eco:?}: {want} not under {have}"
+                );
+            }
+        }
+        for (want, have) in [
+            ("enterprise_linux:9", "enterprise_linux:9::appstream"),
+            ("rhel_eus:9.2::baseos", "rhel_eus:9.2::baseos"),
+        ] {
+            for eco in every_ecosystem() {
+                assert!(
+                    same_release(eco, want, have),
+                    "{eco:?}: {want} under {have}"
+                );
+            }
+        }
+        // One reading, many comparisons: the same answers.
+        let r = AdvisoryRelease::new(RED_HAT, "rhel_eus:9.2::baseos");
+        assert_eq!(r.as_str(), "rhel_eus:9.2::baseos");
+        assert!(r.covers("9.2") && !r.covers("9") && !r.covers("9.4"));
+        let d = AdvisoryRelease::new(Some(EcosystemName::Debian), "rhel_eus:9.2::baseos");
+        assert!(!d.covers("9.2") && d.covers("rhel_eus:9.2"));
     }
 
     #[test]
