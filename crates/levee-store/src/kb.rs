@@ -661,6 +661,24 @@ impl Store {
         )
     }
 
+    /// [`Store::kb_resolve`] for several ids at once: id → group key for
+    /// the ids the index knows (one statement per 1,000 ids).
+    pub async fn kb_resolve_many(&self, ids: &[&str]) -> Result<HashMap<String, String>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT id, vuln_id FROM kb_ids WHERE id IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
     pub async fn kb_records_of(&self, vuln_id: &str) -> Result<Vec<StoredRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {REC_COLS} FROM kb_records WHERE vuln_id = $1 ORDER BY id"

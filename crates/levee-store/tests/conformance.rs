@@ -426,6 +426,17 @@ async fn kb_upsert_is_idempotent_and_newer_wins() {
             Some("CVE-2024-0001")
         );
         assert_eq!(store.kb_records_of("CVE-2024-0001").await.unwrap().len(), 1);
+        // Several ids at once, across statement chunks: the known ones.
+        let mut ask: Vec<&str> = many.iter().map(String::as_str).collect();
+        ask.extend(["NOPE-1", "CVE-2024-0001", "PYSEC-2"]);
+        let got = store.kb_resolve_many(&ask).await.unwrap();
+        let want: std::collections::HashMap<String, String> = [
+            ("PYSEC-2".to_string(), "CVE-2024-0001".to_string()),
+            ("CVE-2024-0001".to_string(), "CVE-2024-0001".to_string()),
+        ]
+        .into();
+        assert_eq!(got, want, "{}", db.name);
+        assert!(store.kb_resolve_many(&[]).await.unwrap().is_empty());
         // The regrouped record moved to the end of the mirror feed, with its new group.
         let feed2 = store
             .kb_changed_since(feed.last().unwrap().seq, 10_000)
