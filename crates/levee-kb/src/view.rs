@@ -335,6 +335,9 @@ fn public_key_among(group: &str, ids: &BTreeSet<String>, recs: &[StoredRecord]) 
 
 /// Load the view of the vulnerability `id` names, from the records
 /// `visible` accepts; `None` when it accepts none (or `id` is unknown).
+/// The store queries do not grow with the group: at most two resolve `id`,
+/// one reads the records, then one each resolves the aliases and reads the
+/// KEV entries, EPSS scores and CWE names (each per 1,000 keys).
 pub async fn load(
     store: &Store,
     id: &str,
@@ -350,19 +353,23 @@ pub async fn load(
         ..Enrichment::default()
     };
     let ids = shown_ids(&recs, &enrich.elsewhere);
-    for cve in ids.iter().filter(|i| is_cve(i)) {
-        if let Some(k) = store.kb_kev(cve).await? {
-            enrich.kev.insert(cve.clone(), k);
-        }
-        if let Some(e) = store.kb_epss(cve).await? {
-            enrich.epss.insert(cve.clone(), e);
-        }
-    }
-    for n in cwe_numbers(&parsed, &enrich.kev) {
-        if let Some(name) = store.kb_cwe_name(i64::from(n)).await? {
-            enrich.cwe_names.insert(n, name);
-        }
-    }
+    let cves: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|i| is_cve(i))
+        .collect();
+    enrich.kev = store.kb_kev_many(&cves).await?.into_iter().collect();
+    enrich.epss = store.kb_epss_many(&cves).await?.into_iter().collect();
+    let cwes: Vec<i64> = cwe_numbers(&parsed, &enrich.kev)
+        .into_iter()
+        .map(i64::from)
+        .collect();
+    enrich.cwe_names = store
+        .kb_cwe_names(&cwes)
+        .await?
+        .into_iter()
+        .filter_map(|(n, name)| Some((u32::try_from(n).ok()?, name)))
+        .collect();
     Ok(Some(assemble(&group, id, &recs, &parsed, &enrich)))
 }
 

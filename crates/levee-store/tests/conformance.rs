@@ -596,6 +596,23 @@ async fn kb_grouped_upsert_tie_break_group_moves_and_classified_enrichment() {
             "0.2"
         );
         assert_eq!(store.kb_enrichment_counts().await.unwrap(), (1, 1, 1));
+        // Several at once: the stored ones, unknown keys absent.
+        let cves = ["CVE-2024-0001", "CVE-2099-0001"];
+        let kev = store.kb_kev_many(&cves).await.unwrap();
+        assert_eq!(kev.len(), 1, "{name}");
+        assert_eq!(kev["CVE-2024-0001"]["x"], 1, "{name}");
+        let epss = store.kb_epss_many(&cves).await.unwrap();
+        assert_eq!(
+            epss.get("CVE-2024-0001"),
+            Some(&("0.2".to_string(), "0.5".to_string(), None)),
+            "{name}"
+        );
+        assert_eq!(epss.len(), 1, "{name}");
+        let cwe = store.kb_cwe_names(&[79, 80]).await.unwrap();
+        assert_eq!(cwe, [(79, "XSS".to_string())].into(), "{name}");
+        assert!(store.kb_kev_many(&[]).await.unwrap().is_empty());
+        assert!(store.kb_epss_many(&[]).await.unwrap().is_empty());
+        assert!(store.kb_cwe_names(&[]).await.unwrap().is_empty());
     })
     .await;
 }
