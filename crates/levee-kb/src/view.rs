@@ -16,7 +16,7 @@
 //! 3. else the record whose id is the group key;
 //! 4. else the most recently modified record (ties: the lowest id).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 
 use levee_formats::{Limits, Record};
@@ -194,7 +194,8 @@ pub struct Enrichment {
     pub epss: BTreeMap<String, (String, String, Option<String>)>,
     pub cwe_names: BTreeMap<u32, String>,
     /// Aliases of the records that the grouping put in another
-    /// vulnerability (a refused merge): not ids of this one.
+    /// vulnerability (a refused merge): not ids of this one (see
+    /// [`elsewhere`]).
     pub elsewhere: BTreeSet<String>,
 }
 
@@ -259,12 +260,66 @@ fn linked_by_visible(recs: Vec<StoredRecord>, id: &str) -> Vec<StoredRecord> {
         .collect()
 }
 
+/// The group key each alias of `recs` resolves to (aliases the index does
+/// not know are absent), with one store query for all of them.
+async fn resolve_aliases(
+    store: &Store,
+    recs: &[StoredRecord],
+) -> Result<HashMap<String, String>, StoreError> {
+    let aliases: BTreeSet<&str> = recs
+        .iter()
+        .flat_map(|r| r.aliases.iter().map(String::as_str))
+        .collect();
+    let aliases: Vec<&str> = aliases.into_iter().collect();
+    store.kb_resolve_many(&aliases).await
+}
+
+/// The aliases of `recs` that are not ids of the vulnerability `group`:
+/// the grouping refused their merge and put them in another one
+/// (`resolved`: alias → group key, see [`Store::kb_resolve_many`]). The one
+/// rule for which ids the view lists, whose KEV / EPSS it takes, and which
+/// key the view, search and the feed name a vulnerability by.
+pub fn elsewhere(
+    group: &str,
+    recs: &[StoredRecord],
+    resolved: &HashMap<String, String>,
+) -> BTreeSet<String> {
+    let own: BTreeSet<&str> = recs.iter().map(|r| r.id.as_str()).collect();
+    recs.iter()
+        .flat_map(|r| r.aliases.iter())
+        .filter(|a| !own.contains(a.as_str()) && resolved.get(*a).is_some_and(|g| g != group))
+        .cloned()
+        .collect()
+}
+
+/// The ids of `recs` (their ids and aliases) without those [`elsewhere`].
+fn shown_ids(recs: &[StoredRecord], elsewhere: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut ids = all_ids(recs);
+    ids.retain(|i| !elsewhere.contains(i));
+    ids
+}
+
 /// The id under which the caller sees the group: the group key when a
 /// visible record names it, else the lowest CVE id the visible records
-/// name, else the lowest visible record id. (The group key may come from a
+/// name, else the lowest visible record id — among the ids the view shows
+/// (without the aliases [`elsewhere`]). (The group key may come from a
 /// record the caller may not see; it is never shown then.)
-pub fn public_key(group: &str, recs: &[StoredRecord]) -> String {
-    public_key_among(group, &all_ids(recs), recs)
+pub fn public_key(group: &str, recs: &[StoredRecord], elsewhere: &BTreeSet<String>) -> String {
+    public_key_among(group, &shown_ids(recs, elsewhere), recs)
+}
+
+/// The key each of `recs` is listed under on its own (search results, the
+/// changed-since feed): [`public_key`] of its group and that one record,
+/// the aliases of all of them resolved with one store query.
+pub async fn list_keys(store: &Store, recs: &[StoredRecord]) -> Result<Vec<String>, StoreError> {
+    let resolved = resolve_aliases(store, recs).await?;
+    Ok(recs
+        .iter()
+        .map(|r| {
+            let one = std::slice::from_ref(r);
+            public_key(&r.vuln_id, one, &elsewhere(&r.vuln_id, one, &resolved))
+        })
+        .collect())
 }
 
 fn public_key_among(group: &str, ids: &BTreeSet<String>, recs: &[StoredRecord]) -> String {
@@ -280,6 +335,9 @@ fn public_key_among(group: &str, ids: &BTreeSet<String>, recs: &[StoredRecord]) 
 
 /// Load the view of the vulnerability `id` names, from the records
 /// `visible` accepts; `None` when it accepts none (or `id` is unknown).
+/// The store queries do not grow with the group: at most two resolve `id`,
+/// one reads the records, then one each resolves the aliases and reads the
+/// KEV entries, EPSS scores and CWE names (each per 1,000 keys).
 pub async fn load(
     store: &Store,
     id: &str,
@@ -289,28 +347,29 @@ pub async fn load(
         return Ok(None);
     };
     let parsed = parse_all(&recs);
-    let mut enrich = Enrichment::default();
-    let own: BTreeSet<&str> = recs.iter().map(|r| r.id.as_str()).collect();
-    for a in all_ids(&recs) {
-        if !own.contains(a.as_str()) && store.kb_resolve(&a).await?.is_some_and(|g| g != group) {
-            enrich.elsewhere.insert(a);
-        }
-    }
-    let mut ids = all_ids(&recs);
-    ids.retain(|i| !enrich.elsewhere.contains(i));
-    for cve in ids.iter().filter(|i| is_cve(i)) {
-        if let Some(k) = store.kb_kev(cve).await? {
-            enrich.kev.insert(cve.clone(), k);
-        }
-        if let Some(e) = store.kb_epss(cve).await? {
-            enrich.epss.insert(cve.clone(), e);
-        }
-    }
-    for n in cwe_numbers(&parsed, &enrich.kev) {
-        if let Some(name) = store.kb_cwe_name(i64::from(n)).await? {
-            enrich.cwe_names.insert(n, name);
-        }
-    }
+    let resolved = resolve_aliases(store, &recs).await?;
+    let mut enrich = Enrichment {
+        elsewhere: elsewhere(&group, &recs, &resolved),
+        ..Enrichment::default()
+    };
+    let ids = shown_ids(&recs, &enrich.elsewhere);
+    let cves: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|i| is_cve(i))
+        .collect();
+    enrich.kev = store.kb_kev_many(&cves).await?.into_iter().collect();
+    enrich.epss = store.kb_epss_many(&cves).await?.into_iter().collect();
+    let cwes: Vec<i64> = cwe_numbers(&parsed, &enrich.kev)
+        .into_iter()
+        .map(i64::from)
+        .collect();
+    enrich.cwe_names = store
+        .kb_cwe_names(&cwes)
+        .await?
+        .into_iter()
+        .filter_map(|(n, name)| Some((u32::try_from(n).ok()?, name)))
+        .collect();
     Ok(Some(assemble(&group, id, &recs, &parsed, &enrich)))
 }
 
@@ -446,8 +505,7 @@ pub fn assemble(
     let summary = pick(&|p| p.summary.clone()).or_else(|| primary.and_then(|r| r.summary.clone()));
     let details = pick(&|p| p.details.clone());
 
-    let mut ids = all_ids(recs);
-    ids.retain(|i| !enrich.elsewhere.contains(i));
+    let ids = shown_ids(recs, &enrich.elsewhere);
     let id = public_key_among(group, &ids, recs);
     let aliases: Vec<String> = ids.into_iter().collect();
     let published = recs.iter().filter_map(|r| r.published).min();
@@ -835,19 +893,20 @@ mod tests {
 
     #[test]
     fn a_hidden_group_key_is_never_shown() {
+        let none = BTreeSet::new();
         let (a, _) = stored(GHSA, "ghsa", "CVE-2024-0001");
         assert_eq!(
-            public_key("CVE-2024-0001", std::slice::from_ref(&a)),
+            public_key("CVE-2024-0001", std::slice::from_ref(&a), &none),
             "CVE-2024-0001"
         );
         // The key came from a record the caller cannot see.
         assert_eq!(
-            public_key("CVE-2023-0002", std::slice::from_ref(&a)),
+            public_key("CVE-2023-0002", std::slice::from_ref(&a), &none),
             "CVE-2024-0001"
         );
         let (mut b, _) = stored(PYSEC, "pypa", "X");
         b.aliases.clear();
-        assert_eq!(public_key("CVE-2023-0002", &[b]), "PYSEC-2024-1");
+        assert_eq!(public_key("CVE-2023-0002", &[b], &none), "PYSEC-2024-1");
     }
 
     #[test]

@@ -950,3 +950,67 @@ async fn a_hidden_record_does_not_join_visible_ones() {
         );
     }
 }
+
+/// A record whose alias the grouping refused (it names CVE-2020-0002, which
+/// is another vulnerability) is not listed under that alias by search or
+/// the changed-since feed: the list key comes from the ids the view shows.
+#[tokio::test]
+async fn search_and_feed_do_not_name_a_record_after_a_refused_alias() {
+    for env in common::envs().await {
+        let bit = r#"{"id":"BIT-demo-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2020-0001"],"summary":"refusedmerge bit"}"#;
+        let ghsa = r#"{"id":"GHSA-rfsd-0001-0001","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2020-0002"],"summary":"refusedmerge ghsa"}"#;
+        let pysec = r#"{"id":"PYSEC-2020-1","modified":"2024-01-01T00:00:00Z","aliases":["BIT-demo-1","CVE-2020-0002"],"summary":"refusedmerge pysec"}"#;
+        // As the importer groups them: PYSEC-2020-1 joins CVE-2020-0001,
+        // CVE-2020-0002 stays with its GHSA (the later group takes the id).
+        put_group(
+            &env,
+            "CVE-2020-0001",
+            &[
+                (bit, "bitnami", Label::clear()),
+                (pysec, "pypa", Label::clear()),
+            ],
+        )
+        .await;
+        put_group(&env, "CVE-2020-0002", &[(ghsa, "ghsa", Label::clear())]).await;
+        let r = env
+            .call("GET", "/api/v1/vulns?q=refusedmerge", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let listed: BTreeSet<(String, String)> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["record"].as_str().unwrap().into(),
+                    i["id"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let want: BTreeSet<(String, String)> = [
+            ("BIT-demo-1", "CVE-2020-0001"),
+            ("GHSA-rfsd-0001-0001", "CVE-2020-0002"),
+            ("PYSEC-2020-1", "PYSEC-2020-1"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.into(), b.into()))
+        .collect();
+        assert_eq!(listed, want, "[{}] search", env.backend());
+        let r = env
+            .call("GET", "/api/v1/vulns/changes?limit=100", None, None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let fed: BTreeSet<(String, String)> = r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["id"].as_str().unwrap().into(),
+                    i["vuln_id"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        assert_eq!(fed, want, "[{}] feed", env.backend());
+    }
+}

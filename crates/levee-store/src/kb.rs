@@ -661,6 +661,24 @@ impl Store {
         )
     }
 
+    /// [`Store::kb_resolve`] for several ids at once: id → group key for
+    /// the ids the index knows (one statement per 1,000 ids).
+    pub async fn kb_resolve_many(&self, ids: &[&str]) -> Result<HashMap<String, String>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT id, vuln_id FROM kb_ids WHERE id IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
     pub async fn kb_records_of(&self, vuln_id: &str) -> Result<Vec<StoredRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {REC_COLS} FROM kb_records WHERE vuln_id = $1 ORDER BY id"
@@ -804,6 +822,72 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    /// [`Store::kb_kev`] for several CVE ids at once: the stored entries
+    /// (one statement per 1,000 ids).
+    pub async fn kb_kev_many(&self, cves: &[&str]) -> Result<HashMap<String, serde_json::Value>> {
+        let mut out = HashMap::new();
+        for chunk in cves.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT cve, data FROM kb_kev WHERE cve IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            for (cve, data) in q.fetch_all(&self.pool).await? {
+                let v =
+                    serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                out.insert(cve, v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Store::kb_epss`] for several CVE ids at once (one statement per
+    /// 1,000 ids).
+    pub async fn kb_epss_many(
+        &self,
+        cves: &[&str],
+    ) -> Result<HashMap<String, (String, String, Option<String>)>> {
+        let mut out = HashMap::new();
+        for chunk in cves.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, String, String, Option<String>)>(&sql);
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            out.extend(
+                q.fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(|(c, e, p, d)| (c, (e, p, d))),
+            );
+        }
+        Ok(out)
+    }
+
+    /// [`Store::kb_cwe_name`] for several CWE numbers at once (one
+    /// statement per 1,000 numbers).
+    pub async fn kb_cwe_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(WIDE_CHUNK) {
+            let sql = format!(
+                "SELECT id, name FROM kb_cwe WHERE id IN ({})",
+                in_list(self.backend(), 1, chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
     }
 
     /// Refused merges: (record, alias, detail).

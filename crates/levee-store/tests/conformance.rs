@@ -426,6 +426,17 @@ async fn kb_upsert_is_idempotent_and_newer_wins() {
             Some("CVE-2024-0001")
         );
         assert_eq!(store.kb_records_of("CVE-2024-0001").await.unwrap().len(), 1);
+        // Several ids at once, across statement chunks: the known ones.
+        let mut ask: Vec<&str> = many.iter().map(String::as_str).collect();
+        ask.extend(["NOPE-1", "CVE-2024-0001", "PYSEC-2"]);
+        let got = store.kb_resolve_many(&ask).await.unwrap();
+        let want: std::collections::HashMap<String, String> = [
+            ("PYSEC-2".to_string(), "CVE-2024-0001".to_string()),
+            ("CVE-2024-0001".to_string(), "CVE-2024-0001".to_string()),
+        ]
+        .into();
+        assert_eq!(got, want, "{}", db.name);
+        assert!(store.kb_resolve_many(&[]).await.unwrap().is_empty());
         // The regrouped record moved to the end of the mirror feed, with its new group.
         let feed2 = store
             .kb_changed_since(feed.last().unwrap().seq, 10_000)
@@ -585,6 +596,23 @@ async fn kb_grouped_upsert_tie_break_group_moves_and_classified_enrichment() {
             "0.2"
         );
         assert_eq!(store.kb_enrichment_counts().await.unwrap(), (1, 1, 1));
+        // Several at once: the stored ones, unknown keys absent.
+        let cves = ["CVE-2024-0001", "CVE-2099-0001"];
+        let kev = store.kb_kev_many(&cves).await.unwrap();
+        assert_eq!(kev.len(), 1, "{name}");
+        assert_eq!(kev["CVE-2024-0001"]["x"], 1, "{name}");
+        let epss = store.kb_epss_many(&cves).await.unwrap();
+        assert_eq!(
+            epss.get("CVE-2024-0001"),
+            Some(&("0.2".to_string(), "0.5".to_string(), None)),
+            "{name}"
+        );
+        assert_eq!(epss.len(), 1, "{name}");
+        let cwe = store.kb_cwe_names(&[79, 80]).await.unwrap();
+        assert_eq!(cwe, [(79, "XSS".to_string())].into(), "{name}");
+        assert!(store.kb_kev_many(&[]).await.unwrap().is_empty());
+        assert!(store.kb_epss_many(&[]).await.unwrap().is_empty());
+        assert!(store.kb_cwe_names(&[]).await.unwrap().is_empty());
     })
     .await;
 }

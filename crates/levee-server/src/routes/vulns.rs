@@ -131,7 +131,8 @@ pub struct SearchQuery {
 #[derive(Serialize)]
 struct SearchItem {
     /// The vulnerability: its group key, unless only hidden records name
-    /// it (see `levee_kb::view::public_key`).
+    /// it, never an alias the grouping put in another vulnerability (see
+    /// `levee_kb::view::public_key`).
     id: String,
     record: String,
     source: String,
@@ -179,13 +180,21 @@ pub async fn search(
     for round in 0..SEARCH_ROUNDS {
         let batch = s.store.kb_search(&terms, after, limit).await?;
         let exhausted = (batch.len() as i64) < limit;
+        let mut page = Vec::new();
         for r in batch {
             after = Some(r.seq);
             if !visible(&r) {
                 continue;
             }
+            page.push(r);
+            if (items.len() + page.len()) as i64 == limit {
+                break;
+            }
+        }
+        let keys = levee_kb::view::list_keys(&s.store, &page).await?;
+        for (r, id) in page.into_iter().zip(keys) {
             items.push(SearchItem {
-                id: levee_kb::view::public_key(&r.vuln_id, std::slice::from_ref(&r)),
+                id,
                 record: r.id,
                 source: r.source,
                 aliases: r.aliases,
@@ -194,9 +203,6 @@ pub async fn search(
                 published: r.published,
                 withdrawn: r.withdrawn,
             });
-            if items.len() as i64 == limit {
-                break;
-            }
         }
         if items.len() as i64 == limit || (round + 1 == SEARCH_ROUNDS && !exhausted) {
             next = after;
@@ -267,15 +273,14 @@ pub async fn changes(
     let has_more = batch.len() as i64 == limit;
     let next = batch.last().map_or(after, |r| r.seq);
     let visible = visible_fn(c, s.store.now());
+    let batch: Vec<StoredRecord> = batch.into_iter().filter(|r| visible(r)).collect();
+    let keys = levee_kb::view::list_keys(&s.store, &batch).await?;
     let mut items = Vec::new();
-    for r in batch {
-        if !visible(&r) {
-            continue;
-        }
+    for (r, vuln_id) in batch.into_iter().zip(keys) {
         items.push(ChangeItem {
             seq: r.seq,
             osv: raw(&r.json)?,
-            vuln_id: levee_kb::view::public_key(&r.vuln_id, std::slice::from_ref(&r)),
+            vuln_id,
             id: r.id,
             source: r.source,
             modified: r.modified,
