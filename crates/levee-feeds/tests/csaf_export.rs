@@ -120,16 +120,7 @@ fn affected_set(eco: &str, ranges: &[levee_formats::Range]) -> levee_versions::R
     let scheme = Ecosystem::parse(eco).unwrap().scheme().unwrap();
     let mut set = RangeSet::empty();
     for r in ranges {
-        let events: Vec<Event> = r
-            .events
-            .iter()
-            .map(|e| match e {
-                levee_formats::Event::Introduced(v) => Event::Introduced(v.clone()),
-                levee_formats::Event::Fixed(v) => Event::Fixed(v.clone()),
-                levee_formats::Event::LastAffected(v) => Event::LastAffected(v.clone()),
-                levee_formats::Event::Limit(v) => Event::Limit(v.clone()),
-            })
-            .collect();
+        let events: Vec<Event> = r.events.iter().map(Event::from).collect();
         set = set.union(CompiledRange::compile(scheme, &events).unwrap().set());
     }
     set
