@@ -68,48 +68,6 @@ fn redhat_release(cpe: &str) -> Option<String> {
     Some(r.to_string())
 }
 
-/// product id → (category, name) of the `product_version_range` or
-/// `product_version` branch it sits in.
-fn version_branches(doc: &Value) -> BTreeMap<String, (&'static str, String)> {
-    type Out = BTreeMap<String, (&'static str, String)>;
-    fn walk(b: &Value, out: &mut Out, depth: usize) {
-        if depth > 30 {
-            return;
-        }
-        let cat = match s(b, "category") {
-            Some("product_version_range") => Some("product_version_range"),
-            Some("product_version") => Some("product_version"),
-            _ => None,
-        };
-        if let (Some(cat), Some(id), Some(name)) = (
-            cat,
-            b.get("product").and_then(|p| s(p, "product_id")),
-            s(b, "name"),
-        ) {
-            out.insert(id.to_string(), (cat, name.to_string()));
-        }
-        for x in b
-            .get("branches")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            walk(x, out, depth + 1);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for b in doc
-        .get("product_tree")
-        .and_then(|pt| pt.get("branches"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        walk(b, &mut out, 0);
-    }
-    out
-}
-
 /// The version a purl names: an rpm purl's `epoch` qualifier goes in
 /// front (`1:1.1.1k-7.el8_6`), as rpm and OSV's rpm ecosystems compare it
 /// first (purl-spec: the epoch is a qualifier, not part of the version).
@@ -130,21 +88,21 @@ fn purl_version(p: &PackageUrl) -> Option<String> {
 
 fn products(doc: &Value) -> BTreeMap<String, Product> {
     let mut out = BTreeMap::new();
-    let branches = version_branches(doc);
-    for (id, _, f) in product_defs(doc) {
+    for def in product_defs(doc) {
+        let f = &def.product;
         let h = f.get("product_identification_helper");
         let branch = |cat: &str| {
-            branches
-                .get(&id)
-                .filter(|(c, _)| *c == cat)
+            def.branch
+                .as_ref()
+                .filter(|(c, _)| c == cat)
                 .map(|(_, n)| n.clone())
         };
         let range = branch("product_version_range");
         let version = branch("product_version");
         out.insert(
-            id,
+            def.id,
             Product {
-                name: s(&f, "name").unwrap_or_default().to_string(),
+                name: s(f, "name").unwrap_or_default().to_string(),
                 purl: h.and_then(|h| s(h, "purl")).map(str::to_string),
                 cpe: h.and_then(|h| s(h, "cpe")).map(str::to_string),
                 range,
