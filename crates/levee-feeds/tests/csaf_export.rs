@@ -120,19 +120,42 @@ fn affected_set(eco: &str, ranges: &[levee_formats::Range]) -> levee_versions::R
     let scheme = Ecosystem::parse(eco).unwrap().scheme().unwrap();
     let mut set = RangeSet::empty();
     for r in ranges {
-        let events: Vec<Event> = r
-            .events
-            .iter()
-            .map(|e| match e {
-                levee_formats::Event::Introduced(v) => Event::Introduced(v.clone()),
-                levee_formats::Event::Fixed(v) => Event::Fixed(v.clone()),
-                levee_formats::Event::LastAffected(v) => Event::LastAffected(v.clone()),
-                levee_formats::Event::Limit(v) => Event::Limit(v.clone()),
-            })
-            .collect();
+        let events: Vec<Event> = r.events.iter().map(Event::from).collect();
         set = set.union(CompiledRange::compile(scheme, &events).unwrap().set());
     }
     set
+}
+
+/// The `product_version_range` branches of package `name` (under its
+/// vendor branch `vendor`) in an exported document: (vers text, product id).
+fn range_branches(doc: &serde_json::Value, vendor: &str, name: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for v in doc["product_tree"]["branches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if v["category"] != "vendor" || v["name"] != vendor {
+            continue;
+        }
+        for p in v["branches"].as_array().into_iter().flatten() {
+            if p["category"] != "product_name" || p["name"] != name {
+                continue;
+            }
+            for leaf in p["branches"].as_array().into_iter().flatten() {
+                if leaf["category"] == "product_version_range" {
+                    out.push((
+                        leaf["name"].as_str().unwrap_or_default().to_string(),
+                        leaf["product"]["product_id"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 #[test]
@@ -216,6 +239,53 @@ fn exported_ranges_read_back_as_the_same_ranges() {
         let doc = export_advisory(std::slice::from_ref(&r));
         let report = validate(&doc, &ValidateOptions::default());
         assert!(report.is_valid(), "{eco}: {:#?}", report.findings);
+        // The affected ranges are written as one `product_version_range`
+        // branch whose `vers:` string is the same set (not only implied by
+        // the fixed product, which would give `introduced 0` back without
+        // it), and the statuses name its product as affected (for a Red Hat
+        // release through the platform relationship).
+        let vendor = if eco.starts_with("Red Hat") {
+            "Red Hat"
+        } else {
+            eco
+        };
+        let branches = range_branches(&doc, vendor, name);
+        assert_eq!(
+            branches.len(),
+            1,
+            "{eco}: {}",
+            serde_json::to_string(&doc["product_tree"]).unwrap()
+        );
+        let (vers, pid) = &branches[0];
+        let (scheme, set) = levee_versions::vers::parse_vers(vers)
+            .unwrap_or_else(|e| panic!("{eco}: {vers:?} is not a vers: range: {e}"));
+        assert_eq!(
+            Some(scheme),
+            levee_versions::Ecosystem::parse(eco).unwrap().scheme(),
+            "{eco}: {vers}"
+        );
+        assert_eq!(
+            set,
+            affected_set(eco, &r.affected[0].ranges),
+            "{eco}: {vers}"
+        );
+        let named: Vec<&str> = doc["product_tree"]["relationships"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|rel| rel["product_reference"] == pid.as_str())
+            .filter_map(|rel| rel["full_product_name"]["product_id"].as_str())
+            .chain([pid.as_str()])
+            .collect();
+        let known = &doc["vulnerabilities"][0]["product_status"]["known_affected"];
+        assert!(
+            known
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| named.contains(&k.as_str().unwrap_or_default())),
+            "{eco}: {known} names none of {named:?}"
+        );
         let bytes = serde_json::to_vec(&doc).unwrap();
         let back: Vec<Record> = read("export.json", &bytes, Some(FeedFormat::Csaf))
             .map(|r| r.unwrap())

@@ -225,6 +225,25 @@ impl Event {
     }
 }
 
+/// The same event for range evaluation in `levee-versions` (the version
+/// strings are kept as they are; ordering them is `levee-versions`' work).
+impl From<Event> for levee_versions::Event {
+    fn from(e: Event) -> Self {
+        match e {
+            Event::Introduced(v) => Self::Introduced(v),
+            Event::Fixed(v) => Self::Fixed(v),
+            Event::LastAffected(v) => Self::LastAffected(v),
+            Event::Limit(v) => Self::Limit(v),
+        }
+    }
+}
+
+impl From<&Event> for levee_versions::Event {
+    fn from(e: &Event) -> Self {
+        e.clone().into()
+    }
+}
+
 /// `references[]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
@@ -839,5 +858,23 @@ mod tests {
             .warnings
             .iter()
             .any(|w| w.code == "git_range_without_repo"));
+    }
+
+    #[test]
+    fn events_convert_to_their_levee_versions_namesakes() {
+        use levee_versions::Event as V;
+        let cases = [
+            (Event::Introduced("1.0".into()), V::Introduced("1.0".into())),
+            (Event::Fixed("1.1".into()), V::Fixed("1.1".into())),
+            (
+                Event::LastAffected("1.2".into()),
+                V::LastAffected("1.2".into()),
+            ),
+            (Event::Limit("1.3".into()), V::Limit("1.3".into())),
+        ];
+        for (e, want) in cases {
+            assert_eq!(V::from(&e), want);
+            assert_eq!(V::from(e), want);
+        }
     }
 }

@@ -198,18 +198,7 @@ fn convert_ranges(
                 continue;
             }
         };
-        let events = r
-            .events
-            .iter()
-            .map(|e| match e {
-                levee_formats::Event::Introduced(v) => levee_versions::Event::Introduced(v.clone()),
-                levee_formats::Event::Fixed(v) => levee_versions::Event::Fixed(v.clone()),
-                levee_formats::Event::LastAffected(v) => {
-                    levee_versions::Event::LastAffected(v.clone())
-                }
-                levee_formats::Event::Limit(v) => levee_versions::Event::Limit(v.clone()),
-            })
-            .collect();
+        let events = r.events.iter().map(levee_versions::Event::from).collect();
         out.push(OsvRange {
             kind,
             repo: r.repo.clone(),

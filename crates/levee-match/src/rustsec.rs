@@ -318,12 +318,7 @@ fn compile_md_with(
         repo: None,
         events: events
             .into_iter()
-            .map(|e| match e {
-                levee_formats::Event::Introduced(v) => levee_versions::Event::Introduced(v),
-                levee_formats::Event::Fixed(v) => levee_versions::Event::Fixed(v),
-                levee_formats::Event::LastAffected(v) => levee_versions::Event::LastAffected(v),
-                levee_formats::Event::Limit(v) => levee_versions::Event::Limit(v),
-            })
+            .map(levee_versions::Event::from)
             .collect(),
     };
     let ranges = [range];

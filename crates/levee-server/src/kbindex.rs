@@ -150,7 +150,7 @@ fn index_record(r: &StoredRecord) -> IndexedRecord {
                     Some(OsvRange {
                         kind,
                         repo: rg.repo.clone(),
-                        events: rg.events.iter().map(convert_event).collect(),
+                        events: rg.events.iter().map(levee_versions::Event::from).collect(),
                     })
                 })
                 .collect();
@@ -181,17 +181,6 @@ fn index_record(r: &StoredRecord) -> IndexedRecord {
         withdrawn,
         affected,
         commits: commits.into_iter().collect(),
-    }
-}
-
-fn convert_event(e: &levee_formats::Event) -> levee_versions::Event {
-    use levee_formats::Event as F;
-    use levee_versions::Event as V;
-    match e {
-        F::Introduced(v) => V::Introduced(v.clone()),
-        F::Fixed(v) => V::Fixed(v.clone()),
-        F::LastAffected(v) => V::LastAffected(v.clone()),
-        F::Limit(v) => V::Limit(v.clone()),
     }
 }
 

@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use levee_versions::vers::parse_vers;
-use levee_versions::{Bound, Interval, PackageUrl, RangeSet, Version};
+use levee_versions::{Bound, Ecosystem, Interval, PackageUrl, RangeSet, Version, VersionScheme};
 
 use crate::common::*;
 
@@ -55,6 +55,44 @@ struct Product {
     /// (`enterprise_linux:9::appstream`), as
     /// osv.dev spells `Red Hat:<release>`.
     release: Option<String>,
+    /// The OSV package its purl names ([`package`]), resolved once.
+    package: Option<Package>,
+}
+
+/// The OSV package a product stands for.
+struct Package {
+    /// Ecosystem, with the Red Hat release.
+    eco: String,
+    name: String,
+    /// Its purl's version, else its `product_version` branch's name.
+    version: Option<String>,
+    /// The purl without version, qualifiers and subpath.
+    bare: String,
+    /// The ecosystem's version ordering.
+    scheme: Option<VersionScheme>,
+}
+
+/// The package of a product whose purl type maps to an OSV ecosystem.
+fn package(p: &Product) -> Option<Package> {
+    let purl = PackageUrl::parse(p.purl.as_deref()?).ok()?;
+    let (eco, name) = purl.osv_package()?;
+    let eco = match p.release.as_deref() {
+        Some(r) if eco == "Red Hat" => format!("Red Hat:{r}"),
+        _ => eco,
+    };
+    let version = purl_version(&purl).or_else(|| p.version.clone());
+    let scheme = Ecosystem::parse(&eco).ok().and_then(|e| e.scheme());
+    let mut bare = purl;
+    bare.version = None;
+    bare.qualifiers.clear();
+    bare.subpath = None;
+    Some(Package {
+        eco,
+        name,
+        version,
+        bare: bare.to_string(),
+        scheme,
+    })
 }
 
 fn redhat_release(cpe: &str) -> Option<String> {
@@ -64,50 +102,8 @@ fn redhat_release(cpe: &str) -> Option<String> {
         .strip_prefix("cpe:/a:redhat:")
         .or_else(|| cpe.strip_prefix("cpe:/o:redhat:"))?;
     let eco = format!("Red Hat:{r}");
-    levee_versions::Ecosystem::parse(&eco).ok()?;
+    Ecosystem::parse(&eco).ok()?;
     Some(r.to_string())
-}
-
-/// product id → (category, name) of the `product_version_range` or
-/// `product_version` branch it sits in.
-fn version_branches(doc: &Value) -> BTreeMap<String, (&'static str, String)> {
-    type Out = BTreeMap<String, (&'static str, String)>;
-    fn walk(b: &Value, out: &mut Out, depth: usize) {
-        if depth > 30 {
-            return;
-        }
-        let cat = match s(b, "category") {
-            Some("product_version_range") => Some("product_version_range"),
-            Some("product_version") => Some("product_version"),
-            _ => None,
-        };
-        if let (Some(cat), Some(id), Some(name)) = (
-            cat,
-            b.get("product").and_then(|p| s(p, "product_id")),
-            s(b, "name"),
-        ) {
-            out.insert(id.to_string(), (cat, name.to_string()));
-        }
-        for x in b
-            .get("branches")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            walk(x, out, depth + 1);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for b in doc
-        .get("product_tree")
-        .and_then(|pt| pt.get("branches"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        walk(b, &mut out, 0);
-    }
-    out
 }
 
 /// The version a purl names: an rpm purl's `epoch` qualifier goes in
@@ -130,26 +126,27 @@ fn purl_version(p: &PackageUrl) -> Option<String> {
 
 fn products(doc: &Value) -> BTreeMap<String, Product> {
     let mut out = BTreeMap::new();
-    let branches = version_branches(doc);
-    for (id, _, f) in product_defs(doc) {
+    for def in product_defs(doc) {
+        let f = &def.product;
         let h = f.get("product_identification_helper");
         let branch = |cat: &str| {
-            branches
-                .get(&id)
-                .filter(|(c, _)| *c == cat)
+            def.branch
+                .as_ref()
+                .filter(|(c, _)| c == cat)
                 .map(|(_, n)| n.clone())
         };
         let range = branch("product_version_range");
         let version = branch("product_version");
         out.insert(
-            id,
+            def.id,
             Product {
-                name: s(&f, "name").unwrap_or_default().to_string(),
+                name: s(f, "name").unwrap_or_default().to_string(),
                 purl: h.and_then(|h| s(h, "purl")).map(str::to_string),
                 cpe: h.and_then(|h| s(h, "cpe")).map(str::to_string),
                 range,
                 version,
                 release: None,
+                package: None,
             },
         );
     }
@@ -192,6 +189,9 @@ fn products(doc: &Value) -> BTreeMap<String, Product> {
             }
             p.release = release;
         }
+    }
+    for p in out.values_mut() {
+        p.package = package(p);
     }
     out
 }
@@ -391,33 +391,18 @@ fn vuln(
                 .filter_map(Value::as_str)
             {
                 let prod = prods.get(pid);
-                let purl = prod
-                    .and_then(|p| p.purl.as_deref())
-                    .and_then(|p| PackageUrl::parse(p).ok());
-                let pkg = purl.as_ref().and_then(|p| {
-                    p.osv_package().map(|(e, n)| {
-                        let e = match prod.and_then(|x| x.release.as_deref()) {
-                            Some(r) if e == "Red Hat" => format!("Red Hat:{r}"),
-                            _ => e,
-                        };
-                        let ver = purl_version(p).or_else(|| prod.and_then(|x| x.version.clone()));
-                        (e, n, ver, p.clone())
-                    })
-                });
+                let pkg = prod.and_then(|p| p.package.as_ref());
                 let usable = matches!(
                     *status,
                     "known_affected" | "first_affected" | "last_affected" | "fixed" | "first_fixed"
                 );
-                let scheme = pkg.as_ref().and_then(|(eco, ..)| {
-                    levee_versions::Ecosystem::parse(eco)
-                        .ok()
-                        .and_then(|x| x.scheme())
-                });
                 // A version-less product: its `vers:` range, if any.
-                let range = match (&pkg, prod.and_then(|p| p.range.as_deref())) {
-                    (Some((_, _, None, _)), Some(text)) if usable && !status.contains("fixed") => {
+                let range = match (pkg, prod.and_then(|p| p.range.as_deref())) {
+                    (Some(pk), Some(text))
+                        if pk.version.is_none() && usable && !status.contains("fixed") =>
+                    {
                         match parse_vers(text) {
-                            Ok((sc, set)) if Some(sc) == scheme => Some(set),
+                            Ok((sc, set)) if Some(sc) == pk.scheme => Some(set),
                             _ => {
                                 warnings.push(warn(
                                     "range_unparsed",
@@ -430,25 +415,30 @@ fn vuln(
                     }
                     _ => None,
                 };
-                let contributes = match &pkg {
-                    Some((_, _, Some(_), _)) => true,
-                    Some((_, _, None, _)) => range.is_some(),
+                let contributes = match pkg {
+                    Some(pk) => pk.version.is_some() || range.is_some(),
                     None => false,
                 };
                 match pkg {
-                    Some((eco, name, ver, purl)) if usable && contributes => {
-                        let mut bare = purl.clone();
-                        bare.version = None;
-                        bare.qualifiers.clear();
-                        bare.subpath = None;
-                        let e = pkgs.entry((eco.clone(), name)).or_insert_with(|| PkgAcc {
-                            purl: Some(bare.to_string()),
-                            versions: Vec::new(),
-                            fixes: Vec::new(),
-                            first: Vec::new(),
-                            last: Vec::new(),
-                            ranges: RangeSet::empty(),
-                        });
+                    Some(pk) if usable && contributes => {
+                        let Package {
+                            eco,
+                            name,
+                            version,
+                            bare,
+                            scheme,
+                        } = pk;
+                        let ver = version.clone();
+                        let e = pkgs
+                            .entry((eco.clone(), name.clone()))
+                            .or_insert_with(|| PkgAcc {
+                                purl: Some(bare.clone()),
+                                versions: Vec::new(),
+                                fixes: Vec::new(),
+                                first: Vec::new(),
+                                last: Vec::new(),
+                                ranges: RangeSet::empty(),
+                            });
                         match (*status, ver) {
                             ("fixed" | "first_fixed", Some(ver)) => {
                                 match scheme.and_then(|sc| Version::parse(sc, &ver).ok()) {

@@ -218,16 +218,8 @@ fn ranges_vers(eco: &str, purl: Option<&str>, ranges: &[levee_formats::Range]) -
         if sc != scheme {
             return None;
         }
-        let events: Vec<levee_versions::Event> = r
-            .events
-            .iter()
-            .map(|e| match e {
-                Event::Introduced(v) => levee_versions::Event::Introduced(v.clone()),
-                Event::Fixed(v) => levee_versions::Event::Fixed(v.clone()),
-                Event::LastAffected(v) => levee_versions::Event::LastAffected(v.clone()),
-                Event::Limit(v) => levee_versions::Event::Limit(v.clone()),
-            })
-            .collect();
+        let events: Vec<levee_versions::Event> =
+            r.events.iter().map(levee_versions::Event::from).collect();
         let c = CompiledRange::compile(scheme, &events).ok()?;
         set = set.union(c.set());
     }

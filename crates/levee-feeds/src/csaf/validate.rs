@@ -147,7 +147,7 @@ pub fn validate(doc: &Value, opts: &ValidateOptions) -> Report {
     t_1_to_5(&mut c, &defs, &groups);
     t_6_7(&mut c);
     t_cvss(&mut c);
-    t_11_to_13(&mut c);
+    t_11_to_13(&mut c, &defs);
     t_revisions(&mut c);
     t_23_to_25(&mut c, &defs);
     t_26_27(&mut c, &groups);
@@ -638,20 +638,35 @@ fn branch_schema(c: &mut Ctx, b: &Value, path: &str, depth: usize) {
 
 // ------------------------------------------------------------------ helpers
 
-/// (product_id, path, full product name object) for every definition.
-pub(crate) fn product_defs(doc: &Value) -> Vec<(String, String, Value)> {
+/// One product definition in the product tree.
+pub(crate) struct ProductDef {
+    pub(crate) id: String,
+    /// JSON pointer of its `product_id`.
+    pub(crate) path: String,
+    /// The full product name object.
+    pub(crate) product: Value,
+    /// (category, name) of the branch it sits in, for a branch product.
+    pub(crate) branch: Option<(String, String)>,
+}
+
+/// Every product definition: branch products, `full_product_names`,
+/// relationship products, in that order.
+pub(crate) fn product_defs(doc: &Value) -> Vec<ProductDef> {
     let mut out = Vec::new();
-    fn walk(b: &Value, path: &str, out: &mut Vec<(String, String, Value)>, depth: usize) {
+    fn walk(b: &Value, path: &str, out: &mut Vec<ProductDef>, depth: usize) {
         if depth > 30 {
             return;
         }
         if let Some(p) = b.get("product") {
             if let Some(id) = st(p, "product_id") {
-                out.push((
-                    id.to_string(),
-                    format!("{path}/product/product_id"),
-                    p.clone(),
-                ));
+                out.push(ProductDef {
+                    id: id.to_string(),
+                    path: format!("{path}/product/product_id"),
+                    product: p.clone(),
+                    branch: st(b, "category")
+                        .zip(st(b, "name"))
+                        .map(|(c, n)| (c.to_string(), n.to_string())),
+                });
             }
         }
         for (i, x) in arr(b.get("branches")).iter().enumerate() {
@@ -666,21 +681,23 @@ pub(crate) fn product_defs(doc: &Value) -> Vec<(String, String, Value)> {
     }
     for (i, f) in arr(pt.get("full_product_names")).iter().enumerate() {
         if let Some(id) = st(f, "product_id") {
-            out.push((
-                id.to_string(),
-                format!("/product_tree/full_product_names/{i}/product_id"),
-                f.clone(),
-            ));
+            out.push(ProductDef {
+                id: id.to_string(),
+                path: format!("/product_tree/full_product_names/{i}/product_id"),
+                product: f.clone(),
+                branch: None,
+            });
         }
     }
     for (i, r) in arr(pt.get("relationships")).iter().enumerate() {
         if let Some(f) = r.get("full_product_name") {
             if let Some(id) = st(f, "product_id") {
-                out.push((
-                    id.to_string(),
-                    format!("/product_tree/relationships/{i}/full_product_name/product_id"),
-                    f.clone(),
-                ));
+                out.push(ProductDef {
+                    id: id.to_string(),
+                    path: format!("/product_tree/relationships/{i}/full_product_name/product_id"),
+                    product: f.clone(),
+                    branch: None,
+                });
             }
         }
     }
@@ -737,13 +754,9 @@ fn expand(v: &Value, groups: &[(String, String, Vec<String>)]) -> Vec<String> {
 
 // ------------------------------------------------------------------ 6.1.1 - 6.1.5
 
-fn t_1_to_5(
-    c: &mut Ctx,
-    defs: &[(String, String, Value)],
-    groups: &[(String, String, Vec<String>)],
-) {
+fn t_1_to_5(c: &mut Ctx, defs: &[ProductDef], groups: &[(String, String, Vec<String>)]) {
     let doc = c.doc;
-    let defined: HashSet<&str> = defs.iter().map(|(id, _, _)| id.as_str()).collect();
+    let defined: HashSet<&str> = defs.iter().map(|d| d.id.as_str()).collect();
     let mut refs: Vec<(String, String)> = Vec::new();
     if let Some(pt) = doc.get("product_tree") {
         for (i, g) in arr(pt.get("product_groups")).iter().enumerate() {
@@ -809,7 +822,7 @@ fn t_1_to_5(
         }
     }
     let mut seen: HashMap<&str, &str> = HashMap::new();
-    for (id, path, _) in defs {
+    for ProductDef { id, path, .. } in defs {
         if let Some(first) = seen.insert(id, path) {
             c.fail(
                 "6.1.2",
@@ -1483,7 +1496,7 @@ pub fn valid_language(tag: &str) -> bool {
         .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-fn t_11_to_13(c: &mut Ctx) {
+fn t_11_to_13(c: &mut Ctx, defs: &[ProductDef]) {
     let doc = c.doc;
     if let Some(cat) = c.opts.cwe_names.as_ref() {
         let mut fails = Vec::new();
@@ -1524,8 +1537,10 @@ fn t_11_to_13(c: &mut Ctx) {
             }
         }
     }
-    let defs = product_defs(doc);
-    for (_, path, f) in defs {
+    for ProductDef {
+        path, product: f, ..
+    } in defs
+    {
         if let Some(purl) = f
             .get("product_identification_helper")
             .and_then(|h| st(h, "purl"))
@@ -1759,7 +1774,7 @@ fn t_revisions(c: &mut Ctx) {
 
 // ------------------------------------------------------------------ 6.1.23 - 6.1.25
 
-fn t_23_to_25(c: &mut Ctx, defs: &[(String, String, Value)]) {
+fn t_23_to_25(c: &mut Ctx, defs: &[ProductDef]) {
     let doc = c.doc;
     let mut cves: HashSet<&str> = HashSet::new();
     for (vi, v) in vulns(doc).iter().enumerate() {
@@ -1787,7 +1802,10 @@ fn t_23_to_25(c: &mut Ctx, defs: &[(String, String, Value)]) {
             }
         }
     }
-    for (_, path, f) in defs {
+    for ProductDef {
+        path, product: f, ..
+    } in defs
+    {
         let base = path.trim_end_matches("/product_id");
         let Some(h) = f.get("product_identification_helper") else {
             continue;
@@ -1974,11 +1992,7 @@ const RANGE_WORDS: &[&str] = &[
     "after", "all", "before", "earlier", "later", "prior", "versions",
 ];
 
-fn t_28_to_33(
-    c: &mut Ctx,
-    _defs: &[(String, String, Value)],
-    groups: &[(String, String, Vec<String>)],
-) {
+fn t_28_to_33(c: &mut Ctx, _defs: &[ProductDef], groups: &[(String, String, Vec<String>)]) {
     let doc = c.doc;
     if let Some(d) = doc.get("document") {
         if let (Some(l), Some(s)) = (st(d, "lang"), st(d, "source_lang")) {
