@@ -1110,3 +1110,56 @@ async fn changing_ones_own_password_or_totp_needs_the_current_password() {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     }
 }
+
+#[tokio::test]
+async fn reauth_and_login_share_one_account_throttle() {
+    for env in common::envs().await {
+        let org = env.org("Lab", &["finder"], json!({})).await;
+        let user = env.member(&org, "lab@lab.example", "admin").await;
+        let (tok, _) = env
+            .token(&user, Some(&org), &["read", "write"], Some(86_400))
+            .await;
+        let set = |body: serde_json::Value| {
+            env.call("POST", "/api/v1/me/password", Some(&tok), Some(body))
+        };
+        let r = set(json!({"new_password": "first long passphrase"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        // Four wrong re-authentications and one wrong login: five failures
+        // of the one account, whichever door they came through.
+        for _ in 0..levee_server::auth::THROTTLE_MAX_FAILURES - 1 {
+            let r = set(json!({"new_password": "second long passphrase",
+                "current_password": "not the password"}))
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        }
+        let login = |pw: &str| {
+            env.call(
+                "POST",
+                "/api/v1/login",
+                None,
+                Some(json!({"email": "lab@lab.example", "password": pw})),
+            )
+        };
+        let r = login("wrong passphrase here").await;
+        assert_eq!(r.body["code"], "login_failed", "{}", r.body);
+        // Now both refuse the right password, with Retry-After.
+        let r = login("first long passphrase").await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+            "{}",
+            r.body
+        );
+        assert!(r.headers.get("retry-after").is_some());
+        let r = set(json!({"new_password": "second long passphrase",
+            "current_password": "first long passphrase"}))
+        .await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+            "{}",
+            r.body
+        );
+        assert!(r.headers.get("retry-after").is_some());
+    }
+}
