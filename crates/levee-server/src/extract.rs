@@ -23,58 +23,50 @@ pub struct ApiJson<T> {
     pub body_hash: String,
 }
 
-/// Depth of `[`/`{` nesting outside strings.
-pub fn json_depth_exceeds(b: &[u8], max: usize) -> bool {
-    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
-    for &c in b {
-        if in_str {
-            if esc {
-                esc = false;
-            } else if c == b'\\' {
-                esc = true;
-            } else if c == b'"' {
-                in_str = false;
-            }
-            continue;
-        }
-        match c {
-            b'"' => in_str = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
+/// What one pass over a JSON text finds: `[`/`{` nesting (outside strings)
+/// deeper than the limit, and a string holding a NUL character (`\u0000`),
+/// which is valid JSON, but no text column stores it (PostgreSQL refuses
+/// it) and no field of this API means it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct JsonScan {
+    pub too_deep: bool,
+    pub has_nul: bool,
 }
 
-/// Does a JSON text hold a string with a NUL character (`\u0000`)? Valid
-/// JSON, but no text column stores it (PostgreSQL refuses it), and no
-/// field of this API means it.
-pub fn json_has_nul(b: &[u8]) -> bool {
-    let (mut in_str, mut i) = (false, 0);
+/// Scan a JSON text once for [`JsonScan`]. Stops at the first nesting
+/// beyond `max_depth` (that is refused before anything else is looked at).
+pub fn scan_json(b: &[u8], max_depth: usize) -> JsonScan {
+    let mut out = JsonScan::default();
+    let (mut depth, mut in_str, mut i) = (0usize, false, 0);
     while let Some(&c) = b.get(i) {
         if in_str {
             if c == b'\\' {
                 if b.get(i + 1..i + 6) == Some(&b"u0000"[..]) {
-                    return true;
+                    out.has_nul = true;
                 }
-                i += 2;
+                i += 2; // the escaped character is no quote or backslash
                 continue;
             }
             if c == b'"' {
                 in_str = false;
             }
-        } else if c == b'"' {
-            in_str = true;
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > max_depth {
+                        out.too_deep = true;
+                        return out;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
         }
         i += 1;
     }
-    false
+    out
 }
 
 /// Does a percent-encoded URI part (path or query) decode to a NUL?
@@ -89,7 +81,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the request body is not valid UTF-8",
         ));
     }
-    if json_depth_exceeds(bytes, MAX_DEPTH) {
+    let scan = scan_json(bytes, MAX_DEPTH);
+    if scan.too_deep {
         return Err(ApiError::new(
             "nesting_too_deep",
             format!("JSON nesting deeper than {MAX_DEPTH} levels"),
@@ -111,7 +104,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "the request body must be a JSON object",
         ));
     }
-    if json_has_nul(bytes) {
+    // Reported only now, so that a malformed body stays `malformed_json`.
+    if scan.has_nul {
         return Err(ApiError::validation(
             "a string holds a NUL character (\\u0000), which no field accepts",
         ));
@@ -276,17 +270,23 @@ mod tests {
     use super::*;
     #[test]
     fn depth() {
-        assert!(!json_depth_exceeds(br#"{"a":[1,2,{"b":"[[[["}]}"#, 3));
-        assert!(json_depth_exceeds(b"[[[[", 3));
-        assert!(!json_depth_exceeds(br#"["\"[[[[[["]"#, 2));
+        let deep = |b: &[u8], max| scan_json(b, max).too_deep;
+        assert!(!deep(br#"{"a":[1,2,{"b":"[[[["}]}"#, 3));
+        assert!(deep(b"[[[[", 3));
+        assert!(!deep(br#"["\"[[[[[["]"#, 2));
+        assert!(!deep(br#"["\\[[[[", 1]"#, 1));
+        assert!(deep(br#"["\\", [[]]]"#, 2));
     }
     #[test]
     fn nul() {
-        assert!(json_has_nul(br#"{"a":"x\u0000"}"#));
-        assert!(json_has_nul(br#"{"a\u0000":1}"#));
-        assert!(!json_has_nul(br#"{"a":"x\\u0000"}"#));
-        assert!(!json_has_nul(br#"{"a":"\"u0000"}"#));
-        assert!(!json_has_nul(br#"{"a":"u0000"}"#));
+        let nul = |b: &[u8]| scan_json(b, MAX_DEPTH).has_nul;
+        assert!(nul(br#"{"a":"x\u0000"}"#));
+        assert!(nul(br#"{"a\u0000":1}"#));
+        assert!(nul(br#"{"a":[[{"b":"\u0000"}]]}"#));
+        assert!(!nul(br#"{"a":"x\\u0000"}"#));
+        assert!(!nul(br#"{"a":"\"u0000"}"#));
+        assert!(!nul(br#"{"a":"u0000"}"#));
+        assert!(!nul(br#"{"a":1}"#));
         assert!(uri_has_nul("q=a%00b"));
         assert!(!uri_has_nul("q=a%200"));
     }
@@ -321,6 +321,20 @@ mod tests {
             "validation_failed"
         );
         assert_eq!(parse_json::<X>(b" {\"a\":1}").unwrap().a, 1);
+        // One scan finds depth and NUL; the codes keep their order: depth,
+        // then syntax, then the top level, then the NUL.
+        let nul = br#"{"a":"x\u0000"}"#;
+        assert_eq!(parse_json::<X>(nul).unwrap_err().code, "validation_failed");
+        assert!(parse_json::<X>(nul).unwrap_err().detail.contains("NUL"));
+        assert_eq!(
+            parse_json::<X>(br#"{"a":"\u0000""#).unwrap_err().code,
+            "malformed_json"
+        );
+        let deep_nul = format!("{}\"\\u0000\"{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(
+            parse_json::<X>(deep_nul.as_bytes()).unwrap_err().code,
+            "nesting_too_deep"
+        );
         let deep = "[".repeat(100) + &"]".repeat(100);
         assert_eq!(
             parse_json::<serde_json::Value>(deep.as_bytes())

@@ -889,3 +889,124 @@ async fn frontier_prepare(w: &World, method: &str, t: &str, n: usize) -> (String
     };
     (path, body)
 }
+
+/// The OpenAPI document's query parameters are those of the query struct
+/// the route's handler really reads: asked through the router, serde names
+/// a struct's fields when it refuses an unknown one (`deny_unknown_fields`),
+/// names a missing required one, and refuses a value of the wrong type.
+#[tokio::test]
+async fn documented_query_parameters_are_the_query_structs_fields() {
+    use std::collections::BTreeSet;
+    let env = common::env_on(levee_store::testing::sqlite()).await;
+    let doc = levee_server::openapi::document();
+    let admin = Some(env.admin.as_str());
+    const DESER: &str = "Failed to deserialize query string";
+    // The query-string failure of an answer, if any.
+    let failure = |r: &common::Resp| -> Option<String> {
+        let detail = r.body["detail"].as_str().unwrap_or("");
+        (r.body["code"] == "invalid_parameter" && detail.starts_with(DESER))
+            .then(|| detail.to_string())
+    };
+    let mut failures = Vec::new();
+    for route in levee_server::routes::ROUTES {
+        let what = format!("{} {}", route.method, route.path);
+        let base = route
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let op = &doc["paths"][route.path][route.method.to_lowercase()];
+        let documented: Vec<(String, bool, String)> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "query")
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap_or("").to_string(),
+                    p["required"] == true,
+                    p["schema"]["type"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let valid = |ty: &str| match ty {
+            "integer" => "1",
+            "boolean" => "true",
+            _ => "1",
+        };
+        let query = |params: &[&(String, bool, String)]| {
+            params
+                .iter()
+                .map(|(n, _, t)| format!("{n}={}", valid(t)))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        // The struct's fields, from serde's refusal of an unknown one.
+        let r = env
+            .call(route.method, &format!("{base}?levee_probe=1"), admin, None)
+            .await;
+        let fields: BTreeSet<String> = match failure(&r) {
+            Some(d) => {
+                let Some(rest) = d.split("unknown field `levee_probe`").nth(1) else {
+                    failures.push(format!("{what}: unexpected refusal {d}"));
+                    continue;
+                };
+                rest.split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(String::from)
+                    .collect()
+            }
+            None => BTreeSet::new(), // no query struct: the query is ignored
+        };
+        let names: BTreeSet<String> = documented.iter().map(|(n, _, _)| n.clone()).collect();
+        if names != fields {
+            failures.push(format!(
+                "{what}: documented {names:?}, the query struct has {fields:?}"
+            ));
+            continue;
+        }
+        // Each documented type deserializes; integers and booleans refuse text.
+        let all: Vec<_> = documented.iter().collect();
+        let r = env
+            .call(
+                route.method,
+                &format!("{base}?{}", query(&all)),
+                admin,
+                None,
+            )
+            .await;
+        if let Some(d) = failure(&r) {
+            failures.push(format!("{what}: documented values refused: {d}"));
+        }
+        for (name, required, ty) in &documented {
+            if matches!(ty.as_str(), "integer" | "boolean") {
+                let r = env
+                    .call(route.method, &format!("{base}?{name}=text"), admin, None)
+                    .await;
+                if failure(&r).is_none() {
+                    failures.push(format!("{what}: {name} is documented {ty} but takes text"));
+                }
+            }
+            // Required: leaving it out (and giving the rest) is refused.
+            let others: Vec<_> = documented.iter().filter(|(n, _, _)| n != name).collect();
+            let r = env
+                .call(
+                    route.method,
+                    &format!("{base}?{}", query(&others)),
+                    admin,
+                    None,
+                )
+                .await;
+            let missing =
+                failure(&r).is_some_and(|d| d.contains(&format!("missing field `{name}`")));
+            if missing != *required {
+                failures.push(format!(
+                    "{what}: {name} documented required={required}, the struct says {missing}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

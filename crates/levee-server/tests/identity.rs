@@ -799,47 +799,103 @@ async fn bad_query_and_path_parameters_are_problem_documents() {
 
 /// A NUL character (`%00` in a URL, `\u0000` in JSON) names no object and
 /// fits no field: PostgreSQL refuses it in text, which answered 500. It is
-/// a 4xx problem on every backend, and nothing is written.
+/// a 4xx problem on every backend, and nothing is written. The cases come
+/// from the route table (every path parameter, every documented query
+/// parameter, every JSON body), so a new route is covered when it is added.
 #[tokio::test]
 async fn nul_characters_are_refused_before_the_database() {
     for env in common::envs().await {
         let admin = Some(env.admin.as_str());
-        for (path, status, code) in [
-            ("/api/v1/orgs/a%00b", 404, "not_found"),
-            ("/api/v1/orgs/a%00b/members", 404, "not_found"),
-            ("/api/v1/models/a%00", 404, "not_found"),
-            ("/api/v1/grants/a%00", 404, "not_found"),
-            ("/api/v1/partners/a%00", 404, "not_found"),
-            ("/api/v1/assessments/a%00", 404, "not_found"),
-            ("/api/v1/vulns/a%00", 404, "not_found"),
-            ("/api/v1/vulns?q=a%00b", 400, "invalid_parameter"),
-            (
-                "/api/v1/models/export?org_id=a%00",
-                400,
-                "invalid_parameter",
-            ),
-            ("/api/v1/grants/terms?org_id=a%00", 400, "invalid_parameter"),
-            ("/api/v1/grants?model_id=a%00", 400, "invalid_parameter"),
-            (
-                "/api/v1/assessments?model_id=a%00",
-                400,
-                "invalid_parameter",
-            ),
-            ("/api/v1/partners?model_id=a%00", 400, "invalid_parameter"),
-        ] {
-            let r = env.call("GET", path, admin, None).await;
-            assert_eq!(r.status.as_u16(), status, "{path}: {}", r.body);
-            assert_eq!(r.body["code"], code, "{path}: {}", r.body);
+        let doc = levee_server::openapi::document();
+        let fill = |path: &str, value: &str| {
+            path.split('/')
+                .map(|seg| {
+                    if seg.starts_with('{') && seg.ends_with('}') {
+                        value
+                    } else {
+                        seg
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let problem = |r: &common::Resp, what: &str| {
+            assert_eq!(
+                r.headers.get("content-type").and_then(|v| v.to_str().ok()),
+                Some("application/problem+json"),
+                "{what}: {}",
+                r.body
+            );
+        };
+        let (mut paths, mut queries, mut bodies) = (0, 0, 0);
+        for route in levee_server::routes::ROUTES {
+            let what = format!("{} {}", route.method, route.path);
+            // A NUL in an id: there is no such object.
+            if route.path.contains('{') {
+                let path = fill(route.path, "a%00b");
+                let r = env.call(route.method, &path, admin, None).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{what}: {}", r.body);
+                assert_eq!(r.body["code"], "not_found", "{what}: {}", r.body);
+                problem(&r, &what);
+                paths += 1;
+            }
+            // A NUL in each query parameter the route reads.
+            let base = fill(route.path, "x");
+            let op = &doc["paths"][route.path][route.method.to_lowercase()];
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for name in params
+                .iter()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str())
+            {
+                let path = format!("{base}?{name}=a%00b");
+                let r = env.call(route.method, &path, admin, None).await;
+                assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+                assert_eq!(r.body["code"], "invalid_parameter", "{path}: {}", r.body);
+                problem(&r, &path);
+                queries += 1;
+            }
+            // A NUL in a JSON body, for the routes that read one (those
+            // refuse a malformed body before anything else).
+            if matches!(route.method, "POST" | "PUT" | "PATCH") {
+                let req = Request::builder()
+                    .method(route.method)
+                    .uri(&base)
+                    .header("authorization", format!("Bearer {}", env.admin))
+                    .header("content-type", "application/json")
+                    .body(Body::from("{"))
+                    .unwrap();
+                let probe = env.raw(req).await;
+                assert!(!probe.status.is_server_error(), "{what}: {}", probe.body);
+                if probe.body["code"] != "malformed_json" {
+                    continue; // no JSON body
+                }
+                let audit = env.count("audit_log").await;
+                let r = env
+                    .call(route.method, &base, admin, Some(json!({"name": "a\u{0}b"})))
+                    .await;
+                assert_eq!(
+                    r.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{what}: {}",
+                    r.body
+                );
+                assert_eq!(r.body["code"], "validation_failed", "{what}: {}", r.body);
+                problem(&r, &what);
+                assert_eq!(
+                    env.count("audit_log").await,
+                    audit,
+                    "{what}: nothing written"
+                );
+                bodies += 1;
+            }
         }
-        let r = env
-            .call(
-                "DELETE",
-                &format!("/api/v1/orgs/{}/members/a%00", env.admin_org),
-                admin,
-                None,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        // Not vacuous: each kind has cases.
+        assert!(
+            paths > 0 && queries > 0 && bodies > 0,
+            "{paths} {queries} {bodies}"
+        );
+        eprintln!("NUL cases: {paths} paths, {queries} query parameters, {bodies} bodies");
 
         // A body string with a NUL: a terms document, stored as given.
         let dev = env.org("Dev", &["model_developer"], json!({})).await;
@@ -1108,5 +1164,58 @@ async fn changing_ones_own_password_or_totp_needs_the_current_password() {
         )
         .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn reauth_and_login_share_one_account_throttle() {
+    for env in common::envs().await {
+        let org = env.org("Lab", &["finder"], json!({})).await;
+        let user = env.member(&org, "lab@lab.example", "admin").await;
+        let (tok, _) = env
+            .token(&user, Some(&org), &["read", "write"], Some(86_400))
+            .await;
+        let set = |body: serde_json::Value| {
+            env.call("POST", "/api/v1/me/password", Some(&tok), Some(body))
+        };
+        let r = set(json!({"new_password": "first long passphrase"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        // Four wrong re-authentications and one wrong login: five failures
+        // of the one account, whichever door they came through.
+        for _ in 0..levee_server::auth::THROTTLE_MAX_FAILURES - 1 {
+            let r = set(json!({"new_password": "second long passphrase",
+                "current_password": "not the password"}))
+            .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        }
+        let login = |pw: &str| {
+            env.call(
+                "POST",
+                "/api/v1/login",
+                None,
+                Some(json!({"email": "lab@lab.example", "password": pw})),
+            )
+        };
+        let r = login("wrong passphrase here").await;
+        assert_eq!(r.body["code"], "login_failed", "{}", r.body);
+        // Now both refuse the right password, with Retry-After.
+        let r = login("first long passphrase").await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+            "{}",
+            r.body
+        );
+        assert!(r.headers.get("retry-after").is_some());
+        let r = set(json!({"new_password": "second long passphrase",
+            "current_password": "first long passphrase"}))
+        .await;
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+            "{}",
+            r.body
+        );
+        assert!(r.headers.get("retry-after").is_some());
     }
 }

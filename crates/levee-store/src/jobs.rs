@@ -197,12 +197,12 @@ impl Store {
         let now = self.now();
         let pick = match self.backend {
             Backend::Postgres => {
-                "SELECT id FROM jobs
+                "SELECT id, state, attempts, max_attempts FROM jobs
                  WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)
                  ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
             }
             Backend::Sqlite => {
-                "SELECT id FROM jobs
+                "SELECT id, state, attempts, max_attempts FROM jobs
                  WHERE (state = 'ready' AND run_at <= $1) OR (state = 'running' AND lease_until < $1)
                  ORDER BY run_at, id LIMIT 1"
             }
@@ -212,18 +212,24 @@ impl Store {
             Backend::Postgres => self.pool.begin().await?,
         };
         let id = loop {
-            let id: Option<i64> = sqlx::query_scalar(pick)
+            let row: Option<(i64, String, i64, i64)> = sqlx::query_as(pick)
                 .bind(now.micros())
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some(id) = id else {
+            let Some((id, state, attempts, max_attempts)) = row else {
                 tx.rollback().await?;
                 return Ok(None);
             };
             // A running job whose lease expired had its worker die on it;
             // once it has used its attempts it is dead-lettered, not run
             // again (a job that kills its worker would otherwise be retried
-            // forever, taking each worker down with it).
+            // forever, taking each worker down with it). The picked row is
+            // locked (`FOR UPDATE` / `BEGIN IMMEDIATE`), so what the pick
+            // read is current: the dead-letter UPDATE runs only when it has
+            // a row to change, not on every claim.
+            if state != "running" || attempts < max_attempts {
+                break id;
+            }
             let dead = sqlx::query(
                 "UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_until = NULL,
                         last_error = 'lease expired on the last attempt (worker lost)', updated_at = $1

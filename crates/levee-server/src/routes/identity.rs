@@ -713,6 +713,27 @@ pub async fn audit_keys(State(s): State<AppState>, c: Caller) -> ApiResult<Json<
 
 // ---------- web login ----------
 
+/// The failure subject of the account with email `mail`: web logins and
+/// re-authentications (confirming the current password) record their wrong
+/// guesses under it, so both draw from one per-account throttle.
+fn login_subject(mail: &str) -> String {
+    format!("login:{mail}")
+}
+
+/// The per-account login throttle: the 429 `rate_limited` answer (with
+/// `Retry-After`) once `subject` has [`auth::THROTTLE_MAX_FAILURES`] failed
+/// logins within [`auth::THROTTLE_WINDOW_SECS`], `None` while it may still
+/// try. What else a throttled attempt does (spending the address budget,
+/// auditing) is the caller's.
+async fn account_throttle(s: &AppState, subject: &str) -> ApiResult<Option<ApiError>> {
+    let since = s.store.now().plus_secs(-auth::THROTTLE_WINDOW_SECS);
+    let failures = s.store.login_failures_since(subject, since).await?;
+    Ok((failures >= auth::THROTTLE_MAX_FAILURES).then(|| {
+        ApiError::new("rate_limited", "too many failed logins; try again later")
+            .with_retry_after(auth::THROTTLE_WINDOW_SECS as u64)
+    }))
+}
+
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
@@ -733,12 +754,8 @@ pub async fn login(
     // password still logs in from an address someone else exhausted;
     // guessing is bounded by the per-account throttle.
     let now = s.store.now();
-    let subject = format!("login:{mail}");
-    let failures = s
-        .store
-        .login_failures_since(&subject, now.plus_secs(-auth::THROTTLE_WINDOW_SECS))
-        .await?;
-    if failures >= auth::THROTTLE_MAX_FAILURES {
+    let subject = login_subject(&mail);
+    if let Some(throttled) = account_throttle(&s, &subject).await? {
         auth::check_failure_budget(&s, client)?;
         let mut tx = s.store.write().await?;
         tx.audit(
@@ -750,10 +767,7 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Err(
-            ApiError::new("rate_limited", "too many failed logins; try again later")
-                .with_retry_after(auth::THROTTLE_WINDOW_SECS as u64),
-        );
+        return Err(throttled);
     }
     let record = s.store.login_record(&mail).await?;
     let ok_user = match &record {
@@ -893,19 +907,9 @@ async fn verify_current_password(
             "current_password is required to change a credential",
         ));
     };
-    let subject = format!("login:{mail}");
-    let failures = s
-        .store
-        .login_failures_since(
-            &subject,
-            s.store.now().plus_secs(-auth::THROTTLE_WINDOW_SECS),
-        )
-        .await?;
-    if failures >= auth::THROTTLE_MAX_FAILURES {
-        return Err(
-            ApiError::new("rate_limited", "too many failed logins; try again later")
-                .with_retry_after(auth::THROTTLE_WINDOW_SECS as u64),
-        );
+    let subject = login_subject(mail);
+    if let Some(throttled) = account_throttle(s, &subject).await? {
+        return Err(throttled);
     }
     if auth::verify_password(current, &hash) {
         return Ok(());
