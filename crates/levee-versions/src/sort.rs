@@ -1,8 +1,8 @@
 //! A stable merge sort that never panics, whatever the comparator does.
 //!
 //! `slice::sort` may panic when `Ord` is not a total order. Some native
-//! orderings are not (Maven's ComparableVersion: `1.0.0.Beta1 < 1.0 <
-//! 1.0.0-SP3 < 1.0.0.Beta1`), and this crate must not panic on input.
+//! orderings are not (Maven's ComparableVersion: `1 < 1.a.1 < 1-rc < 1`),
+//! and this crate must not panic on input.
 
 use std::cmp::Ordering;
 
