@@ -1,5 +1,6 @@
-//! Acceptance tests for `levee scan` (exit codes: 0 clean, 1 vulnerable,
-//! 2 error), and the differential test against cargo-audit 0.22:
+//! Acceptance tests for `levee scan` and the standalone `levee-scan`
+//! (exit codes: 0 clean, 1 vulnerable, 2 error), and the differential test
+//! against cargo-audit 0.22:
 //!
 //! - recorded: `tests/fixtures/cargo-audit/<lockfile>.ids` hold the RustSec
 //!   ids cargo-audit reported (written by `bench/scan_vs_cargo_audit.py
@@ -22,20 +23,65 @@ fn levee(args: &[&str]) -> (i32, String, String) {
     levee_env(args, &[])
 }
 
+/// Run `levee ARGS`. A `levee scan --advisories ...` is also run as the
+/// standalone `levee-scan ...` (the same code without the server), which
+/// must exit with the same code and, for JSON, print the same bytes.
 fn levee_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_levee"))
+    let got = run(Path::new(env!("CARGO_BIN_EXE_levee")), args, env);
+    if args.first() == Some(&"scan") && args.contains(&"--advisories") {
+        if let Some(bin) = levee_scan_bin() {
+            let alone = run(&bin, &args[1..], env);
+            assert_eq!(alone.0, got.0, "levee-scan {args:?}: {}", alone.2);
+            if args.windows(2).any(|w| w == ["--format", "json"]) {
+                assert!(
+                    alone.1 == got.1,
+                    "levee-scan {args:?} printed another report"
+                );
+            }
+        }
+    }
+    got
+}
+
+fn run(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(bin)
         .args(args)
         .envs(env.iter().copied())
         .env_remove("LEVEE_DATA_DIR")
         .env_remove("LEVEE_DATABASE_URL")
         .env_remove("LEVEE_CONFIG")
         .output()
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
+        .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// The `levee-scan` binary of the same build, beside `levee`. `cargo test
+/// --workspace` builds it (crate levee-scan has integration tests); a run
+/// of this package alone may not, and then only `levee scan` is checked —
+/// except under CI, where it must be there.
+fn levee_scan_bin() -> Option<PathBuf> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_levee"))
+        .with_file_name(format!("levee-scan{}", std::env::consts::EXE_SUFFIX));
+    if bin.is_file() {
+        return Some(bin);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} is missing (CI is set): build the workspace",
+        bin.display()
+    );
+    static NOTE: std::sync::Once = std::sync::Once::new();
+    NOTE.call_once(|| {
+        eprintln!(
+            "SKIPPED comparing with levee-scan: {} not built",
+            bin.display()
+        )
+    });
+    None
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {

@@ -1,5 +1,6 @@
-//! Advisory loading: files and directories (parallel read + parse +
-//! compile, one worker per core), or the local knowledge base.
+//! Advisory loading from files and directories (parallel read + parse +
+//! compile, one worker per core). `levee scan` loads its knowledge base
+//! itself and hands the index over as a [`Loaded`].
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,6 @@ use levee_match::{compile, CompiledAdvisory, Insert, MatchIndex};
 
 use super::fsio::{self, DirHandle, EntryKind, Scratch};
 use super::progress::Progress;
-use crate::opts::{FileConfig, StorageArgs};
 use std::ffi::OsString;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
@@ -683,50 +683,4 @@ impl Walk<'_> {
             });
         }
     }
-}
-
-/// Load every record of the local knowledge base.
-pub fn from_store(storage: &StorageArgs, prog: &mut Progress) -> Result<Loaded> {
-    let file = FileConfig::load(storage.config.as_deref())?;
-    let st = storage.resolve(&file);
-    if st.database_url.is_none() && !st.data_dir.join("levee.db").exists() {
-        anyhow::bail!(
-            "no advisories: {} holds no knowledge base; pass --advisories PATH, \
-             or --data-dir / --database-url of an installation with imported advisories",
-            st.data_dir.display()
-        );
-    }
-    let rt = crate::opts::runtime()?;
-    let limits = Limits::default();
-    rt.block_on(async {
-        let store = st.open().await?;
-        let total = usize::try_from(store.kb_count().await?).unwrap_or(0);
-        let mut index = MatchIndex::new();
-        let mut problems = Vec::new();
-        let mut after = String::new();
-        let mut n = 0usize;
-        loop {
-            let page = store.kb_records_page(&after, 5_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.id.clone();
-            for sr in &page {
-                match Record::from_json(&sr.json, &limits) {
-                    Ok(rec) => {
-                        let c = compile(&rec);
-                        problems.extend(c.problems.iter().map(|p| p.to_string()));
-                        index.insert(c);
-                    }
-                    Err(e) => problems.push(format!("{}: {e}", sr.id)),
-                }
-            }
-            n += page.len();
-            prog.update(n, total);
-        }
-        Ok(Loaded {
-            indexes: vec![index],
-            skipped_dirs: 0,
-            sources: vec![st.describe()],
-            problems,
-        })
-    })
 }
