@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`levee scan` vs cargo-audit 0.22: differential and benchmark, in one go.
+"""`levee scan` (and the standalone `levee-scan`) vs cargo-audit 0.22:
+differential and benchmark, in one go.
 
 Inputs (all rebuilt deterministically, nothing large is committed):
   * the advisory-db directory, rebuilt from
@@ -16,15 +17,17 @@ Subcommands:
   record  like diff, and write cargo-audit's ids to
           crates/levee/tests/fixtures/cargo-audit/<name>.ids (what the normal
           test suite compares levee against when cargo-audit is absent).
-  bench   hyperfine, both tools side by side, cold (process start + advisory
+  bench   hyperfine, the tools side by side, cold (process start + advisory
           loading) on the generated 1,000- and 10,000-package lockfiles:
           median wall time over --runs runs, and peak RSS from
           /usr/bin/time -v. Prints a Markdown table for BENCHMARKS.md.
+          `levee-scan` (the scan without the server, the same code) is run
+          beside `levee scan` when it is found next to --levee.
   all     diff + bench.
 
 Usage:
   CARGO_INSTALL_ROOT=/work/tools cargo install cargo-audit --locked --version ^0.22
-  cargo build --release -p levee
+  cargo build --release -p levee -p levee-scan
   python3 bench/scan_vs_cargo_audit.py all --cargo-audit /work/tools/bin/cargo-audit \\
       --levee $CARGO_TARGET_DIR/release/levee [--runs 30 --rounds 3] [--work /tmp/scan-bench]
 """
@@ -99,7 +102,17 @@ def audit_cmd(bin_, db, lock):
 
 
 def levee_cmd(bin_, db, lock):
-    return [bin_, "scan", "--advisories", db, lock, "--format", "json"]
+    """`levee scan ...`, or `levee-scan ...` for the standalone binary."""
+    sub = [] if os.path.basename(bin_).startswith("levee-scan") else ["scan"]
+    return [bin_] + sub + ["--advisories", db, lock, "--format", "json"]
+
+
+def levee_bins(args):
+    """(label, binary) of each levee variant to run."""
+    out = [("levee", args.levee)]
+    if args.levee_scan:
+        out.append(("levee-scan", args.levee_scan))
+    return out
 
 
 def audit_ids(bin_, db, lock):
@@ -141,6 +154,13 @@ def diff(args, record=False):
     for name, lock in inputs(args.work):
         want, werr = audit_ids(args.cargo_audit, db, lock)
         got, gerr = levee_ids(args.levee, db, lock)
+        if args.levee_scan:
+            # The standalone binary runs the same code: the same bytes out.
+            same_out = [subprocess.run(levee_cmd(b, db, lock), capture_output=True).stdout
+                        for _, b in levee_bins(args)]
+            if same_out[0] != same_out[1]:
+                ok = False
+                print(f"DIFFERENT {name}: levee scan and levee-scan print different reports")
         if "error dependency-graph" in want:
             # cargo-audit refuses lockfiles naming unlisted dependencies;
             # levee reads the packages and scans them.
@@ -174,49 +194,51 @@ def peak_rss_kb(cmd):
 
 
 def bench(args):
-    """hyperfine in `--rounds` rounds, alternating which tool goes first, so a
-    slow spell of a shared machine falls on both; the medians and minimums
+    """hyperfine in `--rounds` rounds, alternating the order of the tools, so
+    a slow spell of a shared machine falls on all; the medians and minimums
     are over every run of every round."""
     db = os.path.join(args.work, "advisory-db")
     if not os.path.isdir(os.path.join(db, ".git")):
         diff(args)
+    tools = [("cargo-audit", lambda lock: audit_cmd(args.cargo_audit, db, lock))]
+    tools += [(label, lambda lock, b=b: levee_cmd(b, db, lock)) for label, b in levee_bins(args)]
     rows = []
     for n in SIZES:
         lock = os.path.join(args.work, "locks", f"generated-{n}-seed{SEED}", "Cargo.lock")
         out_json = os.path.join(args.work, f"hyperfine-{n}.json")
-        a = " ".join(audit_cmd(args.cargo_audit, db, lock))
-        l = " ".join(levee_cmd(args.levee, db, lock))
-        times = {"cargo-audit": [], "levee": []}
-        cpu = {"cargo-audit": [], "levee": []}
+        times = {label: [] for label, _ in tools}
+        cpu = {label: [] for label, _ in tools}
         per_round = max(1, args.runs // args.rounds)
         for r in range(args.rounds):
-            cmds = [("cargo-audit", a), ("levee", l)]
-            if r % 2:
-                cmds.reverse()
+            cmds = [(label, " ".join(f(lock))) for label, f in tools]
+            # Rotate, so each tool goes first in some round.
+            k = r % len(cmds)
+            cmds = cmds[k:] + cmds[:k]
             argv = ["hyperfine", "-N", "--warmup", "1", "--runs", str(per_round), "-i",
                     "--export-json", out_json]
-            for name, cmd in cmds:
-                argv += ["-n", name, cmd]
+            for label, cmd in cmds:
+                argv += ["-n", label, cmd]
             subprocess.run(argv, check=True, stdout=sys.stderr)
             with open(out_json, encoding="utf-8") as f:
                 for res in json.load(f)["results"]:
                     times[res["command"]] += res["times"]
                     cpu[res["command"]].append(res["user"] + res["system"])
-        ca_med, lv_med = statistics.median(times["cargo-audit"]), statistics.median(times["levee"])
-        ca_min, lv_min = min(times["cargo-audit"]), min(times["levee"])
-        rss_a = statistics.median(peak_rss_kb(audit_cmd(args.cargo_audit, db, lock)) for _ in range(3))
-        rss_l = statistics.median(peak_rss_kb(levee_cmd(args.levee, db, lock)) for _ in range(3))
-        rows.append((n, ca_med, lv_med, ca_min, lv_min, rss_a, rss_l,
-                     statistics.mean(cpu["cargo-audit"]), statistics.mean(cpu["levee"]),
-                     len(times["levee"])))
+        for label, f in tools:
+            med, mn = statistics.median(times[label]), min(times[label])
+            rss = statistics.median(peak_rss_kb(f(lock)) for _ in range(3))
+            rows.append((n, label, med, mn, rss, statistics.mean(cpu[label]), len(times[label])))
     print()
-    print("| lockfile | cargo-audit median (min) | levee median (min) | speed-up, medians (mins) | cargo-audit peak RSS | levee peak RSS | CPU (user+sys) cargo-audit / levee | runs each |")
-    print("|---|---|---|---|---|---|---|---|")
-    for n, a, l, amin, lmin, ra, rl, ua, ul, k in rows:
-        print(f"| {n:,} packages | {a*1000:.1f} ({amin*1000:.1f}) ms | {l*1000:.1f} ({lmin*1000:.1f}) ms "
-              f"| **{a/l:.1f}×** ({amin/lmin:.1f}×) | {ra/1024:.1f} MiB | {rl/1024:.1f} MiB "
-              f"| {ua*1000:.0f} / {ul*1000:.0f} ms | {k} |")
-    return all(a / l >= 5 for (_, a, l, *_rest) in rows)
+    print("| lockfile | tool | median (min) | speed-up vs cargo-audit, medians (mins) | peak RSS | CPU (user+sys) | runs |")
+    print("|---|---|---|---|---|---|---|")
+    ok = True
+    for n, label, med, mn, rss, u, k in rows:
+        base = next(r for r in rows if r[0] == n and r[1] == "cargo-audit")
+        speed = "" if label == "cargo-audit" else f"**{base[2]/med:.1f}×** ({base[3]/mn:.1f}×)"
+        if label != "cargo-audit":
+            ok &= base[2] / med >= 5
+        print(f"| {n:,} packages | {label} | {med*1000:.1f} ({mn*1000:.1f}) ms | {speed} "
+              f"| {rss/1024:.1f} MiB | {u*1000:.0f} ms | {k} |")
+    return ok
 
 
 def main():
@@ -224,13 +246,18 @@ def main():
     ap.add_argument("cmd", choices=["diff", "record", "bench", "all"])
     ap.add_argument("--cargo-audit", default=shutil.which("cargo-audit") or "/work/tools/bin/cargo-audit")
     ap.add_argument("--levee", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target")), "release/levee"))
+    ap.add_argument("--levee-scan", default=None,
+                    help="the standalone levee-scan binary (default: next to --levee, if there)")
     ap.add_argument("--runs", type=int, default=10, help="runs per tool and lockfile, over all rounds")
     ap.add_argument("--rounds", type=int, default=1, help="hyperfine rounds, alternating the order")
     ap.add_argument("--work", default=None)
     args = ap.parse_args()
     args.work = args.work or tempfile.mkdtemp(prefix="levee-scan-bench-")
     os.makedirs(args.work, exist_ok=True)
-    for b in (args.cargo_audit, args.levee):
+    if args.levee_scan is None:
+        beside = os.path.join(os.path.dirname(args.levee), "levee-scan")
+        args.levee_scan = beside if os.path.isfile(beside) else ""
+    for b in (args.cargo_audit, args.levee) + ((args.levee_scan,) if args.levee_scan else ()):
         if not os.path.isfile(b):
             sys.exit(f"not found: {b}")
     ok = True
