@@ -27,7 +27,7 @@ Subcommands:
 
 Usage:
   CARGO_INSTALL_ROOT=/work/tools cargo install cargo-audit --locked --version ^0.22
-  cargo build --release -p levee -p levee-scan
+  cargo build --release -p levee      # both binaries, levee and levee-scan
   python3 bench/scan_vs_cargo_audit.py all --cargo-audit /work/tools/bin/cargo-audit \\
       --levee $CARGO_TARGET_DIR/release/levee [--runs 30 --rounds 3] [--work /tmp/scan-bench]
 """

@@ -29,15 +29,14 @@ fn levee(args: &[&str]) -> (i32, String, String) {
 fn levee_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let got = run(Path::new(env!("CARGO_BIN_EXE_levee")), args, env);
     if args.first() == Some(&"scan") && args.contains(&"--advisories") {
-        if let Some(bin) = levee_scan_bin() {
-            let alone = run(&bin, &args[1..], env);
-            assert_eq!(alone.0, got.0, "levee-scan {args:?}: {}", alone.2);
-            if args.windows(2).any(|w| w == ["--format", "json"]) {
-                assert!(
-                    alone.1 == got.1,
-                    "levee-scan {args:?} printed another report"
-                );
-            }
+        let alone = run(Path::new(env!("CARGO_BIN_EXE_levee-scan")), &args[1..], env);
+        assert_eq!(alone.0, got.0, "levee-scan {:?}: {}", &args[1..], alone.2);
+        if args.windows(2).any(|w| w == ["--format", "json"]) {
+            assert!(
+                alone.1 == got.1,
+                "levee-scan {:?} printed another report",
+                &args[1..]
+            );
         }
     }
     got
@@ -57,31 +56,6 @@ fn run(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String)
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// The `levee-scan` binary of the same build, beside `levee`. `cargo test
-/// --workspace` builds it (crate levee-scan has integration tests); a run
-/// of this package alone may not, and then only `levee scan` is checked —
-/// except under CI, where it must be there.
-fn levee_scan_bin() -> Option<PathBuf> {
-    let bin = Path::new(env!("CARGO_BIN_EXE_levee"))
-        .with_file_name(format!("levee-scan{}", std::env::consts::EXE_SUFFIX));
-    if bin.is_file() {
-        return Some(bin);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing (CI is set): build the workspace",
-        bin.display()
-    );
-    static NOTE: std::sync::Once = std::sync::Once::new();
-    NOTE.call_once(|| {
-        eprintln!(
-            "SKIPPED comparing with levee-scan: {} not built",
-            bin.display()
-        )
-    });
-    None
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {

@@ -1,6 +1,6 @@
 //! Exit codes and messages of the standalone `levee-scan` binary. Its
 //! reports are checked against `levee scan`'s, byte for byte, by every
-//! `--advisories` test in `crates/levee/tests/scan_cli.rs`.
+//! `--advisories` test in `scan_cli.rs`.
 
 use std::path::Path;
 use std::process::Command;

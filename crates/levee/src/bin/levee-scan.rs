@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc v2, as in the `levee` binary (see its `main.rs` for the
+/// mimalloc v2, as in the `levee` binary (see `main.rs` for the
 /// measurements behind the choice).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
