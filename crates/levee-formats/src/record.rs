@@ -244,6 +244,32 @@ impl From<&Event> for levee_versions::Event {
     }
 }
 
+/// The range type for evaluation. A type OSV does not define becomes
+/// [`levee_versions::RangeKind::Unknown`]: its events are not interpreted,
+/// and a version it may cover is undecidable, never silently unaffected
+/// (the record's `unknown_range_type` warning says which range).
+impl From<&RangeKind> for levee_versions::RangeKind {
+    fn from(k: &RangeKind) -> Self {
+        match k {
+            RangeKind::Semver => Self::Semver,
+            RangeKind::Ecosystem => Self::Ecosystem,
+            RangeKind::Git => Self::Git,
+            RangeKind::Other(_) => Self::Unknown,
+        }
+    }
+}
+
+/// The range for evaluation: its type (see above), `repo` and events.
+impl From<&Range> for levee_versions::OsvRange {
+    fn from(r: &Range) -> Self {
+        Self {
+            kind: (&r.kind).into(),
+            repo: r.repo.clone(),
+            events: r.events.iter().map(levee_versions::Event::from).collect(),
+        }
+    }
+}
+
 /// `references[]` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
@@ -876,5 +902,39 @@ mod tests {
             assert_eq!(V::from(&e), want);
             assert_eq!(V::from(e), want);
         }
+    }
+
+    /// Every range type converts; one OSV does not define is kept as
+    /// `Unknown` (its versions undecidable), not dropped.
+    #[test]
+    fn ranges_convert_with_their_type() {
+        use levee_versions::RangeKind as K;
+        let r = check(
+            r#"{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"p"},"ranges":[
+              {"type":"SEMVER","events":[{"introduced":"0"}]},
+              {"type":"ECOSYSTEM","events":[{"introduced":"1"}]},
+              {"type":"GIT","repo":"https://example.invalid/r","events":[{"introduced":"abc"},{"fixed":"def"}]},
+              {"type":"NEWTYPE","events":[{"introduced":"2"}]}]}]}"#,
+        )
+        .unwrap();
+        let got: Vec<levee_versions::OsvRange> = r.affected[0]
+            .ranges
+            .iter()
+            .map(levee_versions::OsvRange::from)
+            .collect();
+        let kinds: Vec<K> = got.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, [K::Semver, K::Ecosystem, K::Git, K::Unknown]);
+        assert_eq!(got[2].repo.as_deref(), Some("https://example.invalid/r"));
+        assert_eq!(
+            got[2].events,
+            [
+                levee_versions::Event::Introduced("abc".into()),
+                levee_versions::Event::Fixed("def".into())
+            ]
+        );
+        assert_eq!(
+            got[3].events,
+            [levee_versions::Event::Introduced("2".into())]
+        );
     }
 }

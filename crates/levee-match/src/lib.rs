@@ -80,7 +80,8 @@ pub struct AdvisoryInfo {
 }
 
 /// One `affected[]` entry that could not be compiled (it is left out; the
-/// rest of the record still matches).
+/// rest of the record still matches), or a range of an unknown type (kept,
+/// the versions it may cover undecidable).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileProblem {
     /// Record id.
@@ -177,35 +178,28 @@ fn informational_of(raw: Option<&levee_formats::RawJson>) -> Option<String> {
     v.get("informational")?.as_str().map(str::to_string)
 }
 
+/// The ranges for evaluation (`OsvRange::from`, the one conversion). A
+/// range of a type OSV does not define is kept: its events are not read and
+/// the versions it may cover are undecidable; it is also listed as a
+/// problem so the report says which range.
 fn convert_ranges(
     ranges: &[levee_formats::Range],
     id: &str,
     ai: usize,
     problems: &mut Vec<CompileProblem>,
 ) -> Vec<OsvRange> {
-    let mut out = Vec::with_capacity(ranges.len());
     for (ri, r) in ranges.iter().enumerate() {
-        let kind = match &r.kind {
-            levee_formats::RangeKind::Semver => VRangeKind::Semver,
-            levee_formats::RangeKind::Ecosystem => VRangeKind::Ecosystem,
-            levee_formats::RangeKind::Git => VRangeKind::Git,
-            levee_formats::RangeKind::Other(t) => {
-                problems.push(CompileProblem {
-                    id: id.to_string(),
-                    path: format!("affected[{ai}].ranges[{ri}].type"),
-                    reason: format!("unknown range type {t:?}; range ignored"),
-                });
-                continue;
-            }
-        };
-        let events = r.events.iter().map(levee_versions::Event::from).collect();
-        out.push(OsvRange {
-            kind,
-            repo: r.repo.clone(),
-            events,
-        });
+        if let levee_formats::RangeKind::Other(t) = &r.kind {
+            problems.push(CompileProblem {
+                id: id.to_string(),
+                path: format!("affected[{ai}].ranges[{ri}].type"),
+                reason: format!(
+                    "unknown range type {t:?}: its events are not read; versions it may cover are undecidable"
+                ),
+            });
+        }
     }
-    out
+    ranges.iter().map(OsvRange::from).collect()
 }
 
 /// Compile one OSV record: every `affected[]` entry with a package becomes
@@ -295,7 +289,8 @@ pub fn compile_affected(
         })?;
     let mut fixed: Vec<(Option<Version>, String)> = Vec::new();
     for r in ranges {
-        if r.kind == VRangeKind::Git {
+        // GIT events are commits; an unknown type's events cannot be read.
+        if matches!(r.kind, VRangeKind::Git | VRangeKind::Unknown) {
             continue;
         }
         let sch = match r.kind {
@@ -784,6 +779,44 @@ mod tests {
         assert!(idx.is_empty());
         assert_eq!(idx.entry_count(), 0);
         assert!(idx.query(&Query::version("npm", "b", "0.1.0")).is_empty());
+    }
+
+    /// OSV defines three range types; the events of any other type cannot
+    /// be interpreted, so a version such a range may cover is undecidable
+    /// (reported, never silently unaffected), and the problem names the
+    /// range. Versions the entry lists or its known ranges cover still
+    /// match as affected.
+    #[test]
+    fn an_unknown_range_type_makes_versions_undecidable() {
+        let r = rec(
+            r#"{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"p"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]},{"type":"NEWTYPE","events":[{"introduced":"2.0.0"},{"fixed":"3.0.0"}]}],"versions":["5.0.0"]}]}"#,
+        );
+        let c = compile(&r);
+        assert_eq!(c.packages.len(), 1);
+        assert!(
+            c.problems
+                .iter()
+                .any(|p| p.path == "affected[0].ranges[1].type" && p.reason.contains("NEWTYPE")),
+            "{:?}",
+            c.problems
+        );
+        let idx: MatchIndex = std::iter::once(c).collect();
+        let verdict = |v: &str| {
+            idx.query(&Query::version("npm", "p", v))
+                .first()
+                .map(|f| f.verdict)
+        };
+        assert_eq!(verdict("0.5.0"), Some(Verdict::Affected));
+        assert_eq!(verdict("5.0.0"), Some(Verdict::Affected));
+        assert_eq!(verdict("2.5.0"), Some(Verdict::Undecidable));
+        assert_eq!(verdict("9.0.0"), Some(Verdict::Undecidable));
+        assert_eq!(verdict("not-a-version"), Some(Verdict::Undecidable));
+        // The unknown range's events are not fixes Levee can vouch for.
+        let hits = idx.query(&Query::version("npm", "p", "0.5.0"));
+        assert_eq!(
+            hits.first().map(|f| f.fixed.clone()),
+            Some(vec!["1.0.0".to_string()])
+        );
     }
 
     /// The Red Hat stream rules (`9` under `enterprise_linux:9::appstream`,

@@ -14,16 +14,21 @@
 //! commit matches when a GIT range names it as introduced/last_affected
 //! (and not as fixed/limit); withdrawn records match nothing. A query
 //! ecosystem without a `:release` suffix matches every release of it.
+//! One exception to "undecidable = no match": an entry with a range of a
+//! type OSV does not define (its events cannot be read, so any version may
+//! be in it) matches every version its known ranges leave undecided, so
+//! such a record is never silently left out (osv.dev refuses such records;
+//! the knowledge base keeps them with an `unknown_range_type` warning).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use levee_formats::{Limits, RangeKind, Record};
+use levee_formats::{Limits, Record};
 use levee_model::Timestamp;
 use levee_store::kb::{Label, StoredRecord};
 use levee_store::{Store, StoreError};
 use levee_versions::ecosystem::AdvisoryRelease;
-use levee_versions::{AffectedMatcher, Ecosystem, OsvRange, Verdict};
+use levee_versions::{AffectedMatcher, Ecosystem, OsvRange, RangeKind, Verdict};
 use tokio::sync::RwLock;
 
 /// (canonical base ecosystem, normalized name).
@@ -55,6 +60,9 @@ struct IndexedAffected {
     release: Option<AdvisoryRelease>,
     matcher: Option<AffectedMatcher>,
     versions: Vec<String>,
+    /// A range of a type OSV does not define: a version it leaves
+    /// undecidable is answered.
+    unknown_ranges: bool,
 }
 
 /// What the index keeps per record (no JSON: full records are read from
@@ -125,35 +133,19 @@ fn index_record(r: &StoredRecord) -> IndexedRecord {
     let mut commits = BTreeSet::new();
     if let Ok(rec) = Record::from_json(&r.json, &Limits::default()) {
         for a in &rec.affected {
-            let ranges: Vec<OsvRange> = a
-                .ranges
-                .iter()
-                .filter_map(|rg| {
-                    let kind = match &rg.kind {
-                        RangeKind::Semver => levee_versions::RangeKind::Semver,
-                        RangeKind::Ecosystem => levee_versions::RangeKind::Ecosystem,
-                        RangeKind::Git => levee_versions::RangeKind::Git,
-                        RangeKind::Other(_) => return None,
-                    };
-                    if kind == levee_versions::RangeKind::Git {
-                        for e in &rg.events {
-                            if matches!(
-                                e,
-                                levee_formats::Event::Introduced(_)
-                                    | levee_formats::Event::LastAffected(_)
-                            ) && e.version() != "0"
-                            {
-                                commits.insert(e.version().to_ascii_lowercase());
-                            }
-                        }
+            let ranges: Vec<OsvRange> = a.ranges.iter().map(OsvRange::from).collect();
+            for rg in ranges.iter().filter(|r| r.kind == RangeKind::Git) {
+                for e in &rg.events {
+                    if matches!(
+                        e,
+                        levee_versions::Event::Introduced(_)
+                            | levee_versions::Event::LastAffected(_)
+                    ) && e.version() != "0"
+                    {
+                        commits.insert(e.version().to_ascii_lowercase());
                     }
-                    Some(OsvRange {
-                        kind,
-                        repo: rg.repo.clone(),
-                        events: rg.events.iter().map(levee_versions::Event::from).collect(),
-                    })
-                })
-                .collect();
+                }
+            }
             let Some(pkg) = &a.package else {
                 // Package-less entries (OSS-Fuzz style) still answer commits.
                 continue;
@@ -171,6 +163,7 @@ fn index_record(r: &StoredRecord) -> IndexedRecord {
                 release,
                 matcher,
                 versions: a.versions.clone(),
+                unknown_ranges: ranges.iter().any(|r| r.kind == RangeKind::Unknown),
             });
         }
     }
@@ -358,8 +351,12 @@ fn entry_matches(a: &IndexedAffected, probe: &Probe) -> bool {
     match probe {
         Probe::Any => true,
         Probe::Version(v) => match &a.matcher {
-            Some(m) => m.evaluate_str(v) == Verdict::Affected,
-            None => a.versions.iter().any(|x| x == v),
+            Some(m) => match m.evaluate_str(v) {
+                Verdict::Affected => true,
+                Verdict::Undecidable => a.unknown_ranges,
+                Verdict::NotAffected => false,
+            },
+            None => a.unknown_ranges || a.versions.iter().any(|x| x == v),
         },
         Probe::Commit(c) => {
             a.versions.iter().any(|x| x.eq_ignore_ascii_case(c))
@@ -415,6 +412,65 @@ mod tests {
         assert_eq!(base_ecosystem("Debian:12"), "Debian");
         assert_eq!(normalize_name("PyPI", "Zope.Interface"), "zope-interface");
         assert_eq!(normalize_name("npm", "Foo"), "Foo");
+    }
+
+    fn stored(id: &str, json: String) -> StoredRecord {
+        StoredRecord {
+            id: id.into(),
+            source: "test".into(),
+            modified: Timestamp::default(),
+            published: None,
+            withdrawn: None,
+            aliases: Vec::new(),
+            related: Vec::new(),
+            upstream: Vec::new(),
+            summary: None,
+            json,
+            vuln_id: id.into(),
+            label: Label::clear(),
+            seq: 0,
+            first_seen: Timestamp::default(),
+            updated_at: Timestamp::default(),
+        }
+    }
+
+    /// A range of a type OSV does not define cannot be read, so the
+    /// versions it may cover are undecidable; the OSV API has no "maybe",
+    /// so the record is answered (never silently left out). A record whose
+    /// ranges are all known still answers by them alone.
+    #[test]
+    fn an_unknown_range_type_is_answered_not_dropped() {
+        let mut st = State::default();
+        for (id, ranges) in [
+            (
+                "MIXED-1",
+                r#"[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]},{"type":"NEWTYPE","events":[{"introduced":"2.0.0"},{"fixed":"3.0.0"}]}]"#,
+            ),
+            (
+                "KNOWN-1",
+                r#"[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]"#,
+            ),
+        ] {
+            st.insert(&stored(
+                id,
+                format!(
+                    r#"{{"id":"{id}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"npm","name":"p"}},"ranges":{ranges}}}]}}"#
+                ),
+            ));
+        }
+        let ids = |version: &str| -> Vec<String> {
+            let pkg = PackageRef {
+                ecosystem: "npm".into(),
+                name: "p".into(),
+            };
+            lookup(&st, Some(&pkg), &Probe::Version(version.into()), &|_| true)
+                .into_iter()
+                .map(|h| h.id)
+                .collect()
+        };
+        assert_eq!(ids("0.5.0"), ["KNOWN-1", "MIXED-1"]);
+        assert_eq!(ids("2.5.0"), ["MIXED-1"]);
+        assert_eq!(ids("9.0.0"), ["MIXED-1"]);
     }
 
     /// The Red Hat stream rules (a RHEL `9` host under

@@ -231,6 +231,12 @@ pub enum RangeKind {
     Semver,
     Ecosystem,
     Git,
+    /// A type OSV does not define (its schema allows only the three
+    /// above, and the type defines how the events read). Its events are
+    /// not interpreted: a version such a range may cover is
+    /// [`Verdict::Undecidable`], never silently unaffected. Not produced by
+    /// `from_str`, which refuses unknown types.
+    Unknown,
 }
 
 impl std::str::FromStr for RangeKind {
@@ -469,7 +475,8 @@ pub struct AffectedMatcher {
     ranges: Vec<CompiledRange>,
     git: Vec<GitRange>,
     /// `ECOSYSTEM` ranges that could not be compiled because the ecosystem
-    /// has no ordering: any version not listed is then undecidable.
+    /// has no ordering, and ranges of an unknown type: any version not
+    /// listed (or covered by another range) is then undecidable.
     unordered_ranges: usize,
     versions: Vec<Version>,
     version_strings: Vec<String>,
@@ -503,6 +510,7 @@ impl AffectedMatcher {
                 }
                 RangeKind::Semver => Some(semver_range_scheme(scheme)),
                 RangeKind::Ecosystem => scheme,
+                RangeKind::Unknown => None,
             };
             match sch {
                 Some(s) => {

@@ -126,7 +126,7 @@ fn every_feed_version_parses_or_is_a_named_rejection() {
                         }
                     }
                     let rs: Option<VersionScheme> = match kind {
-                        RangeKind::Git => None,
+                        RangeKind::Git | RangeKind::Unknown => None,
                         RangeKind::Semver => Some(semver_range_scheme(scheme)),
                         RangeKind::Ecosystem => scheme,
                     };

@@ -161,6 +161,27 @@ fn affected_matcher_versions_git_withdrawn() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(u.evaluate_str("13"), Verdict::Affected);
     assert_eq!(u.evaluate_str("12"), Verdict::Undecidable);
+    // a range of an unknown type: its events are not read, so a version no
+    // other range covers and the list does not name is undecidable
+    let mut with_unknown = ranges[..1].to_vec();
+    with_unknown.push(OsvRange {
+        kind: RangeKind::Unknown,
+        repo: None,
+        events: vec![Introduced(s("2.0")), Fixed(s("3.0"))],
+    });
+    let k = AffectedMatcher::compile(
+        Some(VersionScheme::Pep440),
+        &with_unknown,
+        &[s("0.5")],
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(k.evaluate_str("1.1"), Verdict::Affected);
+    assert_eq!(k.evaluate_str("0.5"), Verdict::Affected);
+    assert_eq!(k.evaluate_str("2.5"), Verdict::Undecidable);
+    assert_eq!(k.evaluate_str("9"), Verdict::Undecidable);
+    assert_eq!(k.evaluate_str("not a version"), Verdict::Undecidable);
+    assert_eq!(k.evaluate_commit("aaaa"), Verdict::NotAffected);
 }
 
 /// (scheme, native range, version, affected?)

@@ -345,7 +345,7 @@ pub(crate) fn convert(_path: Option<&str>, doc: &Value) -> Vec<Conv> {
         .unwrap_or_default();
     let mut out = Vec::new();
     for (vi, v) in vulns.iter().enumerate() {
-        out.push(vuln(&tid, vi, v, &d, &t, &prods, doc));
+        out.push(vuln(&tid, vi, v, &d, &t, &prods));
     }
     out
 }
@@ -357,7 +357,6 @@ fn vuln(
     d: &Value,
     t: &Value,
     prods: &BTreeMap<String, Product>,
-    doc: &Value,
 ) -> Conv {
     let mut warnings = Vec::new();
     let vp = format!("vulnerabilities[{vi}]");
@@ -624,7 +623,6 @@ fn vuln(
     put(&mut ds, "products", Value::Array(other_products));
     put(&mut ds, "cwe", v.get("cwe").cloned().unwrap_or(Value::Null));
     ds.insert("native".into(), v.clone());
-    let _ = doc;
     let modified = s(t, "current_release_date")
         .and_then(normalize_date)
         .unwrap_or_else(|| EPOCH.to_string());

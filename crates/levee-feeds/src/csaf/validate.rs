@@ -151,7 +151,7 @@ pub fn validate(doc: &Value, opts: &ValidateOptions) -> Report {
     t_revisions(&mut c);
     t_23_to_25(&mut c, &defs);
     t_26_27(&mut c, &groups);
-    t_28_to_33(&mut c, &defs, &groups);
+    t_28_to_33(&mut c, &groups);
     let mut skipped = Vec::new();
     if opts.cwe_names.is_none() {
         skipped.push((
@@ -1992,7 +1992,7 @@ const RANGE_WORDS: &[&str] = &[
     "after", "all", "before", "earlier", "later", "prior", "versions",
 ];
 
-fn t_28_to_33(c: &mut Ctx, _defs: &[ProductDef], groups: &[(String, String, Vec<String>)]) {
+fn t_28_to_33(c: &mut Ctx, groups: &[(String, String, Vec<String>)]) {
     let doc = c.doc;
     if let Some(d) = doc.get("document") {
         if let (Some(l), Some(s)) = (st(d, "lang"), st(d, "source_lang")) {

@@ -456,11 +456,11 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
                 break;
             }
             let env_var = ver.contains("${");
-            if op != "===" && !env_var && !pep440(ver, matches!(op, "==" | "!=")) {
-                bad = Some(format!(
-                    "`{ver}` in `{op}{ver}` is not a PEP 440 version (pip rejects this requirement)"
-                ));
-                break;
+            if op != "===" && !env_var {
+                if let Err(why) = specifier_version(op, ver) {
+                    bad = Some(format!("{why} (pip rejects this requirement)"));
+                    break;
+                }
             }
             if (op == "==" || op == "===") && !ver.ends_with(".*") && !env_var {
                 pinned = Some(ver);
@@ -482,22 +482,38 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
     Ok(())
 }
 
-/// A PEP 440 version as pip's `packaging` accepts it in a specifier, by
-/// the parser that orders PyPI versions in matching (so a requirement this
-/// accepts is one matching can compare), with a trailing `.*` when
-/// `wildcard` (`==`, `!=`; not with a local version). The caller has
-/// already cut the version at whitespace.
-fn pep440(v: &str, wildcard: bool) -> bool {
-    let v = match v.strip_suffix(".*") {
-        Some(prefix) if wildcard => {
-            if prefix.contains('+') {
-                return false;
-            }
-            prefix
-        }
-        _ => v,
+/// The version of an `op` clause as pip's `packaging` accepts it (PEP 440,
+/// "Version specifiers"), read by the parser that orders PyPI versions in
+/// matching (so a requirement this accepts is one matching can compare):
+/// a trailing `.*` only after `==`/`!=` and not after a dev release or a
+/// local version; a local version only after `==`/`!=`; `~=` with at least
+/// two release numbers. `Err` says why not. The caller has already cut the
+/// version at whitespace and leaves `===` (any string) out.
+fn specifier_version(op: &str, ver: &str) -> Result<(), String> {
+    let equality = matches!(op, "==" | "!=");
+    let (v, wildcard) = match ver.strip_suffix(".*") {
+        Some(prefix) if equality => (prefix, true),
+        _ => (ver, false),
     };
-    Pep440::parse_strict(v).is_ok()
+    let Ok(p) = Pep440::parse_strict(v) else {
+        return Err(format!("`{ver}` in `{op}{ver}` is not a PEP 440 version"));
+    };
+    if wildcard && (p.is_devrelease() || p.has_local()) {
+        return Err(format!(
+            "`{op}{ver}`: a `.*` prefix match cannot follow a dev release or a local version"
+        ));
+    }
+    if !equality && p.has_local() {
+        return Err(format!(
+            "`{op}{ver}`: a local version (`+...`) is allowed only after `==` and `!=`"
+        ));
+    }
+    if op == "~=" && p.release_len() < 2 {
+        return Err(format!(
+            "`{op}{ver}`: `~=` needs at least two release numbers (`~=1.0`, not `~=1`)"
+        ));
+    }
+    Ok(())
 }
 
 /// Byte index of the first ` -x`/` --x` option in a requirement line.
@@ -764,8 +780,63 @@ source = { registry = "https://pypi.org/simple" }
         );
     }
 
+    /// PEP 440's version specifiers section: a local version only after
+    /// `==`/`!=` ("Local version identifiers are NOT permitted in this
+    /// version specifier" for `~=`, `<=`, `>=`, `<`, `>`); `~=` never with
+    /// one release number ("MUST NOT be used with a single segment version
+    /// number such as ~=1"); no `.*` after a dev release or local version
+    /// ("It is invalid to have a prefix match containing a development or
+    /// local release such as 1.0.dev1.* or 1.0+foo1.*"). pip's `packaging`
+    /// rejects each; so is each line here, with its line and reason. What
+    /// the section allows still reads.
+    #[test]
+    fn specifiers_pep_440_forbids_are_problems() {
+        let bad = [
+            ("a>=1.0+loc", "local"),
+            ("b<=1.0+loc", "local"),
+            ("c>1.0+loc", "local"),
+            ("d<1.0+loc", "local"),
+            ("e~=1.0+loc", "local"),
+            ("f==2.0, >=1.0+loc", "local"),
+            ("g~=1", "two release numbers"),
+            ("h~=1!1", "two release numbers"),
+            ("i~=1.dev1", "two release numbers"),
+            ("j==1.0.dev1.*", "dev release"),
+            ("k!=1.0.dev1.*", "dev release"),
+            ("l==1.0+foo.*", "local"),
+        ];
+        let good = [
+            "m==1.0+loc",
+            "n!=1.0+loc, ==2.0",
+            "o~=1.0",
+            "p~=1!1.0",
+            "q~=1.0.dev1",
+            "r<1.0.dev1",
+            "s==1.0.*",
+            "t===1.0+loc",
+        ];
+        let text: String = bad
+            .iter()
+            .map(|(l, _)| *l)
+            .chain(good)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (found, problems) = reqs(&text);
+        for (i, (line, why)) in bad.iter().enumerate() {
+            let n = u32::try_from(i + 1).unwrap();
+            let p = problems.iter().find(|(l, _)| *l == Some(n));
+            assert!(
+                p.is_some_and(|(_, r)| r.contains(why) && r.contains("pip rejects")),
+                "{line}: {p:?}"
+            );
+        }
+        assert_eq!(problems.len(), bad.len(), "{problems:?}");
+        assert_eq!(found, ["m@1.0+loc", "n@2.0", "t@1.0+loc"]);
+    }
+
     #[test]
     fn pep440_versions() {
+        let pep440 = |v: &str| specifier_version("==", v).is_ok();
         for v in [
             "1",
             "1.0",
@@ -785,7 +856,7 @@ source = { registry = "https://pypi.org/simple" }
             "1.0c1",
             "1.0pre-2",
         ] {
-            assert!(pep440(v, false), "{v}");
+            assert!(pep440(v), "{v}");
         }
         for v in [
             "",
@@ -799,14 +870,17 @@ source = { registry = "https://pypi.org/simple" }
             "!1",
             "x!1",
             "1.0-",
-            "1.*",
             "1.0.post1.*+x",
         ] {
-            assert!(!pep440(v, false), "{v}");
+            assert!(!pep440(v), "{v}");
         }
-        assert!(pep440("1.*", true));
-        assert!(pep440("1.0.*", true));
-        assert!(!pep440("*", true));
-        assert!(!pep440("1.0+x.*", true));
+        // `.*` only with `==`/`!=` (after a release; PEP 440 also lets it
+        // follow a pre or post release)
+        assert!(specifier_version(">=", "1.*").is_err());
+        assert!(specifier_version("~=", "1.0.*").is_err());
+        assert!(pep440("1.*"));
+        assert!(pep440("1.0.*"));
+        assert!(!pep440("*"));
+        assert!(!pep440("1.0+x.*"));
     }
 }

@@ -614,6 +614,21 @@ impl Pep440 {
         self.pre().is_some() || self.dev().is_some()
     }
 
+    /// Whether this has a `.devN` segment.
+    pub fn is_devrelease(&self) -> bool {
+        self.dev().is_some()
+    }
+
+    /// Whether this has a `+local` label.
+    pub fn has_local(&self) -> bool {
+        self.local_range().is_some()
+    }
+
+    /// The number of release numbers (`1!2.0.1` has 3).
+    pub fn release_len(&self) -> usize {
+        self.release.len()
+    }
+
     /// The canonical normalised form (`1.0a1.post2.dev3+local.1`).
     pub fn normalized(&self) -> String {
         let mut s = String::new();
@@ -762,6 +777,29 @@ mod tests {
         }
         assert_eq!(p("1.0a1").normalized(), "1.0a1");
         assert_eq!(p("1.0-1").normalized(), "1.0.post1");
+    }
+
+    /// The parts a specifier check reads, whether the version is laid out
+    /// inline or (a number beyond `u64`, a long release) boxed.
+    #[test]
+    fn dev_local_and_release_length() {
+        for (v, dev, local, len) in [
+            ("1", false, false, 1),
+            ("1!2.0.1", false, false, 3),
+            ("1.0.dev1", true, false, 2),
+            ("1.0+loc", false, true, 2),
+            ("1.0a1.post2.dev3+ubuntu.1", true, true, 2),
+            ("1.2.3.4.5.6.dev1", true, false, 6),
+            ("1.99999999999999999999999+x", false, true, 2),
+            ("99999999999999999999999.dev1", true, false, 1),
+        ] {
+            let x = p(v);
+            assert_eq!(
+                (x.is_devrelease(), x.has_local(), x.release_len()),
+                (dev, local, len),
+                "{v}"
+            );
+        }
     }
 
     #[test]
