@@ -51,7 +51,7 @@ pub fn document() -> Value {
                     "description": "A retry with the same key and body returns the first response; the same key with another body answers 422."}));
             }
         }
-        if matches!(r.method, "POST" | "PATCH" | "PUT") {
+        if reads_body(r) {
             op["requestBody"] = json!({"content": {"application/json": {}}});
         }
         if let Some(obj) = entry.as_object_mut() {
@@ -108,6 +108,16 @@ pub fn success(r: &RouteInfo) -> &'static [(u16, Option<&'static str>)] {
         ],
         _ if r.idempotent => &[(201, Some("application/json"))],
         _ => JSON,
+    }
+}
+
+/// Does the route read a JSON request body? Every write does but those
+/// listed here.
+pub fn reads_body(r: &RouteInfo) -> bool {
+    match (r.method, r.path) {
+        // Ends the session named by the cookie; there is nothing to send.
+        ("POST", "/api/v1/logout") => false,
+        (m, _) => matches!(m, "POST" | "PATCH" | "PUT"),
     }
 }
 

@@ -1010,3 +1010,47 @@ async fn documented_query_parameters_are_the_query_structs_fields() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The OpenAPI document gives a `requestBody` to exactly the routes whose
+/// handler reads one. Asked through the router: a route that reads a JSON
+/// body refuses a malformed one (`malformed_json`) before anything else; a
+/// route that reads none (`POST /api/v1/logout`) never looks at it.
+#[tokio::test]
+async fn documented_request_bodies_are_those_the_handlers_read() {
+    use axum::body::Body;
+    use axum::http::Request;
+    let env = common::env_on(levee_store::testing::sqlite()).await;
+    let doc = levee_server::openapi::document();
+    let mut failures = Vec::new();
+    let mut with_body = 0;
+    for route in levee_server::routes::ROUTES {
+        let what = format!("{} {}", route.method, route.path);
+        let path = route
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let req = Request::builder()
+            .method(route.method)
+            .uri(&path)
+            .header("authorization", format!("Bearer {}", env.admin))
+            .header("content-type", "application/json")
+            .body(Body::from("{"))
+            .unwrap();
+        let r = env.raw(req).await;
+        let reads = r.body["code"] == "malformed_json";
+        let op = &doc["paths"][route.path][route.method.to_lowercase()];
+        let documented = op.get("requestBody").is_some();
+        if reads != documented {
+            failures.push(format!(
+                "{what}: reads a body: {reads}, documents one: {documented} ({} {})",
+                r.status, r.body["code"]
+            ));
+        }
+        with_body += usize::from(reads);
+    }
+    // Not vacuous: most writes read a body.
+    assert!(with_body > 20, "{with_body} routes read a body");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

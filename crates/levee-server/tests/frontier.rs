@@ -1896,3 +1896,127 @@ async fn missing_and_hidden_objects_in_requests_answer_alike() {
         }
     }
 }
+
+// ------------------------------------------------------------ query counts
+
+/// One more model with everything a list shows: an assessment with a run
+/// and a designation, a government grant accepted by the grantee, a
+/// trusted partner with its grant, a nomination without concurrence, and a
+/// revoked grant.
+async fn one_more_model(w: &W) {
+    let m = w.covered_model(40).await;
+    let g = w.gov_grant(&m, 10, 40).await;
+    w.accept(&g, "grantee", &w.grantee).await;
+    let p = w.nominate(&m, &w.partner).await;
+    w.ok(
+        "gov",
+        "POST",
+        &format!("/api/v1/partners/{p}/decision"),
+        Some(json!({"org_id": w.gov, "decision": "concur"})),
+    )
+    .await;
+    w.nominate(&m, &w.nominee).await;
+    w.ok(
+        "dev_admin",
+        "POST",
+        "/api/v1/grants",
+        Some(
+            json!({"model_id": m, "audience": "partner", "org_ids": [w.partner],
+            "starts_at": w.at(20), "ends_at": w.at(60), "terms": w.terms("1")}),
+        ),
+    )
+    .await;
+    let r = w.gov_grant(&m, 11, 41).await;
+    w.ok(
+        "dev_admin",
+        "POST",
+        &format!("/api/v1/grants/{r}/revoke"),
+        Some(json!({})),
+    )
+    .await;
+}
+
+/// For each frontier list and each caller: (status, items listed, SQL
+/// statements run).
+async fn list_costs(w: &W) -> BTreeMap<(String, &'static str), (u16, usize, usize)> {
+    let paths = [
+        "/api/v1/models".to_string(),
+        format!("/api/v1/models?org_id={}", w.dev),
+        "/api/v1/assessments".to_string(),
+        "/api/v1/grants".to_string(),
+        "/api/v1/partners".to_string(),
+        "/api/v1/grants/revocations".to_string(),
+        format!("/api/v1/grants/terms?org_id={}", w.dev),
+        format!("/api/v1/models/export?org_id={}", w.dev),
+    ];
+    let mut out = BTreeMap::new();
+    for p in paths {
+        for role in [
+            "padmin",
+            "dev_admin",
+            "dev_ro",
+            "eval",
+            "grantee",
+            "partner",
+            "nominee",
+            "operator",
+        ] {
+            // Once unmeasured, so per-token bookkeeping is not counted; then
+            // the least of three, so a pool opening a connection (its set-up
+            // statements) is not counted either.
+            w.call(role, "GET", &p, None).await;
+            let (r, mut n) = common::queries::count(w.call(role, "GET", &p, None)).await;
+            for _ in 0..2 {
+                let (_, again) = common::queries::count(w.call(role, "GET", &p, None)).await;
+                n = n.min(again);
+            }
+            let b = &r.body;
+            let items = ["items", "revoked", "models"]
+                .iter()
+                .find_map(|k| b[*k].as_array())
+                .map_or(0, Vec::len);
+            out.insert((p.clone(), role), (r.status.as_u16(), items, n));
+        }
+    }
+    out
+}
+
+/// Every frontier list runs a bounded number of SQL statements: listing
+/// three more models (and their assessments, grants and partners) costs
+/// the same as before, for every caller. (Before, each listed item cost
+/// one or more queries of its own, e.g. to load its model for the
+/// visibility check.)
+#[tokio::test]
+async fn frontier_lists_run_a_bounded_number_of_queries() {
+    for w in worlds().await {
+        one_more_model(&w).await;
+        let before = list_costs(&w).await;
+        for _ in 0..3 {
+            one_more_model(&w).await;
+        }
+        let after = list_costs(&w).await;
+        let mut grew = std::collections::BTreeSet::new();
+        for (k, (status, items, n)) in &before {
+            let (status2, items2, n2) = after[k];
+            assert_eq!(*status, status2, "[{}] {k:?}", w.env.backend());
+            assert!(*n > 0, "[{}] {k:?}: no statements counted", w.env.backend());
+            assert_eq!(
+                *n,
+                n2,
+                "[{}] {k:?}: {n} statements for {items} items, {n2} for {items2}",
+                w.env.backend()
+            );
+            if items2 > *items {
+                grew.insert(k.0.clone());
+            }
+        }
+        // The measurement means something: every list did grow for someone
+        // (but the terms, whose cost follows the models' grants).
+        let lists: std::collections::BTreeSet<_> = before
+            .keys()
+            .map(|k| k.0.clone())
+            .filter(|p| !p.starts_with("/api/v1/grants/terms"))
+            .collect();
+        assert_eq!(grew, lists, "[{}]", w.env.backend());
+    }
+}

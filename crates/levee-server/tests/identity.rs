@@ -1219,3 +1219,113 @@ async fn reauth_and_login_share_one_account_throttle() {
         assert!(r.headers.get("retry-after").is_some());
     }
 }
+
+/// A throttled re-authentication (an authenticated caller confirming its
+/// password while the account is throttled) is a security-relevant refusal:
+/// it is audited like a throttled login (`user.reauth_throttled`, as
+/// `login.throttled`), and like it draws from the address's failure budget,
+/// so that once the budget is spent the refusal writes nothing (the audit
+/// log cannot be grown without bound).
+#[tokio::test]
+async fn a_throttled_reauthentication_is_audited_within_the_failure_budget() {
+    let max = levee_server::auth::THROTTLE_MAX_FAILURES;
+    for db in levee_store::testing::backends().await {
+        let settings = levee_server::Settings {
+            run_worker: false,
+            rate_per_sec: 10_000.0,
+            rate_burst: 10_000.0,
+            auth_fail_per_sec: 0.001,
+            // The wrong guesses, one throttled re-authentication, one
+            // throttled login.
+            auth_fail_burst: (max + 2) as f64,
+            ..levee_server::Settings::default()
+        };
+        let env = common::env_with(db, settings).await;
+        let org = env.org("Lab", &["finder"], json!({})).await;
+        let user = env.member(&org, "lab@lab.example", "admin").await;
+        let (tok, _) = env
+            .token(&user, Some(&org), &["read", "write"], Some(86_400))
+            .await;
+        let set = |current: &str| {
+            env.call(
+                "POST",
+                "/api/v1/me/password",
+                Some(&tok),
+                Some(json!({"new_password": "second long passphrase",
+                    "current_password": current})),
+            )
+        };
+        let r = env
+            .call(
+                "POST",
+                "/api/v1/me/password",
+                Some(&tok),
+                Some(json!({"new_password": "first long passphrase"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        for _ in 0..max {
+            let r = set("not the password").await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        }
+        let last = |env: &common::Env| {
+            let store = env.store.clone();
+            async move {
+                store
+                    .audit_entries(0, 1000, None, None)
+                    .await
+                    .unwrap()
+                    .pop()
+                    .unwrap()
+            }
+        };
+        let throttled = |r: &common::Resp| {
+            assert_eq!(
+                (r.status, r.body["code"].as_str()),
+                (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+                "[{}] {}",
+                env.backend(),
+                r.body
+            );
+            assert!(r.headers.get("retry-after").is_some());
+        };
+        // Throttled, even with the right password: audited, by the caller.
+        let before = env.count("audit_log").await;
+        let r = set("first long passphrase").await;
+        throttled(&r);
+        assert_eq!(
+            env.count("audit_log").await,
+            before + 1,
+            "[{}]",
+            env.backend()
+        );
+        let e = last(&env).await;
+        assert_eq!(
+            (e.action.as_str(), e.actor.as_str(), e.object.as_str()),
+            ("user.reauth_throttled", user.as_str(), user.as_str())
+        );
+        // The same as a throttled login.
+        let r = env
+            .call(
+                "POST",
+                "/api/v1/login",
+                None,
+                Some(json!({"email": "lab@lab.example", "password": "first long passphrase"})),
+            )
+            .await;
+        throttled(&r);
+        assert_eq!(env.count("audit_log").await, before + 2);
+        assert_eq!(last(&env).await.action, "login.throttled");
+        // The address's failure budget is spent: still refused, nothing
+        // written.
+        for _ in 0..3 {
+            throttled(&set("first long passphrase").await);
+        }
+        assert_eq!(
+            env.count("audit_log").await,
+            before + 2,
+            "[{}] bounded",
+            env.backend()
+        );
+    }
+}

@@ -10,6 +10,8 @@
 //! entry in the same transaction. There is deliberately no approval or
 //! blocking state: nothing here can hold back a release.
 
+use std::collections::BTreeSet;
+
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -279,29 +281,64 @@ async fn q_model(c: &mut AnyConnection, id: &str) -> Result<Model> {
     model_row(&r)
 }
 
-async fn q_grantees(c: &mut AnyConnection, grant: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT org_id FROM frontier_grantees WHERE grant_id = $1 ORDER BY org_id",
-    )
-    .bind(grant)
-    .fetch_all(c)
-    .await?)
-}
-
-async fn q_grants(c: &mut AnyConnection, filter: &str, arg: &str) -> Result<Vec<Grant>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {GRANT_COLS} FROM frontier_grants {filter} ORDER BY created_at, id"
-    ))
-    .bind(arg)
-    .fetch_all(&mut *c)
-    .await?;
-    let mut out = Vec::new();
-    for r in &rows {
+/// The grants matching `filter` (a `WHERE` clause on `frontier_grants`
+/// whose parameters are `args`), with their grantees, in one statement
+/// whatever the number of grants.
+async fn q_grants(c: &mut AnyConnection, filter: &str, args: &[&str]) -> Result<Vec<Grant>> {
+    let sql = format!(
+        "SELECT {GRANT_COLS}, ge.org_id AS grantee FROM frontier_grants
+         LEFT JOIN frontier_grantees ge ON ge.grant_id = frontier_grants.id
+         {filter} ORDER BY created_at, id, ge.org_id"
+    );
+    let mut q = sqlx::query(&sql);
+    for a in args {
+        q = q.bind(*a);
+    }
+    let mut out: Vec<Grant> = Vec::new();
+    for r in q.fetch_all(c).await? {
+        let grantee: Option<String> = r.try_get("grantee")?;
         let id: String = r.try_get("id")?;
-        let g = q_grantees(c, &id).await?;
-        out.push(grant_row(r, g)?);
+        match out.last_mut() {
+            Some(g) if g.id == id => g.grantees.extend(grantee),
+            _ => out.push(grant_row(&r, grantee.into_iter().collect())?),
+        }
     }
     Ok(out)
+}
+
+/// `sql(list)` run for every chunk of the distinct `keys`, `list` being
+/// the chunk's placeholders (for an `IN (…)`). Rows keep the statement's
+/// order within each key.
+async fn q_in<T>(
+    store: &Store,
+    keys: &[String],
+    sql: impl Fn(&str) -> String,
+    row: impl Fn(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
+    let keys: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
+    let keys: Vec<&str> = keys.into_iter().collect();
+    let mut out = Vec::new();
+    for chunk in keys.chunks(crate::kb::WIDE_CHUNK) {
+        let sql = sql(&crate::kb::in_list(store.backend, 1, chunk.len()));
+        let mut q = sqlx::query(&sql);
+        for k in chunk {
+            q = q.bind(*k);
+        }
+        for r in q.fetch_all(&store.pool).await? {
+            out.push(row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+fn acceptance_row(r: &AnyRow) -> Result<Acceptance> {
+    Ok(Acceptance {
+        grant_id: r.try_get("grant_id")?,
+        org_id: r.try_get("org_id")?,
+        terms_id: r.try_get("terms_id")?,
+        user_id: r.try_get("user_id")?,
+        at: Timestamp::from_micros(r.try_get("at")?),
+    })
 }
 
 async fn q_partner(c: &mut AnyConnection, id: &str) -> Result<Partner> {
@@ -756,7 +793,7 @@ impl WriteTx {
     }
 
     pub async fn grant(&mut self, id: &str) -> Result<Grant> {
-        q_grants(self.conn(), "WHERE id = $1", id)
+        q_grants(self.conn(), "WHERE id = $1", &[id])
             .await?
             .into_iter()
             .next()
@@ -797,7 +834,7 @@ impl WriteTx {
         grantee: Option<&str>,
     ) -> Result<Vec<Grant>> {
         let now = self.now();
-        Ok(q_grants(self.conn(), "WHERE model_id = $1", model_id)
+        Ok(q_grants(self.conn(), "WHERE model_id = $1", &[model_id])
             .await?
             .into_iter()
             .filter(|g| g.revoked_at.is_none() && g.ends_at > now)
@@ -864,13 +901,20 @@ impl Store {
     }
 
     pub async fn frontier_consents(&self, model_id: &str) -> Result<Vec<Consent>> {
-        let rows = sqlx::query(
-            "SELECT id, model_id, opted_in, reason, user_id, at FROM frontier_consents WHERE model_id = $1 ORDER BY at, id",
+        self.frontier_consents_of_models(&[model_id.to_string()])
+            .await
+    }
+
+    /// The consents of several models (each model's in order), in a
+    /// bounded number of statements.
+    pub async fn frontier_consents_of_models(&self, model_ids: &[String]) -> Result<Vec<Consent>> {
+        q_in(
+            self,
+            model_ids,
+            |l| format!("SELECT id, model_id, opted_in, reason, user_id, at FROM frontier_consents WHERE model_id IN ({l}) ORDER BY at, id"),
+            consent_row,
         )
-        .bind(model_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(consent_row).collect()
+        .await
     }
 
     pub async fn frontier_assessment(&self, id: &str) -> Result<Assessment> {
@@ -897,14 +941,49 @@ impl Store {
     }
 
     pub async fn frontier_runs(&self, assessment_id: &str) -> Result<Vec<BenchRun>> {
-        let rows = sqlx::query(
-            "SELECT id, assessment_id, suite, suite_version, tasks, recorded_by, recorded_at
-             FROM frontier_runs WHERE assessment_id = $1 ORDER BY recorded_at, id",
+        self.frontier_runs_of_assessments(&[assessment_id.to_string()])
+            .await
+    }
+
+    /// The runs of several assessments (each assessment's in order).
+    pub async fn frontier_runs_of_assessments(&self, ids: &[String]) -> Result<Vec<BenchRun>> {
+        q_in(
+            self,
+            ids,
+            |l| {
+                format!(
+                    "SELECT id, assessment_id, suite, suite_version, tasks, recorded_by, recorded_at
+                     FROM frontier_runs WHERE assessment_id IN ({l}) ORDER BY recorded_at, id"
+                )
+            },
+            run_row,
         )
-        .bind(assessment_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(run_row).collect()
+        .await
+    }
+
+    /// Assessments of several models (each model's in order).
+    pub async fn frontier_assessments_of_models(
+        &self,
+        model_ids: &[String],
+    ) -> Result<Vec<Assessment>> {
+        q_in(
+            self,
+            model_ids,
+            |l| format!("SELECT {ASSESSMENT_COLS} FROM frontier_assessments WHERE model_id IN ({l}) ORDER BY created_at, id"),
+            assessment_row,
+        )
+        .await
+    }
+
+    /// The terms documents with these ids (unknown ids are left out).
+    pub async fn frontier_terms_in(&self, ids: &[String]) -> Result<Vec<Terms>> {
+        q_in(
+            self,
+            ids,
+            |l| format!("SELECT {TERMS_COLS} FROM frontier_terms WHERE id IN ({l}) ORDER BY id"),
+            terms_row,
+        )
+        .await
     }
 
     pub async fn frontier_terms(&self, id: &str) -> Result<Terms> {
@@ -926,6 +1005,45 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(terms_row).collect()
+    }
+
+    /// Models with these ids (unknown ids are left out).
+    pub async fn frontier_models_in(&self, ids: &[String]) -> Result<Vec<Model>> {
+        q_in(
+            self,
+            ids,
+            |l| format!("SELECT {MODEL_COLS} FROM frontier_models WHERE id IN ({l}) ORDER BY created_at, id"),
+            model_row,
+        )
+        .await
+    }
+
+    /// Nominations for several models (each model's in order).
+    pub async fn frontier_partners_of_models(&self, model_ids: &[String]) -> Result<Vec<Partner>> {
+        q_in(
+            self,
+            model_ids,
+            |l| format!("SELECT {PARTNER_COLS} FROM frontier_partners WHERE model_id IN ({l}) ORDER BY nominated_at, id"),
+            partner_row,
+        )
+        .await
+    }
+
+    /// Grants of several models with their grantees (each model's in
+    /// order).
+    pub async fn frontier_grants_of_models(&self, model_ids: &[String]) -> Result<Vec<Grant>> {
+        let keys: BTreeSet<&str> = model_ids.iter().map(String::as_str).collect();
+        let keys: Vec<&str> = keys.into_iter().collect();
+        let mut c = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for chunk in keys.chunks(crate::kb::WIDE_CHUNK) {
+            let filter = format!(
+                "WHERE model_id IN ({})",
+                crate::kb::in_list(self.backend, 1, chunk.len())
+            );
+            out.extend(q_grants(&mut c, &filter, chunk).await?);
+        }
+        Ok(out)
     }
 
     pub async fn frontier_partner(&self, id: &str) -> Result<Partner> {
@@ -952,7 +1070,7 @@ impl Store {
 
     pub async fn frontier_grant(&self, id: &str) -> Result<Grant> {
         let mut c = self.pool.acquire().await?;
-        q_grants(&mut c, "WHERE id = $1", id)
+        q_grants(&mut c, "WHERE id = $1", &[id])
             .await?
             .into_iter()
             .next()
@@ -963,27 +1081,24 @@ impl Store {
     pub async fn frontier_grants(&self, model_id: Option<&str>) -> Result<Vec<Grant>> {
         let mut c = self.pool.acquire().await?;
         match model_id {
-            Some(m) => q_grants(&mut c, "WHERE model_id = $1", m).await,
-            None => q_grants(&mut c, "WHERE id <> $1", "").await,
+            Some(m) => q_grants(&mut c, "WHERE model_id = $1", &[m]).await,
+            None => q_grants(&mut c, "", &[]).await,
         }
     }
 
     pub async fn frontier_acceptances(&self, grant_id: &str) -> Result<Vec<Acceptance>> {
-        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT grant_id, org_id, terms_id, user_id, at FROM frontier_acceptances WHERE grant_id = $1 ORDER BY at, org_id, terms_id",
+        self.frontier_acceptances_of_grants(&[grant_id.to_string()])
+            .await
+    }
+
+    /// The acceptances of several grants (each grant's in order).
+    pub async fn frontier_acceptances_of_grants(&self, ids: &[String]) -> Result<Vec<Acceptance>> {
+        q_in(
+            self,
+            ids,
+            |l| format!("SELECT grant_id, org_id, terms_id, user_id, at FROM frontier_acceptances WHERE grant_id IN ({l}) ORDER BY at, org_id, terms_id"),
+            acceptance_row,
         )
-        .bind(grant_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(grant_id, org_id, terms_id, user_id, at)| Acceptance {
-                grant_id,
-                org_id,
-                terms_id,
-                user_id,
-                at: Timestamp::from_micros(at),
-            })
-            .collect())
+        .await
     }
 }

@@ -736,3 +736,220 @@ async fn a_job_whose_last_lease_expires_is_dead_lettered() {
     })
     .await;
 }
+
+/// The frontier batch readers (used by the list routes, so a list costs a
+/// bounded number of statements) answer exactly what the one-key readers
+/// answer, key by key and in the same order; unknown and repeated keys are
+/// harmless, and more keys than one statement takes still find every row.
+#[tokio::test]
+async fn frontier_batch_readers_match_the_one_key_readers() {
+    use levee_model::{Capability, CapabilitySet};
+    use levee_store::frontier::NewModel;
+    use levee_store::identity::NewOrg;
+    each(async |db, store, clock| {
+        let mut tx = store.write().await.unwrap();
+        let mut orgs = Vec::new();
+        for n in 0..4 {
+            let o = tx
+                .insert_org(&NewOrg {
+                    name: format!("org {n}"),
+                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
+                    sector: None,
+                    size: None,
+                    rural: false,
+                    contacts: json!({}),
+                })
+                .await
+                .unwrap();
+            orgs.push(o.id);
+        }
+        let terms = tx
+            .insert_terms(&orgs[0], "use", "1", "t", "body", "00", "u")
+            .await
+            .unwrap();
+        let terms2 = tx
+            .insert_terms(&orgs[0], "use", "2", "t", "body 2", "01", "u")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut models = Vec::new();
+        for n in 0..3i64 {
+            // Distinct timestamps so that orders are not decided by ids.
+            clock.advance_secs(1);
+            let mut tx = store.write().await.unwrap();
+            let m = tx
+                .insert_model(
+                    &NewModel {
+                        org_id: orgs[0].clone(),
+                        name: format!("m{n}"),
+                        version: "1".into(),
+                        modality: "text".into(),
+                        planned_release_at: store.now(),
+                        opted_in: true,
+                    },
+                    "u",
+                )
+                .await
+                .unwrap();
+            tx.set_consent(&m.id, false, Some("pause"), "u")
+                .await
+                .unwrap();
+            // The last model has nothing related but its consents.
+            if n < 2 {
+                for k in 0..2 {
+                    let a = tx
+                        .insert_assessment(&m.id, &orgs[1], &format!("c{k}"), None, "u")
+                        .await
+                        .unwrap();
+                    tx.insert_run(&a.id, "s", "1", &json!([{"task": k}]), "u")
+                        .await
+                        .unwrap();
+                    tx.insert_run(&a.id, "s", "2", &json!([]), "u")
+                        .await
+                        .unwrap();
+                }
+                tx.insert_partner(&m.id, &orgs[2], "other", None, "u")
+                    .await
+                    .unwrap();
+                tx.insert_partner(&m.id, &orgs[3], "other", Some("n"), "u")
+                    .await
+                    .unwrap();
+                let grantees = [orgs[3].clone(), orgs[2].clone()];
+                for _ in 0..2 {
+                    let g = tx
+                        .insert_grant(
+                            &m.id,
+                            "partner",
+                            &grantees,
+                            store.now(),
+                            store.now().plus_secs(60),
+                            &[terms.id.clone(), terms2.id.clone()],
+                            "u",
+                        )
+                        .await
+                        .unwrap();
+                    assert_eq!(g.grantees.len(), 2, "{}", db.name);
+                    for o in &grantees {
+                        tx.accept_terms(&g.id, o, &terms.id, "u").await.unwrap();
+                        tx.accept_terms(&g.id, o, &terms2.id, "u").await.unwrap();
+                    }
+                }
+            }
+            tx.commit().await.unwrap();
+            models.push(m.id);
+        }
+        // Every id, an unknown one, a repeat, and more than one statement's
+        // worth of padding.
+        let keys = |ids: &[String]| -> Vec<String> {
+            let mut k: Vec<String> = (0..1500).map(|i| format!("nope-{i}")).collect();
+            k.extend(ids.iter().cloned());
+            k.push(ids[0].clone());
+            k.reverse();
+            k
+        };
+        let name = db.name;
+        let ms = store.frontier_models_in(&keys(&models)).await.unwrap();
+        assert_eq!(ms, store.frontier_models().await.unwrap(), "{name}");
+
+        let mut grants = Vec::new();
+        let mut assessments = Vec::new();
+        let (mut g_all, mut p_all, mut a_all, mut c_all) = (vec![], vec![], vec![], vec![]);
+        for m in &models {
+            let g = store.frontier_grants(Some(m)).await.unwrap();
+            grants.extend(g.iter().map(|g| g.id.clone()));
+            g_all.push(g);
+            p_all.push(store.frontier_partners(Some(m)).await.unwrap());
+            let a = store.frontier_assessments(Some(m)).await.unwrap();
+            assessments.extend(a.iter().map(|a| a.id.clone()));
+            a_all.push(a);
+            c_all.push(store.frontier_consents(m).await.unwrap());
+        }
+        assert_eq!(grants.len(), 4, "{name}");
+        assert_eq!(assessments.len(), 4, "{name}");
+        // Per model, the batch's rows of that model are the one-key answer.
+        let per = |rows: Vec<(String, String)>, m: &str| -> Vec<String> {
+            rows.into_iter()
+                .filter(|(k, _)| k == m)
+                .map(|(_, v)| v)
+                .collect()
+        };
+        let g = store
+            .frontier_grants_of_models(&keys(&models))
+            .await
+            .unwrap();
+        let p = store
+            .frontier_partners_of_models(&keys(&models))
+            .await
+            .unwrap();
+        let a = store
+            .frontier_assessments_of_models(&keys(&models))
+            .await
+            .unwrap();
+        let c = store
+            .frontier_consents_of_models(&keys(&models))
+            .await
+            .unwrap();
+        for (i, m) in models.iter().enumerate() {
+            let want: Vec<_> = g.iter().filter(|x| x.model_id == *m).cloned().collect();
+            assert_eq!(want, g_all[i], "{name}: grants");
+            let want: Vec<_> = p.iter().filter(|x| x.model_id == *m).cloned().collect();
+            assert_eq!(want, p_all[i], "{name}: partners");
+            let want: Vec<_> = a.iter().filter(|x| x.model_id == *m).cloned().collect();
+            assert_eq!(want, a_all[i], "{name}: assessments");
+            let ids = |v: &[levee_store::frontier::Consent]| {
+                v.iter()
+                    .map(|x| (x.model_id.clone(), x.id.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(per(ids(&c), m), per(ids(&c_all[i]), m), "{name}: consents");
+            assert_eq!(c_all[i].len(), 2, "{name}: opt-in and opt-out");
+        }
+        assert_eq!(g.len(), 4, "{name}");
+        assert!(g.iter().all(|g| g.grantees.len() == 2), "{name}");
+        assert_eq!(p.len(), 4, "{name}");
+        assert_eq!(a.len(), 4, "{name}");
+        assert_eq!(c.len(), 6, "{name}");
+
+        let runs = store
+            .frontier_runs_of_assessments(&keys(&assessments))
+            .await
+            .unwrap();
+        assert_eq!(runs.len(), 8, "{name}");
+        for id in &assessments {
+            let want: Vec<_> = runs
+                .iter()
+                .filter(|r| r.assessment_id == *id)
+                .cloned()
+                .collect();
+            assert_eq!(want, store.frontier_runs(id).await.unwrap(), "{name}: runs");
+        }
+        let acc = store
+            .frontier_acceptances_of_grants(&keys(&grants))
+            .await
+            .unwrap();
+        assert_eq!(acc.len(), 16, "{name}");
+        for id in &grants {
+            let want: Vec<_> = acc.iter().filter(|r| r.grant_id == *id).cloned().collect();
+            assert_eq!(
+                want,
+                store.frontier_acceptances(id).await.unwrap(),
+                "{name}: acceptances"
+            );
+        }
+        let t = store
+            .frontier_terms_in(&keys(&[terms.id.clone(), terms2.id.clone()]))
+            .await
+            .unwrap();
+        let mut want = vec![terms.clone(), terms2.clone()];
+        want.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(t, want, "{name}");
+        for empty in [
+            store.frontier_models_in(&[]).await.unwrap().len(),
+            store.frontier_grants_of_models(&[]).await.unwrap().len(),
+            store.frontier_terms_in(&[]).await.unwrap().len(),
+        ] {
+            assert_eq!(empty, 0, "{name}");
+        }
+    })
+    .await;
+}

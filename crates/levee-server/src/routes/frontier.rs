@@ -80,19 +80,76 @@ impl Loaded {
 async fn load_model(s: &AppState, id: &str) -> ApiResult<Loaded> {
     id_ok(id)?;
     let model = s.store.frontier_model(id).await?;
-    let mut party = BTreeSet::new();
-    for g in s.store.frontier_grants(Some(&model.id)).await? {
-        party.extend(g.grantees);
+    with_parties(s, vec![model])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Models with the orgs party to them: grantees of any of their grants and
+/// trusted partners. Two statements however many models (lists must not
+/// query per item).
+async fn with_parties(s: &AppState, models: Vec<Model>) -> ApiResult<Vec<Loaded>> {
+    if models.is_empty() {
+        return Ok(Vec::new());
     }
-    for p in s.store.frontier_partners(Some(&model.id)).await? {
+    let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
+    let mut party: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for g in s.store.frontier_grants_of_models(&ids).await? {
+        party.entry(g.model_id).or_default().extend(g.grantees);
+    }
+    for p in s.store.frontier_partners_of_models(&ids).await? {
         if p.trusted() {
-            party.insert(p.org_id);
+            party.entry(p.model_id).or_default().insert(p.org_id);
         }
     }
-    Ok(Loaded {
-        model,
-        party: party.into_iter().collect(),
-    })
+    Ok(models
+        .into_iter()
+        .map(|model| Loaded {
+            party: party
+                .remove(&model.id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            model,
+        })
+        .collect())
+}
+
+/// The models (with their parties) that the listed items belong to, by id.
+async fn load_models(
+    s: &AppState,
+    ids: impl IntoIterator<Item = String>,
+) -> ApiResult<BTreeMap<String, Loaded>> {
+    let ids: BTreeSet<String> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let ids: Vec<String> = ids.into_iter().collect();
+    let models = s.store.frontier_models_in(&ids).await?;
+    Ok(with_parties(s, models)
+        .await?
+        .into_iter()
+        .map(|l| (l.model.id.clone(), l))
+        .collect())
+}
+
+/// JSON values grouped by model id, keeping their order.
+fn by_model(rows: impl IntoIterator<Item = (String, Value)>) -> BTreeMap<String, Vec<Value>> {
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (m, v) in rows {
+        out.entry(m).or_default().push(v);
+    }
+    out
+}
+
+/// Group rows by a key, keeping their order within each key.
+fn group_by<T>(rows: Vec<T>, key: impl Fn(&T) -> &str) -> BTreeMap<String, Vec<T>> {
+    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for r in rows {
+        out.entry(key(&r).to_string()).or_default().push(r);
+    }
+    out
 }
 
 /// A model named in a request body: one that does not exist and one hidden
@@ -177,9 +234,55 @@ fn current_designation(assessments: &[Assessment]) -> Option<&Assessment> {
 }
 
 async fn model_json(s: &AppState, c: &Caller, l: &Loaded) -> ApiResult<Value> {
+    models_json(s, c, &[l])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("model_json: no model"))
+}
+
+/// The models as the caller sees them (consents for the developer's own
+/// members), in two statements however many models.
+async fn models_json(s: &AppState, c: &Caller, ls: &[&Loaded]) -> ApiResult<Vec<Value>> {
+    if ls.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = ls.iter().map(|l| l.model.id.clone()).collect();
+    let mut assessments = group_by(s.store.frontier_assessments_of_models(&ids).await?, |a| {
+        &a.model_id
+    });
+    let own: Vec<String> = ls
+        .iter()
+        .filter(|l| c.roles.contains_key(&l.model.org_id))
+        .map(|l| l.model.id.clone())
+        .collect();
+    let mut consents = if own.is_empty() {
+        BTreeMap::new()
+    } else {
+        group_by(s.store.frontier_consents_of_models(&own).await?, |c| {
+            &c.model_id
+        })
+    };
+    Ok(ls
+        .iter()
+        .map(|l| {
+            let id = &l.model.id;
+            let a = assessments.remove(id).unwrap_or_default();
+            let own = c.roles.contains_key(&l.model.org_id);
+            let cs = own.then(|| consents.remove(id).unwrap_or_default());
+            model_json_with(l, &a, cs)
+        })
+        .collect())
+}
+
+/// A model's JSON from its assessments and, for the developer's members,
+/// its consents.
+fn model_json_with(
+    l: &Loaded,
+    assessments: &[Assessment],
+    consents: Option<Vec<levee_store::frontier::Consent>>,
+) -> Value {
     let m = &l.model;
-    let assessments = s.store.frontier_assessments(Some(&m.id)).await?;
-    let designation = current_designation(&assessments).map(|a| {
+    let designation = current_designation(assessments).map(|a| {
         json!({
             "covered": a.designation.as_deref() == Some("covered"),
             "designated_at": a.designated_at,
@@ -198,10 +301,10 @@ async fn model_json(s: &AppState, c: &Caller, l: &Loaded) -> ApiResult<Value> {
         "created_at": m.created_at,
         "updated_at": m.updated_at,
     });
-    if c.roles.contains_key(&m.org_id) {
-        v["consents"] = json!(s.store.frontier_consents(&m.id).await?);
+    if let Some(cs) = consents {
+        v["consents"] = json!(cs);
     }
-    Ok(v)
+    v
 }
 
 fn run_json(r: &levee_store::frontier::BenchRun, view: AssessmentView) -> Value {
@@ -226,13 +329,40 @@ fn run_json(r: &levee_store::frontier::BenchRun, view: AssessmentView) -> Value 
 }
 
 async fn assessment_json(s: &AppState, a: &Assessment, view: AssessmentView) -> ApiResult<Value> {
-    let runs: Vec<Value> = s
-        .store
-        .frontier_runs(&a.id)
+    assessments_json(s, &[(a, view)])
         .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("assessment_json: no assessment"))
+}
+
+/// Assessments, each in its view, with their runs: one statement however
+/// many assessments.
+async fn assessments_json(
+    s: &AppState,
+    items: &[(&Assessment, AssessmentView)],
+) -> ApiResult<Vec<Value>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = items.iter().map(|(a, _)| a.id.clone()).collect();
+    let mut runs = group_by(s.store.frontier_runs_of_assessments(&ids).await?, |r| {
+        &r.assessment_id
+    });
+    Ok(items
         .iter()
-        .map(|r| run_json(r, view))
-        .collect();
+        .map(|(a, view)| {
+            let runs = runs.remove(&a.id).unwrap_or_default();
+            assessment_json_with(a, &runs, *view)
+        })
+        .collect())
+}
+
+fn assessment_json_with(
+    a: &Assessment,
+    runs: &[levee_store::frontier::BenchRun],
+    view: AssessmentView,
+) -> Value {
+    let runs: Vec<Value> = runs.iter().map(|r| run_json(r, view)).collect();
     let mut v = json!({
         "id": a.id,
         "model_id": a.model_id,
@@ -249,16 +379,46 @@ async fn assessment_json(s: &AppState, a: &Assessment, view: AssessmentView) -> 
         v["sealed_threshold"] = json!(a.sealed_threshold);
         v["designated_by"] = json!(a.designated_by);
     }
-    Ok(v)
+    v
 }
 
 async fn grant_json(s: &AppState, g: &Grant) -> ApiResult<Value> {
-    let mut docs = Vec::new();
-    for t in &g.terms {
-        docs.push(s.store.frontier_terms(t).await?);
+    grants_json(s, &[g])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("grant_json: no grant"))
+}
+
+/// Grants with their terms and acceptances: two statements however many
+/// grants.
+async fn grants_json(s: &AppState, gs: &[&Grant]) -> ApiResult<Vec<Value>> {
+    if gs.is_empty() {
+        return Ok(Vec::new());
     }
-    let acceptances = s.store.frontier_acceptances(&g.id).await?;
-    Ok(grant_json_with(g, &docs, &acceptances, s.store.now()))
+    let terms: Vec<String> = gs.iter().flat_map(|g| g.terms.iter().cloned()).collect();
+    let docs: BTreeMap<String, levee_store::frontier::Terms> = s
+        .store
+        .frontier_terms_in(&terms)
+        .await?
+        .into_iter()
+        .map(|t| (t.id.clone(), t))
+        .collect();
+    let ids: Vec<String> = gs.iter().map(|g| g.id.clone()).collect();
+    let mut acceptances = group_by(s.store.frontier_acceptances_of_grants(&ids).await?, |a| {
+        &a.grant_id
+    });
+    let now = s.store.now();
+    let mut out = Vec::with_capacity(gs.len());
+    for g in gs {
+        let docs = g
+            .terms
+            .iter()
+            .map(|t| docs.get(t).cloned().ok_or_else(ApiError::not_found))
+            .collect::<ApiResult<Vec<_>>>()?;
+        let acc = acceptances.remove(&g.id).unwrap_or_default();
+        out.push(grant_json_with(g, &docs, &acc, now));
+    }
+    Ok(out)
 }
 
 fn grant_json_with(
@@ -348,16 +508,19 @@ pub async fn list_models(
     Query(q): Query<ModelQuery>,
 ) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ListModels))?;
-    let mut out = Vec::new();
-    for m in s.store.frontier_models().await? {
-        if q.org_id.as_ref().is_some_and(|o| *o != m.org_id) {
-            continue;
-        }
-        let l = load_model(&s, &m.id).await?;
-        if authz::model_visible(&c, &l.facts()) {
-            out.push(model_json(&s, &c, &l).await?);
-        }
-    }
+    let models: Vec<Model> = s
+        .store
+        .frontier_models()
+        .await?
+        .into_iter()
+        .filter(|m| q.org_id.as_ref().is_none_or(|o| *o == m.org_id))
+        .collect();
+    let loaded = with_parties(&s, models).await?;
+    let visible: Vec<&Loaded> = loaded
+        .iter()
+        .filter(|l| authz::model_visible(&c, &l.facts()))
+        .collect();
+    let out = models_json(&s, &c, &visible).await?;
     Ok(Json(json!({ "items": out, "next_cursor": null })))
 }
 
@@ -643,33 +806,61 @@ pub async fn export(
     let org = s.store.org(&q.org_id).await?;
     authorize(&c, fa(F::Export(&org)))?;
     let mut objects = vec![org.id.clone()];
-    let mut models = Vec::new();
-    for m in s.store.frontier_models().await? {
-        if m.org_id != org.id {
-            continue;
-        }
-        let l = load_model(&s, &m.id).await?;
-        objects.push(m.id.clone());
-        let mut v = model_json(&s, &c, &l).await?;
-        let mut assessments = Vec::new();
-        for a in s.store.frontier_assessments(Some(&m.id)).await? {
-            objects.push(a.id.clone());
-            assessments.push(assessment_json(&s, &a, AssessmentView::Developer).await?);
-        }
-        let mut grants = Vec::new();
-        for g in s.store.frontier_grants(Some(&m.id)).await? {
-            objects.push(g.id.clone());
-            grants.push(grant_json(&s, &g).await?);
-        }
-        let mut partners = Vec::new();
-        for p in s.store.frontier_partners(Some(&m.id)).await? {
-            objects.push(p.id.clone());
-            partners.push(partner_json(&p));
-        }
-        v["consents"] = json!(s.store.frontier_consents(&m.id).await?);
-        v["assessments"] = json!(assessments);
-        v["grants"] = json!(grants);
-        v["partners"] = json!(partners);
+    let own: Vec<Model> = s
+        .store
+        .frontier_models()
+        .await?
+        .into_iter()
+        .filter(|m| m.org_id == org.id)
+        .collect();
+    let loaded = with_parties(&s, own).await?;
+    let ids: Vec<String> = loaded.iter().map(|l| l.model.id.clone()).collect();
+    objects.extend(ids.iter().cloned());
+    let refs: Vec<&Loaded> = loaded.iter().collect();
+    let mut values = models_json(&s, &c, &refs).await?;
+    // Every related row of every model, a bounded number of statements.
+    let (assessments, grants, partners, consents) = if ids.is_empty() {
+        Default::default()
+    } else {
+        (
+            s.store.frontier_assessments_of_models(&ids).await?,
+            s.store.frontier_grants_of_models(&ids).await?,
+            s.store.frontier_partners_of_models(&ids).await?,
+            s.store.frontier_consents_of_models(&ids).await?,
+        )
+    };
+    objects.extend(assessments.iter().map(|a| a.id.clone()));
+    objects.extend(grants.iter().map(|g| g.id.clone()));
+    objects.extend(partners.iter().map(|p| p.id.clone()));
+    let views: Vec<_> = assessments
+        .iter()
+        .map(|a| (a, AssessmentView::Developer))
+        .collect();
+    let mut assessments = by_model(
+        assessments
+            .iter()
+            .map(|a| a.model_id.clone())
+            .zip(assessments_json(&s, &views).await?),
+    );
+    let grant_refs: Vec<&Grant> = grants.iter().collect();
+    let mut grants = by_model(
+        grants
+            .iter()
+            .map(|g| g.model_id.clone())
+            .zip(grants_json(&s, &grant_refs).await?),
+    );
+    let mut partners = by_model(
+        partners
+            .iter()
+            .map(|p| (p.model_id.clone(), partner_json(p))),
+    );
+    let mut consents = by_model(consents.iter().map(|c| (c.model_id.clone(), json!(c))));
+    let mut models = Vec::with_capacity(values.len());
+    for (id, mut v) in ids.iter().zip(values.drain(..)) {
+        v["consents"] = json!(consents.remove(id).unwrap_or_default());
+        v["assessments"] = json!(assessments.remove(id).unwrap_or_default());
+        v["grants"] = json!(grants.remove(id).unwrap_or_default());
+        v["partners"] = json!(partners.remove(id).unwrap_or_default());
         models.push(v);
     }
     let terms = s.store.frontier_terms_of_org(&org.id).await?;
@@ -698,19 +889,17 @@ pub async fn list_assessments(
     Query(q): Query<ByModel>,
 ) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ListModels))?;
-    let mut out = Vec::new();
-    let mut cache: BTreeMap<String, Loaded> = BTreeMap::new();
-    for a in s.store.frontier_assessments(q.model_id.as_deref()).await? {
-        if !cache.contains_key(&a.model_id) {
-            cache.insert(a.model_id.clone(), load_model(&s, &a.model_id).await?);
-        }
-        let Some(l) = cache.get(&a.model_id) else {
-            continue;
-        };
-        if let Some(view) = authz::assessment_view(&c, &l.facts(), &a.evaluator_org_id) {
-            out.push(assessment_json(&s, &a, view).await?);
-        }
-    }
+    let all = s.store.frontier_assessments(q.model_id.as_deref()).await?;
+    let models = load_models(&s, all.iter().map(|a| a.model_id.clone())).await?;
+    let visible: Vec<(&Assessment, AssessmentView)> = all
+        .iter()
+        .filter_map(|a| {
+            let l = models.get(&a.model_id)?;
+            let view = authz::assessment_view(&c, &l.facts(), &a.evaluator_org_id)?;
+            Some((a, view))
+        })
+        .collect();
+    let out = assessments_json(&s, &visible).await?;
     Ok(Json(json!({ "items": out, "next_cursor": null })))
 }
 
@@ -999,17 +1188,22 @@ pub struct TermsQuery {
 
 /// Is one of the caller's orgs named in a grant of a model of `owner`?
 async fn party_of(s: &AppState, c: &Caller, owner: &str) -> ApiResult<bool> {
-    for m in s.store.frontier_models().await? {
-        if m.org_id != owner {
-            continue;
-        }
-        for g in s.store.frontier_grants(Some(&m.id)).await? {
-            if g.grantees.iter().any(|o| c.roles.contains_key(o)) {
-                return Ok(true);
-            }
-        }
+    let ids: Vec<String> = s
+        .store
+        .frontier_models()
+        .await?
+        .into_iter()
+        .filter(|m| m.org_id == owner)
+        .map(|m| m.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(false);
     }
-    Ok(false)
+    Ok(s.store
+        .frontier_grants_of_models(&ids)
+        .await?
+        .iter()
+        .any(|g| g.grantees.iter().any(|o| c.roles.contains_key(o))))
 }
 
 pub async fn list_terms(
@@ -1112,22 +1306,28 @@ pub async fn list_grants(
     Query(q): Query<ByModel>,
 ) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ListModels))?;
-    let mut out = Vec::new();
-    for g in s.store.frontier_grants(q.model_id.as_deref()).await? {
-        let l = load_model(&s, &g.model_id).await?;
-        let ok = authorize(
-            &c,
+    let all = s.store.frontier_grants(q.model_id.as_deref()).await?;
+    let models = load_models(&s, all.iter().map(|g| g.model_id.clone())).await?;
+    let visible: Vec<&Grant> = all
+        .iter()
+        .filter(|g| grant_visible(&c, &models, g))
+        .collect();
+    let out = grants_json(&s, &visible).await?;
+    Ok(Json(json!({ "items": out, "next_cursor": null })))
+}
+
+/// May the caller read this grant? (`models` holds its model.)
+fn grant_visible(c: &Caller, models: &BTreeMap<String, Loaded>, g: &Grant) -> bool {
+    models.get(&g.model_id).is_some_and(|l| {
+        authorize(
+            c,
             fa(F::ReadGrant {
                 model: l.facts(),
                 grantees: &g.grantees,
             }),
         )
-        .is_ok();
-        if ok {
-            out.push(grant_json(&s, &g).await?);
-        }
-    }
-    Ok(Json(json!({ "items": out, "next_cursor": null })))
+        .is_ok()
+    })
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -1619,25 +1819,24 @@ pub async fn grant_token(
 /// The signed revocation list of the grants the caller may see.
 pub async fn revocations(State(s): State<AppState>, c: Caller) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ReadRevocations))?;
-    let mut revoked = Vec::new();
-    for g in s.store.frontier_grants(None).await? {
-        let Some(at) = g.revoked_at else { continue };
-        let l = load_model(&s, &g.model_id).await?;
-        let ok = authorize(
-            &c,
-            fa(F::ReadGrant {
-                model: l.facts(),
-                grantees: &g.grantees,
-            }),
-        )
-        .is_ok();
-        if ok {
-            revoked.push(logic::Revoked {
-                jti: g.id,
-                revoked_at: at.secs(),
-            });
-        }
-    }
+    let all: Vec<Grant> = s
+        .store
+        .frontier_grants(None)
+        .await?
+        .into_iter()
+        .filter(|g| g.revoked_at.is_some())
+        .collect();
+    let models = load_models(&s, all.iter().map(|g| g.model_id.clone())).await?;
+    let revoked: Vec<logic::Revoked> = all
+        .iter()
+        .filter(|g| grant_visible(&c, &models, g))
+        .filter_map(|g| {
+            Some(logic::Revoked {
+                jti: g.id.clone(),
+                revoked_at: g.revoked_at?.secs(),
+            })
+        })
+        .collect();
     let list = logic::RevocationList {
         iss: logic::ISSUER.into(),
         iat: s.store.now().secs(),
@@ -1725,13 +1924,17 @@ pub async fn list_partners(
     Query(q): Query<ByModel>,
 ) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ListModels))?;
-    let mut out = Vec::new();
-    for p in s.store.frontier_partners(q.model_id.as_deref()).await? {
-        let l = load_model(&s, &p.model_id).await?;
-        if authz::partner_visible(&c, &l.facts(), &p.org_id, p.trusted()) {
-            out.push(partner_json(&p));
-        }
-    }
+    let all = s.store.frontier_partners(q.model_id.as_deref()).await?;
+    let models = load_models(&s, all.iter().map(|p| p.model_id.clone())).await?;
+    let out: Vec<Value> = all
+        .iter()
+        .filter(|p| {
+            models
+                .get(&p.model_id)
+                .is_some_and(|l| authz::partner_visible(&c, &l.facts(), &p.org_id, p.trusted()))
+        })
+        .map(partner_json)
+        .collect();
     Ok(Json(json!({ "items": out, "next_cursor": null })))
 }
 

@@ -909,6 +909,13 @@ async fn verify_current_password(
     };
     let subject = login_subject(mail);
     if let Some(throttled) = account_throttle(s, &subject).await? {
+        // Audited like a throttled login, and bounded like it: by the
+        // address's failure budget (beyond it, 429 and nothing written).
+        auth::check_failure_budget(s, client)?;
+        let mut tx = s.store.write().await?;
+        tx.audit(c.id(), None, "user.reauth_throttled", c.id(), &json!({}))
+            .await?;
+        tx.commit().await?;
         return Err(throttled);
     }
     if auth::verify_password(current, &hash) {

@@ -2,6 +2,8 @@
 //! PostgreSQL when LEVEE_TEST_DATABASE_URL is set) with a controlled clock.
 #![allow(dead_code)]
 
+pub mod queries;
+
 use std::sync::Arc;
 
 use axum::body::Body;
