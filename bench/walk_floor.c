@@ -9,6 +9,11 @@
  *           cc -O2 -DURING bench/walk_floor.c -o /tmp/walk_floor_uring -luring   (liburing-dev)
  *   run:    /tmp/walk_floor advisory-db/crates names.txt
  *
+ * Variants (environment, fifth session): WALK_ONE_READ=1 reads each file
+ * once instead of until EOF, WALK_ONE_DENTS=1 stops listing a directory
+ * after a short getdents64, WALK_NO_CLOSE=1 never closes (needs ulimit -n
+ * above the file count). None of them made the walk faster (BENCHMARKS.md).
+ *
  * With -DURING the files are opened, read and closed through io_uring
  * (linked openat_direct -> read -> close_direct, one submission for all),
  * the directories still with getdents64, which io_uring does not offer.
@@ -49,6 +54,11 @@ int main(int argc, char **argv) {
         perror(argv[2]);
         return 2;
     }
+    const int one_read = getenv("WALK_ONE_READ") != NULL;
+    const int one_dents = getenv("WALK_ONE_DENTS") != NULL;
+    const int no_close = getenv("WALK_NO_CLOSE") != NULL;
+    (void)one_read;
+    (void)no_close;
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     int crates = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -81,6 +91,8 @@ int main(int argc, char **argv) {
                 }
                 off += e->d_reclen;
             }
+            if (one_dents && n < (long)sizeof dbuf / 2)
+                break;
         }
 #ifndef URING
         for (int i = first; i < nf; i++) {
@@ -89,11 +101,18 @@ int main(int argc, char **argv) {
                 errs++;
                 continue;
             }
-            while (read(fd, fbuf, sizeof fbuf) > 0) {
+            if (one_read) {
+                if (read(fd, fbuf, sizeof fbuf) < 0)
+                    errs++;
+            } else {
+                while (read(fd, fbuf, sizeof fbuf) > 0) {
+                }
             }
-            close(fd);
+            if (!no_close)
+                close(fd);
         }
-        close(d);
+        if (!no_close)
+            close(d);
 #endif
     }
 #ifdef URING
