@@ -11,7 +11,7 @@
 //! Why a crate of its own, with a binary of its own: `levee-scan` links
 //! none of the server, the database drivers or the async runtime, so a cold
 //! run starts like a small program (the whole-server `levee` binary spends
-//! about 2 ms of every start relocating and faulting in its tables;
+//! 1.3–1.8 ms more on every start, relocating and faulting in its tables;
 //! BENCHMARKS.md). `levee scan` runs the same code in-process.
 //!
 //! For crates.io it mirrors cargo-audit: only packages from the default
@@ -134,11 +134,12 @@ pub struct Report<'a> {
     pub advisory_problems: Vec<String>,
 }
 
-/// Run one scan and write its report to stdout; the exit code.
+/// Run one scan and write its report to stdout; the exit code. `program`
+/// names the binary in messages on stderr.
 ///
 /// With no `--advisories`, the advisories come from `store`; without one
 /// that is an error.
-pub fn run(a: ScanArgs, store: Option<StoreLoader>) -> Result<u8> {
+pub fn run(program: &str, a: ScanArgs, store: Option<StoreLoader>) -> Result<u8> {
     let json_like = a.format != OutputFormat::Table;
     let progress_allowed = !a.no_progress && a.format != OutputFormat::Json;
     let started = Instant::now();
@@ -168,14 +169,16 @@ pub fn run(a: ScanArgs, store: Option<StoreLoader>) -> Result<u8> {
         names.into_iter().map(Box::from).collect()
     };
     let (loaded, inputs) = if a.advisories.is_empty() {
-        let inputs = read_inputs(&a.paths)?;
-        t_parsed = started.elapsed();
+        // Said before the inputs are read: without a source they are
+        // parsed for nothing.
         let Some(store) = store else {
             anyhow::bail!(
                 "no advisories: pass --advisories PATH (levee-scan reads advisory files only; \
                  `levee scan` also reads the local knowledge base)"
             );
         };
+        let inputs = read_inputs(&a.paths)?;
+        t_parsed = started.elapsed();
         (store(&mut prog)?, inputs)
     } else {
         let (loaded, inputs) = load::from_paths(
@@ -244,7 +247,7 @@ pub fn run(a: ScanArgs, store: Option<StoreLoader>) -> Result<u8> {
     }
     if json_like {
         for (f, e) in &report.errors {
-            eprintln!("levee: {f}: {e}");
+            eprintln!("{program}: {f}: {e}");
         }
     }
     let code = if !report.errors.is_empty() {
@@ -401,7 +404,13 @@ fn scan_inventory<'a>(
                 .map(|part| s.spawn(move || scan_chunk(index, inv, part, keep_components)))
                 .collect();
             let mut chunks = vec![scan_chunk(index, inv, first, keep_components)];
-            chunks.extend(handles.into_iter().map(|h| h.join().unwrap_or_default()));
+            // A matching thread that panicked must not pass for a clean
+            // share of the inventory.
+            chunks.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+            );
             chunks
         })
     };

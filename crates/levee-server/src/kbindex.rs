@@ -356,7 +356,10 @@ fn entry_matches(a: &IndexedAffected, probe: &Probe) -> bool {
                 Verdict::Undecidable => a.unknown_ranges,
                 Verdict::NotAffected => false,
             },
-            None => a.unknown_ranges || a.versions.iter().any(|x| x == v),
+            // Known ranges that do not compile: only the listed versions
+            // (an unknown range beside them must not make every version
+            // of the package match).
+            None => a.versions.iter().any(|x| x == v),
         },
         Probe::Commit(c) => {
             a.versions.iter().any(|x| x.eq_ignore_ascii_case(c))

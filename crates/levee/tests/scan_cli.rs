@@ -31,7 +31,7 @@ fn levee_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     if args.first() == Some(&"scan") && args.contains(&"--advisories") {
         let alone = run(Path::new(env!("CARGO_BIN_EXE_levee-scan")), &args[1..], env);
         assert_eq!(alone.0, got.0, "levee-scan {:?}: {}", &args[1..], alone.2);
-        if args.windows(2).any(|w| w == ["--format", "json"]) {
+        if args.windows(2).any(|w| w == ["--format", "json"]) || args.contains(&"--format=json") {
             assert!(
                 alone.1 == got.1,
                 "levee-scan {:?} printed another report",

@@ -76,6 +76,32 @@ fn without_advisories_it_says_to_pass_them() {
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("--advisories"), "{err}");
     assert!(err.contains("levee scan"), "{err}");
+    // Said before any input is read: a missing input is not the complaint.
+    let (code, _, err) = levee_scan(&[t.path().join("missing.lock").to_str().unwrap_or("")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--advisories"), "{err}");
+}
+
+/// Messages about an input name the binary that printed them.
+#[test]
+fn input_errors_name_levee_scan() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    write(
+        t.path(),
+        "db/crates/smallvec/RUSTSEC-2021-0003.md",
+        SMALLVEC_MD,
+    );
+    let db = t.path().join("db");
+    let bad = write(t.path(), "bad/package-lock.json", "{\"lockfileVersion\": ");
+    let (code, _, err) = levee_scan(&[
+        "--advisories",
+        db.to_str().unwrap_or(""),
+        &bad,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("levee-scan: "), "{err}");
 }
 
 #[test]

@@ -485,8 +485,11 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
 /// The version of an `op` clause as pip's `packaging` accepts it (PEP 440,
 /// "Version specifiers"), read by the parser that orders PyPI versions in
 /// matching (so a requirement this accepts is one matching can compare):
-/// a trailing `.*` only after `==`/`!=` and not after a dev release or a
-/// local version; a local version only after `==`/`!=`; `~=` with at least
+/// a trailing `.*` only after `==`/`!=` and straight after the release
+/// numbers (not after a pre, post or dev release or a local version:
+/// packaging 22 and later, so pip 24.1 and later, refuse those; PEP 440's
+/// text forbids only dev and local); a local version only after `==`/`!=`;
+/// `~=` with at least
 /// two release numbers. `Err` says why not. The caller has already cut the
 /// version at whitespace and leaves `===` (any string) out.
 fn specifier_version(op: &str, ver: &str) -> Result<(), String> {
@@ -498,9 +501,10 @@ fn specifier_version(op: &str, ver: &str) -> Result<(), String> {
     let Ok(p) = Pep440::parse_strict(v) else {
         return Err(format!("`{ver}` in `{op}{ver}` is not a PEP 440 version"));
     };
-    if wildcard && (p.is_devrelease() || p.has_local()) {
+    if wildcard && (p.is_prerelease() || p.is_postrelease() || p.has_local()) {
         return Err(format!(
-            "`{op}{ver}`: a `.*` prefix match cannot follow a dev release or a local version"
+            "`{op}{ver}`: a `.*` prefix match must follow the release numbers, \
+             not a pre, post or dev release or a local version"
         ));
     }
     if !equality && p.has_local() {
@@ -874,9 +878,21 @@ source = { registry = "https://pypi.org/simple" }
         ] {
             assert!(!pep440(v), "{v}");
         }
-        // `.*` only with `==`/`!=` (after a release; PEP 440 also lets it
-        // follow a pre or post release)
+        // `.*` only with `==`/`!=`, straight after the release numbers
+        // (as packaging 22+ and pip 24.1+)
         assert!(specifier_version(">=", "1.*").is_err());
+        for v in [
+            "1.0rc1.*",
+            "1.0.post1.*",
+            "1.0a1.*",
+            "1.0.dev1.*",
+            "1.0+x.*",
+        ] {
+            assert!(specifier_version("==", v).is_err(), "{v}");
+            assert!(specifier_version("!=", v).is_err(), "{v}");
+        }
+        assert!(specifier_version("==", "1.0.*").is_ok());
+        assert!(specifier_version("!=", "1!2.0.*").is_ok());
         assert!(specifier_version("~=", "1.0.*").is_err());
         assert!(pep440("1.*"));
         assert!(pep440("1.0.*"));

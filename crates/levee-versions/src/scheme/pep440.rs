@@ -614,6 +614,11 @@ impl Pep440 {
         self.pre().is_some() || self.dev().is_some()
     }
 
+    /// Whether this has a `.postN` segment.
+    pub fn is_postrelease(&self) -> bool {
+        self.post().is_some()
+    }
+
     /// Whether this has a `.devN` segment.
     pub fn is_devrelease(&self) -> bool {
         self.dev().is_some()

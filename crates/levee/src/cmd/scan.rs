@@ -19,7 +19,11 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<u8> {
     let storage = a.storage;
-    levee_scan::run(a.scan, Some(&mut |prog| from_store(&storage, prog)))
+    levee_scan::run(
+        "levee",
+        a.scan,
+        Some(&mut |prog| from_store(&storage, prog)),
+    )
 }
 
 /// Load every record of the local knowledge base.
