@@ -301,15 +301,22 @@ impl Purl {
                 // `distro=rhel-9.2` (syft), `redhat-9.4` (Trivy), `rhel-9`,
                 // `el9` → `9.2` / `9`, which `same_release` compares with
                 // osv.dev's `enterprise_linux:9::appstream`,
-                // `rhel_eus:9.2::baseos`. No (readable) `distro=`: no
-                // release, so every Red Hat release matches (loose).
+                // `rhel_eus:9.2::baseos`. Without a readable `distro=`,
+                // Red Hat's own SBOMs' `repository_id=`
+                // (`rhel-9-for-x86_64-appstream-rpms` → `9`,
+                // `…-eus-rpms__9_DOT_2` → `9.2`). Neither: no release, so
+                // every Red Hat release matches (loose).
                 // Older syft writes the namespace `rhel`.
                 Some("redhat") | Some("rhel") => (
                     RedHat,
                     self.name.clone(),
                     distro
                         .as_deref()
-                        .and_then(levee_versions::ecosystem::redhat_release),
+                        .and_then(levee_versions::ecosystem::redhat_release)
+                        .or_else(|| {
+                            self.qualifier("repository_id")
+                                .and_then(levee_versions::ecosystem::redhat_repository_release)
+                        }),
                 ),
                 Some("almalinux") => (AlmaLinux, self.name.clone(), None),
                 Some("rocky") | Some("rockylinux") => (RockyLinux, self.name.clone(), None),

@@ -276,6 +276,53 @@ fn redhat_rpm_purls_carry_their_rhel_release() {
     assert_eq!(inv.components[0].ecosystem, Some(Ecosystem::RedHat));
 }
 
+/// Red Hat's own SBOMs write no `distro=` but the repository an rpm comes
+/// from: its RHEL release is the component's (the major; the minor of an
+/// extended stream pinned by `__9_DOT_2`); a repository that names no RHEL
+/// release leaves it loose.
+#[test]
+fn redhat_rpm_purls_carry_the_release_of_their_repository_id() {
+    let cdx = br#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+      {"type":"library","name":"emacs","version":"27.2-9.el9","purl":"pkg:rpm/redhat/emacs@27.2-9.el9?arch=x86_64&repository_id=rhel-9-for-x86_64-appstream-rpms"},
+      {"type":"library","name":"openssl-libs","version":"3.0.7-18.el9_2","purl":"pkg:rpm/redhat/openssl-libs@3.0.7-18.el9_2?arch=x86_64&epoch=1&repository_id=rhel-9-for-x86_64-baseos-eus-rpms__9_DOT_2"},
+      {"type":"library","name":"acl","version":"2.3.1-4.el9","purl":"pkg:rpm/redhat/acl@2.3.1-4.el9?arch=x86_64&repository_id=ubi-9-baseos-rpms"},
+      {"type":"library","name":"traceroute","version":"2.1.0-8.el8_8","purl":"pkg:rpm/redhat/traceroute@2.1.0-8.el8_8?arch=src&repository_id=rhel-8-for-ppc64le-baseos-eus-source-rpms__8_DOT_8"},
+      {"type":"library","name":"tini","version":"0.19.0-1.el9","purl":"pkg:rpm/redhat/tini@0.19.0-1.el9?arch=x86_64&repository_id=epel"}]}"#;
+    let inv = parse_as(Format::CycloneDxJson, "bom.cdx.json", cdx).unwrap();
+    let ecos: Vec<_> = inv
+        .components
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.ecosystem,
+                c.osv_ecosystem().map(|e| e.into_owned()),
+            )
+        })
+        .collect();
+    let red_hat = |e: &str| Some(e.to_string());
+    assert_eq!(
+        ecos,
+        [
+            ("emacs", Some(Ecosystem::RedHat), red_hat("Red Hat:9")),
+            (
+                "openssl-libs",
+                Some(Ecosystem::RedHat),
+                red_hat("Red Hat:9.2")
+            ),
+            ("acl", Some(Ecosystem::RedHat), red_hat("Red Hat:9")),
+            (
+                "traceroute",
+                Some(Ecosystem::RedHat),
+                red_hat("Red Hat:8.8")
+            ),
+            ("tini", Some(Ecosystem::RedHat), red_hat("Red Hat")),
+        ]
+    );
+    assert_eq!(inv.components[1].version, "1:3.0.7-18.el9_2");
+    assert!(inv.problems.is_empty(), "{:?}", inv.problems);
+}
+
 /// rpm purls of distributions without an OSV ecosystem (CentOS, Fedora) are
 /// listed but cannot be checked; the input says so once, naming them, and
 /// says nothing when every rpm purl names a checked distribution.

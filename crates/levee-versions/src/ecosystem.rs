@@ -431,10 +431,67 @@ pub fn redhat_release(distro: &str) -> Option<String> {
             _ => rhel_number(d)?,
         },
     };
-    Some(match minor {
+    Some(rhel_release(major, minor))
+}
+
+/// `9`, `9.2`: the RHEL release as an inventory gives it.
+fn rhel_release(major: u32, minor: Option<u32>) -> String {
+    match minor {
         Some(minor) => format!("{major}.{minor}"),
         None => major.to_string(),
-    })
+    }
+}
+
+/// The RHEL release of an rpm purl's `repository_id=` qualifier, as Red
+/// Hat's SBOMs and CSAF/VEX files write it: the id of the repository the
+/// package comes from, which Red Hat maps to the platform CPE
+/// (`repository-to-cpe.json`).
+///
+/// - `rhel-9-for-x86_64-appstream-rpms`, `rhel-7-server-rpms`,
+///   `ubi-9-baseos-rpms`, and a repository built for a RHEL major,
+///   `codeready-builder-for-rhel-9-x86_64-rpms`,
+///   `rhocp-4.14-for-rhel-9-x86_64-rpms`: the major, `9`. An extended
+///   stream's repository without a suffix (`rhel-8-for-x86_64-baseos-eus-rpms`)
+///   serves every minor of that stream: the major too.
+/// - A `__<major>_DOT_<minor>` suffix pins the minor:
+///   `rhel-9-for-x86_64-appstream-eus-rpms__9_DOT_2` (→
+///   `rhel_eus:9.2::appstream`), `rhel-7-server-eus-rpms__7_DOT_7__x86_64`,
+///   RHEL 10's `rhel-10-for-ppc64le-appstream-source-rpms__10_DOT_0`: `9.2`, `7.7`,
+///   `10.0`.
+/// - Any other id (`epel`, `appstream`, a bare `rhel-8`), or one whose
+///   parts name different majors: `None`. Any case.
+pub fn redhat_repository_release(repository_id: &str) -> Option<String> {
+    let id = repository_id.trim().to_ascii_lowercase();
+    let mut parts = id.split("__");
+    // `rhel-9-…` / `ubi-9-…` at the start (read as if after a `for`), or
+    // `…-for-rhel-9-…`: a plain major followed by more of the label.
+    let label: Vec<&str> = std::iter::once("for")
+        .chain(parts.next()?.split('-'))
+        .collect();
+    let mut majors = label.windows(4).filter_map(|w| match *w {
+        ["for", "rhel" | "ubi", n, _] => match rhel_number(n)? {
+            (major, None) => Some(major),
+            _ => None,
+        },
+        _ => None,
+    });
+    let major = majors.next()?;
+    if majors.any(|m| m != major) {
+        return None;
+    }
+    // `9_DOT_2`; other parts (`x86_64`, `7Server`) pin nothing.
+    let pinned = parts.find_map(|p| {
+        let (ma, mi) = p.split_once("_dot_")?;
+        match (rhel_number(ma)?, rhel_number(mi)?) {
+            ((ma, None), (mi, None)) => Some((ma, mi)),
+            _ => None,
+        }
+    });
+    match pinned {
+        Some((ma, _)) if ma != major => None,
+        Some((_, minor)) => Some(rhel_release(major, Some(minor))),
+        None => Some(rhel_release(major, None)),
+    }
 }
 
 /// Debian release codename → OSV release (`Debian:<this>`).

@@ -976,7 +976,8 @@ fn container_sbom_os_packages_match_distribution_advisories() {
 /// (`Red Hat:enterprise_linux:9::…`, as the CSAF import and osv.dev write it)
 /// and the 9.2 EUS one, not by a RHEL 8-only one or another minor's EUS one,
 /// though their ranges cover its version; a purl without `distro=` is
-/// matched loosely by every release.
+/// matched loosely by every release. Red Hat's own SBOMs give the release
+/// in `repository_id=` instead.
 #[test]
 fn rhel_sbom_packages_match_only_their_release() {
     let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -1058,14 +1059,29 @@ fn rhel_sbom_packages_match_only_their_release() {
         scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&distro=el9"),
         ["RHSA-9000:0001"]
     );
+    // Red Hat's own SBOMs: the release of the `repository_id=`, the minor
+    // only where a `__9_DOT_2` suffix pins it.
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&repository_id=rhel-9-for-x86_64-baseos-eus-rpms__9_DOT_2"),
+        ["RHSA-9000:0001", "RHSA-9000:0002"]
+    );
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&repository_id=rhel-9-for-x86_64-baseos-rpms"),
+        ["RHSA-9000:0001"]
+    );
+    let loose = [
+        "RHSA-8000:0001",
+        "RHSA-9000:0001",
+        "RHSA-9000:0002",
+        "RHSA-9000:0003",
+    ];
+    assert_eq!(
+        scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1&repository_id=epel"),
+        loose
+    );
     assert_eq!(
         scan("pkg:rpm/redhat/openssl-libs@3.0.7-17.el9_2?arch=x86_64&epoch=1"),
-        [
-            "RHSA-8000:0001",
-            "RHSA-9000:0001",
-            "RHSA-9000:0002",
-            "RHSA-9000:0003"
-        ]
+        loose
     );
 }
 
