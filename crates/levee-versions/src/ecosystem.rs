@@ -287,6 +287,12 @@ pub fn same_release(ecosystem: Option<EcosystemName>, want: &str, have: &str) ->
 ///   a minor, and such a host reports it (`/etc/os-release` `VERSION_ID`
 ///   is `9.2`, syft writes `distro=rhel-9.2`); a bare `9` (`el9`) is taken
 ///   to follow the main stream, which carries the same fixes.
+/// - `enterprise_linux:10.0`, `enterprise_linux:10.1`, … (RHEL 10 on):
+///   every host of that major. From RHEL 10, Red Hat writes the minor into
+///   the main stream's CPEs too (its "RHEL 10 CPEs" guideline: MAIN, GA and
+///   MAIN.EUS variants, one CPE per minor release), so a minor there does
+///   not pin a stream: a 10.2 host with a package older than a fix shipped
+///   for 10.0 is affected, and reading it as pinned would hide that.
 /// - A layered product built for a release (`openshift:4.14::el9`,
 ///   `rhel_software_collections:3::el7`): every host of that major.
 /// - Any other product (`jboss_core_services:1`) names no RHEL release:
@@ -390,6 +396,10 @@ impl RedHatStream {
         }
         Some(match rhel_number(version) {
             Some((major, None)) => RedHatStream::Major(major),
+            // RHEL 10 on: the main stream's CPEs carry the minor as well.
+            Some((major, Some(_))) if product == "enterprise_linux" && major >= 10 => {
+                RedHatStream::Major(major)
+            }
             Some((major, Some(minor))) => RedHatStream::Minor(major, minor),
             None => RedHatStream::Unknown,
         })
@@ -606,6 +616,11 @@ mod tests {
             ("9.2", "openshift:4.14::el9"),
             ("7.9", "rhel_software_collections:3::el7"),
             ("8", "jboss_core_services:1"),
+            // RHEL 10 writes the minor into main-stream CPEs.
+            ("10", "enterprise_linux:10.0"),
+            ("10.1", "enterprise_linux:10.0"),
+            ("10.0", "enterprise_linux:10.1::appstream"),
+            ("10.1", "rhel_eus:10.1"),
         ] {
             assert!(same_release(RED_HAT, want, have), "{want} under {have}");
         }
@@ -623,6 +638,11 @@ mod tests {
             ("8", "openshift:4.14::el9"),
             ("3", "rhel_software_collections:3::el7"),
             ("9", "enterprise_linux"),
+            ("9", "enterprise_linux:10.0"),
+            ("11.0", "enterprise_linux:10.0"),
+            ("10.0", "rhel_eus:10.1"),
+            // Before RHEL 10 a minor there is not the main stream.
+            ("9", "enterprise_linux:9.2"),
         ] {
             assert!(
                 !same_release(RED_HAT, want, have),
@@ -643,6 +663,11 @@ mod tests {
             ("9.2", "rhel_eus:9.2::baseos"),
             ("9", "openshift:4.14::el9"),
             ("8", "jboss_core_services:1"),
+            // RHEL 10 writes the minor into main-stream CPEs.
+            ("10", "enterprise_linux:10.0"),
+            ("10.1", "enterprise_linux:10.0"),
+            ("10.0", "enterprise_linux:10.1::appstream"),
+            ("10.1", "rhel_eus:10.1"),
         ] {
             assert!(same_release(RED_HAT, want, have), "{want} under {have}");
             for eco in others() {
