@@ -483,25 +483,12 @@ mod tests {
     fn redhat_release_rules_apply_to_red_hat_only() {
         let mut st = State::default();
         for (id, eco) in [("RH-1", "Red Hat"), ("DEB-1", "Debian")] {
-            st.insert(&StoredRecord {
-                id: id.into(),
-                source: "test".into(),
-                modified: Timestamp::default(),
-                published: None,
-                withdrawn: None,
-                aliases: Vec::new(),
-                related: Vec::new(),
-                upstream: Vec::new(),
-                summary: None,
-                json: format!(
+            st.insert(&stored(
+                id,
+                format!(
                     r#"{{"id":"{id}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"{eco}:enterprise_linux:9::appstream","name":"p"}},"versions":["1"]}}]}}"#
                 ),
-                vuln_id: id.into(),
-                label: Label::clear(),
-                seq: 0,
-                first_seen: Timestamp::default(),
-                updated_at: Timestamp::default(),
-            });
+            ));
         }
         let ids = |ecosystem: &str| -> Vec<String> {
             let pkg = PackageRef {
