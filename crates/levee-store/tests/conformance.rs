@@ -773,6 +773,10 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
             .unwrap();
         tx.commit().await.unwrap();
         let mut models = Vec::new();
+        // What the test writes, to check the batch readers of runs,
+        // consents and acceptances against (their one-key readers are the
+        // batch readers with one key).
+        let (mut made_runs, mut made_consents, mut made_acc) = (vec![], vec![], vec![]);
         for n in 0..3i64 {
             // Distinct timestamps so that orders are not decided by ids.
             clock.advance_secs(1);
@@ -785,15 +789,15 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
                         version: "1".into(),
                         modality: "text".into(),
                         planned_release_at: store.now(),
-                        opted_in: true,
+                        opted_in: false,
                     },
                     "u",
                 )
                 .await
                 .unwrap();
-            tx.set_consent(&m.id, false, Some("pause"), "u")
-                .await
-                .unwrap();
+            for (on, why) in [(true, None), (false, Some("pause"))] {
+                made_consents.push(tx.set_consent(&m.id, on, why, "u").await.unwrap());
+            }
             // The last model has nothing related but its consents.
             if n < 2 {
                 for k in 0..2 {
@@ -801,12 +805,9 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
                         .insert_assessment(&m.id, &orgs[1], &format!("c{k}"), None, "u")
                         .await
                         .unwrap();
-                    tx.insert_run(&a.id, "s", "1", &json!([{"task": k}]), "u")
-                        .await
-                        .unwrap();
-                    tx.insert_run(&a.id, "s", "2", &json!([]), "u")
-                        .await
-                        .unwrap();
+                    for (v, tasks) in [("1", json!([{"task": k}])), ("2", json!([]))] {
+                        made_runs.push(tx.insert_run(&a.id, "s", v, &tasks, "u").await.unwrap());
+                    }
                 }
                 tx.insert_partner(&m.id, &orgs[2], "other", None, "u")
                     .await
@@ -830,8 +831,16 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
                         .unwrap();
                     assert_eq!(g.grantees.len(), 2, "{}", db.name);
                     for o in &grantees {
-                        tx.accept_terms(&g.id, o, &terms.id, "u").await.unwrap();
-                        tx.accept_terms(&g.id, o, &terms2.id, "u").await.unwrap();
+                        for t in [&terms.id, &terms2.id] {
+                            tx.accept_terms(&g.id, o, t, "u").await.unwrap();
+                            made_acc.push(levee_store::frontier::Acceptance {
+                                grant_id: g.id.clone(),
+                                org_id: o.clone(),
+                                terms_id: t.clone(),
+                                user_id: "u".into(),
+                                at: tx.now(),
+                            });
+                        }
                     }
                 }
             }
@@ -856,7 +865,7 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
 
         let mut grants = Vec::new();
         let mut assessments = Vec::new();
-        let (mut g_all, mut p_all, mut a_all, mut c_all) = (vec![], vec![], vec![], vec![]);
+        let (mut g_all, mut p_all, mut a_all) = (vec![], vec![], vec![]);
         for m in &models {
             let g = store.frontier_grants(Some(m)).await.unwrap();
             grants.extend(g.iter().map(|g| g.id.clone()));
@@ -865,17 +874,9 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
             let a = store.frontier_assessments(Some(m)).await.unwrap();
             assessments.extend(a.iter().map(|a| a.id.clone()));
             a_all.push(a);
-            c_all.push(store.frontier_consents(m).await.unwrap());
         }
         assert_eq!(grants.len(), 4, "{name}");
         assert_eq!(assessments.len(), 4, "{name}");
-        // Per model, the batch's rows of that model are the one-key answer.
-        let per = |rows: Vec<(String, String)>, m: &str| -> Vec<String> {
-            rows.into_iter()
-                .filter(|(k, _)| k == m)
-                .map(|(_, v)| v)
-                .collect()
-        };
         let g = store
             .frontier_grants_of_models(&keys(&models))
             .await
@@ -888,10 +889,7 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
             .frontier_assessments_of_models(&keys(&models))
             .await
             .unwrap();
-        let c = store
-            .frontier_consents_of_models(&keys(&models))
-            .await
-            .unwrap();
+        // Per model, the batch's rows of that model are the one-key answer.
         for (i, m) in models.iter().enumerate() {
             let want: Vec<_> = g.iter().filter(|x| x.model_id == *m).cloned().collect();
             assert_eq!(want, g_all[i], "{name}: grants");
@@ -899,46 +897,96 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
             assert_eq!(want, p_all[i], "{name}: partners");
             let want: Vec<_> = a.iter().filter(|x| x.model_id == *m).cloned().collect();
             assert_eq!(want, a_all[i], "{name}: assessments");
-            let ids = |v: &[levee_store::frontier::Consent]| {
-                v.iter()
-                    .map(|x| (x.model_id.clone(), x.id.clone()))
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(per(ids(&c), m), per(ids(&c_all[i]), m), "{name}: consents");
-            assert_eq!(c_all[i].len(), 2, "{name}: opt-in and opt-out");
         }
         assert_eq!(g.len(), 4, "{name}");
         assert!(g.iter().all(|g| g.grantees.len() == 2), "{name}");
         assert_eq!(p.len(), 4, "{name}");
         assert_eq!(a.len(), 4, "{name}");
-        assert_eq!(c.len(), 6, "{name}");
 
+        // Consents, runs and acceptances have no reader of their own to
+        // compare with: check the batch (all keys, and the first key alone)
+        // against the rows written above, each key's in the documented
+        // order.
+        fn check<T: Clone + PartialEq + std::fmt::Debug, O: Ord>(
+            what: &str,
+            keys: &[String],
+            got: &[T],
+            first: &[T],
+            made: &[T],
+            key: impl Fn(&T) -> &String,
+            order: impl Fn(&T) -> O,
+        ) {
+            let of = |rows: &[T], k: &String| -> Vec<T> {
+                rows.iter().filter(|r| key(r) == k).cloned().collect()
+            };
+            let mut total = 0;
+            for k in keys {
+                let mut want = of(made, k);
+                assert!(!want.is_empty(), "{what}: nothing made for {k}");
+                want.sort_by_key(|r| order(r));
+                assert_eq!(of(got, k), want, "{what} of {k}");
+                if k == &keys[0] {
+                    assert_eq!(first, want, "{what} of the first key alone");
+                }
+                total += want.len();
+            }
+            assert_eq!(got.len(), total, "{what}: rows of other keys");
+            assert_eq!(made.len(), total, "{what}");
+        }
+        let c = store
+            .frontier_consents_of_models(&keys(&models))
+            .await
+            .unwrap();
+        let c1 = store
+            .frontier_consents_of_models(&keys(&models[..1]))
+            .await
+            .unwrap();
+        check(
+            &format!("{name}: consents"),
+            &models,
+            &c,
+            &c1,
+            &made_consents,
+            |r| &r.model_id,
+            |r| (r.at, r.id.clone()),
+        );
+        assert_eq!(c.len(), 6, "{name}: opt-in and opt-out of each model");
         let runs = store
             .frontier_runs_of_assessments(&keys(&assessments))
             .await
             .unwrap();
+        let runs1 = store
+            .frontier_runs_of_assessments(&keys(&assessments[..1]))
+            .await
+            .unwrap();
+        check(
+            &format!("{name}: runs"),
+            &assessments,
+            &runs,
+            &runs1,
+            &made_runs,
+            |r| &r.assessment_id,
+            |r| (r.recorded_at, r.id.clone()),
+        );
         assert_eq!(runs.len(), 8, "{name}");
-        for id in &assessments {
-            let want: Vec<_> = runs
-                .iter()
-                .filter(|r| r.assessment_id == *id)
-                .cloned()
-                .collect();
-            assert_eq!(want, store.frontier_runs(id).await.unwrap(), "{name}: runs");
-        }
         let acc = store
             .frontier_acceptances_of_grants(&keys(&grants))
             .await
             .unwrap();
+        let acc1 = store
+            .frontier_acceptances_of_grants(&keys(&grants[..1]))
+            .await
+            .unwrap();
+        check(
+            &format!("{name}: acceptances"),
+            &grants,
+            &acc,
+            &acc1,
+            &made_acc,
+            |r| &r.grant_id,
+            |r| (r.at, r.org_id.clone(), r.terms_id.clone()),
+        );
         assert_eq!(acc.len(), 16, "{name}");
-        for id in &grants {
-            let want: Vec<_> = acc.iter().filter(|r| r.grant_id == *id).cloned().collect();
-            assert_eq!(
-                want,
-                store.frontier_acceptances(id).await.unwrap(),
-                "{name}: acceptances"
-            );
-        }
         let t = store
             .frontier_terms_in(&keys(&[terms.id.clone(), terms2.id.clone()]))
             .await
