@@ -2020,3 +2020,45 @@ async fn frontier_lists_run_a_bounded_number_of_queries() {
         assert_eq!(grew, lists, "[{}]", w.env.backend());
     }
 }
+
+/// The export reads each frontier table once: none of its statements on
+/// them runs twice (the models' grants and partners were read for their
+/// parties, and their assessments and consents for their JSON, and all
+/// four again for the export's own lists). Other statements may repeat
+/// with other values (an org for the caller and the org exported).
+#[tokio::test]
+async fn frontier_export_runs_no_statement_twice() {
+    for w in worlds().await {
+        for _ in 0..2 {
+            one_more_model(&w).await;
+        }
+        let p = format!("/api/v1/models/export?org_id={}", w.dev);
+        for role in ["dev_admin", "dev_ro"] {
+            // As in `list_costs`: once unmeasured, then the least of three.
+            w.call(role, "GET", &p, None).await;
+            let mut best: Option<Vec<String>> = None;
+            for _ in 0..3 {
+                let (r, sql) = common::queries::statements(w.call(role, "GET", &p, None)).await;
+                assert_eq!(r.status.as_u16(), 200, "[{}] {role}", w.env.backend());
+                assert!(r.body["models"].as_array().map_or(0, Vec::len) >= 2);
+                if best.as_ref().is_none_or(|b| sql.len() < b.len()) {
+                    best = Some(sql);
+                }
+            }
+            let sql = best.unwrap_or_default();
+            let mut seen = std::collections::BTreeSet::new();
+            assert!(
+                sql.iter().any(|q| q.contains("frontier_consents")),
+                "[{}] {role}: {sql:#?}",
+                w.env.backend()
+            );
+            for q in sql.iter().filter(|q| q.contains("frontier_")) {
+                assert!(
+                    seen.insert(q),
+                    "[{}] {role}: the export ran this twice:\n{q}\n(all: {sql:#?})",
+                    w.env.backend()
+                );
+            }
+        }
+    }
+}

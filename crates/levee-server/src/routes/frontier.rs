@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use levee_model::{Capability, Timestamp};
-use levee_store::frontier::{Assessment, Grant, Model, NewModel, Partner};
+use levee_store::frontier::{Assessment, Consent, Grant, Model, NewModel, Partner};
 use levee_store::identity::Org;
 use levee_store::WriteTx;
 use serde::Deserialize;
@@ -94,26 +94,33 @@ async fn with_parties(s: &AppState, models: Vec<Model>) -> ApiResult<Vec<Loaded>
         return Ok(Vec::new());
     }
     let ids: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
-    let mut party: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for g in s.store.frontier_grants_of_models(&ids).await? {
-        party.entry(g.model_id).or_default().extend(g.grantees);
+    let grants = s.store.frontier_grants_of_models(&ids).await?;
+    let partners = s.store.frontier_partners_of_models(&ids).await?;
+    Ok(parties_from(models, &grants, &partners))
+}
+
+/// [`with_parties`] from the models' grants and partners, already read.
+fn parties_from(models: Vec<Model>, grants: &[Grant], partners: &[Partner]) -> Vec<Loaded> {
+    let mut party: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for g in grants {
+        let e = party.entry(&g.model_id).or_default();
+        e.extend(g.grantees.iter().map(String::as_str));
     }
-    for p in s.store.frontier_partners_of_models(&ids).await? {
-        if p.trusted() {
-            party.entry(p.model_id).or_default().insert(p.org_id);
-        }
+    for p in partners.iter().filter(|p| p.trusted()) {
+        party.entry(&p.model_id).or_default().insert(&p.org_id);
     }
-    Ok(models
+    models
         .into_iter()
         .map(|model| Loaded {
             party: party
-                .remove(&model.id)
+                .remove(model.id.as_str())
                 .unwrap_or_default()
                 .into_iter()
+                .map(str::to_string)
                 .collect(),
             model,
         })
-        .collect())
+        .collect()
 }
 
 /// The models (with their parties) that the listed items belong to, by id.
@@ -243,27 +250,45 @@ async fn model_json(s: &AppState, c: &Caller, l: &Loaded) -> ApiResult<Value> {
 /// The models as the caller sees them (consents for the developer's own
 /// members), in two statements however many models.
 async fn models_json(s: &AppState, c: &Caller, ls: &[&Loaded]) -> ApiResult<Vec<Value>> {
+    let (assessments, consents) = models_rows(s, c, ls).await?;
+    Ok(models_json_from(c, ls, assessments, consents))
+}
+
+/// The rows [`models_json`] shows: the models' assessments and the
+/// consents of those whose developer the caller is a member of.
+async fn models_rows(
+    s: &AppState,
+    c: &Caller,
+    ls: &[&Loaded],
+) -> ApiResult<(Vec<Assessment>, Vec<Consent>)> {
     if ls.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     let ids: Vec<String> = ls.iter().map(|l| l.model.id.clone()).collect();
-    let mut assessments = group_by(s.store.frontier_assessments_of_models(&ids).await?, |a| {
-        &a.model_id
-    });
+    let assessments = s.store.frontier_assessments_of_models(&ids).await?;
     let own: Vec<String> = ls
         .iter()
         .filter(|l| c.roles.contains_key(&l.model.org_id))
         .map(|l| l.model.id.clone())
         .collect();
-    let mut consents = if own.is_empty() {
-        BTreeMap::new()
+    let consents = if own.is_empty() {
+        Vec::new()
     } else {
-        group_by(s.store.frontier_consents_of_models(&own).await?, |c| {
-            &c.model_id
-        })
+        s.store.frontier_consents_of_models(&own).await?
     };
-    Ok(ls
-        .iter()
+    Ok((assessments, consents))
+}
+
+/// [`models_json`] from the rows [`models_rows`] read.
+fn models_json_from(
+    c: &Caller,
+    ls: &[&Loaded],
+    assessments: Vec<Assessment>,
+    consents: Vec<Consent>,
+) -> Vec<Value> {
+    let mut assessments = group_by(assessments, |a| &a.model_id);
+    let mut consents = group_by(consents, |c| &c.model_id);
+    ls.iter()
         .map(|l| {
             let id = &l.model.id;
             let a = assessments.remove(id).unwrap_or_default();
@@ -271,7 +296,7 @@ async fn models_json(s: &AppState, c: &Caller, ls: &[&Loaded]) -> ApiResult<Vec<
             let cs = own.then(|| consents.remove(id).unwrap_or_default());
             model_json_with(l, &a, cs)
         })
-        .collect())
+        .collect()
 }
 
 /// A model's JSON from its assessments and, for the developer's members,
@@ -279,7 +304,7 @@ async fn models_json(s: &AppState, c: &Caller, ls: &[&Loaded]) -> ApiResult<Vec<
 fn model_json_with(
     l: &Loaded,
     assessments: &[Assessment],
-    consents: Option<Vec<levee_store::frontier::Consent>>,
+    consents: Option<Vec<Consent>>,
 ) -> Value {
     let m = &l.model;
     let designation = current_designation(assessments).map(|a| {
@@ -813,22 +838,25 @@ pub async fn export(
         .into_iter()
         .filter(|m| m.org_id == org.id)
         .collect();
-    let loaded = with_parties(&s, own).await?;
-    let ids: Vec<String> = loaded.iter().map(|l| l.model.id.clone()).collect();
+    let ids: Vec<String> = own.iter().map(|m| m.id.clone()).collect();
     objects.extend(ids.iter().cloned());
-    let refs: Vec<&Loaded> = loaded.iter().collect();
-    let mut values = models_json(&s, &c, &refs).await?;
-    // Every related row of every model, a bounded number of statements.
-    let (assessments, grants, partners, consents) = if ids.is_empty() {
+    // Every related row of every model, a bounded number of statements,
+    // each read once: the models' parties, their JSON and the export's
+    // lists are all made from these.
+    let (grants, partners) = if ids.is_empty() {
         Default::default()
     } else {
         (
-            s.store.frontier_assessments_of_models(&ids).await?,
             s.store.frontier_grants_of_models(&ids).await?,
             s.store.frontier_partners_of_models(&ids).await?,
-            s.store.frontier_consents_of_models(&ids).await?,
         )
     };
+    let loaded = parties_from(own, &grants, &partners);
+    let refs: Vec<&Loaded> = loaded.iter().collect();
+    // The caller is a member of the org (the Export check), so these are
+    // the consents of every model.
+    let (assessments, consents) = models_rows(&s, &c, &refs).await?;
+    let mut values = models_json_from(&c, &refs, assessments.clone(), consents.clone());
     objects.extend(assessments.iter().map(|a| a.id.clone()));
     objects.extend(grants.iter().map(|g| g.id.clone()));
     objects.extend(partners.iter().map(|p| p.id.clone()));

@@ -2,7 +2,7 @@
 //! executes is logged as a `sqlx::query` event, inside the span that was
 //! current when it was sent (on SQLite, the connection's worker thread
 //! enters that span). A process-wide subscriber counts the events under a
-//! `query_probe` span, per probe.
+//! `query_probe` span, per probe, with each statement's text.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -15,7 +15,7 @@ use tracing::{Event, Instrument, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
-static COUNTS: Mutex<BTreeMap<u64, usize>> = Mutex::new(BTreeMap::new());
+static SEEN: Mutex<BTreeMap<u64, Vec<String>>> = Mutex::new(BTreeMap::new());
 static NEXT: AtomicU64 = AtomicU64::new(1);
 static INSTALLED: OnceLock<()> = OnceLock::new();
 
@@ -29,6 +29,26 @@ impl Visit for FindProbe {
         }
     }
     fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+}
+
+/// A statement's text: sqlx logs a `summary`, and the whole statement
+/// as `db.statement` when the summary is shorter.
+#[derive(Default)]
+struct Text {
+    summary: String,
+    statement: String,
+}
+impl Visit for Text {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            "summary" => self.summary = value.to_string(),
+            "db.statement" => self.statement = value.trim().to_string(),
+            _ => {}
+        }
+    }
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.record_str(field, &format!("{value:?}"));
+    }
 }
 
 struct Counter;
@@ -52,7 +72,14 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Counter {
         };
         for span in scope {
             if let Some(ProbeId(n)) = span.extensions().get::<ProbeId>() {
-                *COUNTS.lock().unwrap().entry(*n).or_default() += 1;
+                let mut t = Text::default();
+                event.record(&mut t);
+                let sql = if t.statement.is_empty() {
+                    t.summary
+                } else {
+                    t.statement
+                };
+                SEEN.lock().unwrap().entry(*n).or_default().push(sql);
                 return;
             }
         }
@@ -61,6 +88,12 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Counter {
 
 /// Run `fut`, returning its output and the number of SQL statements it ran.
 pub async fn count<T>(fut: impl Future<Output = T>) -> (T, usize) {
+    let (out, sql) = statements(fut).await;
+    (out, sql.len())
+}
+
+/// Run `fut`, returning its output and the SQL statements it ran, in order.
+pub async fn statements<T>(fut: impl Future<Output = T>) -> (T, Vec<String>) {
     INSTALLED.get_or_init(|| {
         tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Counter))
             .expect("no other global subscriber in this test binary");
@@ -69,6 +102,6 @@ pub async fn count<T>(fut: impl Future<Output = T>) -> (T, usize) {
     let out = fut
         .instrument(tracing::info_span!("query_probe", probe = n))
         .await;
-    let c = COUNTS.lock().unwrap().remove(&n).unwrap_or(0);
-    (out, c)
+    let sql = SEEN.lock().unwrap().remove(&n).unwrap_or_default();
+    (out, sql)
 }
