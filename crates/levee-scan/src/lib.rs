@@ -132,6 +132,8 @@ pub struct Report<'a> {
     pub advisory_dirs_skipped: usize,
     pub advisory_sources: Vec<String>,
     pub advisory_problems: Vec<String>,
+    /// Advisory files or records not read (each also in `advisory_problems`).
+    pub advisory_unread: usize,
 }
 
 /// Run one scan and write its report to stdout; the exit code. `program`
@@ -204,6 +206,7 @@ pub fn run(program: &str, a: ScanArgs, store: Option<StoreLoader>) -> Result<u8>
         advisory_dirs_skipped: loaded.skipped_dirs,
         advisory_sources: loaded.sources,
         advisory_problems: loaded.problems,
+        advisory_unread: loaded.unread,
         ..Report::default()
     };
 

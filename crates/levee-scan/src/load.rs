@@ -23,7 +23,11 @@ pub struct Loaded {
     /// RustSec `crates/<name>/` (and `rust/`) directories not read: no input has the package.
     pub skipped_dirs: usize,
     pub sources: Vec<String>,
+    /// Every problem: advisories not read, and parts of read ones left
+    /// out or undecidable.
     pub problems: Vec<String>,
+    /// Advisory files or records not read at all (each also a problem).
+    pub unread: usize,
 }
 
 /// What to do with one file found under an advisory path.
@@ -68,6 +72,16 @@ fn kind_of_file(path: &Path) -> Kind {
 struct Batch {
     advisories: Vec<CompiledAdvisory>,
     problems: Vec<String>,
+    /// Files or records not read (each also in `problems`).
+    unread: usize,
+}
+
+impl Batch {
+    /// A file or record not read.
+    fn unread(&mut self, problem: String) {
+        self.problems.push(problem);
+        self.unread += 1;
+    }
 }
 
 fn read_reusing<'b>(path: &Path, buf: &'b mut Vec<u8>) -> std::io::Result<&'b str> {
@@ -83,7 +97,7 @@ fn load_md(name: &str, text: std::io::Result<&str>, limits: &Limits, out: &mut B
     let text = match text {
         Ok(t) => t,
         Err(e) => {
-            out.problems.push(format!("{name}: {e}"));
+            out.unread(format!("{name}: {e}"));
             return;
         }
     };
@@ -93,7 +107,7 @@ fn load_md(name: &str, text: std::io::Result<&str>, limits: &Limits, out: &mut B
                 .extend(c.problems.iter().map(|p| format!("{name}: {p}")));
             out.advisories.push(c);
         }
-        Err(e) => out.problems.push(format!("{name}: {e}")),
+        Err(e) => out.unread(format!("{name}: {e}")),
     }
 }
 
@@ -118,17 +132,17 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
                 for r in read_zip(&name, std::io::BufReader::new(f), &opts) {
                     match r {
                         Ok(rec) => push_record(rec, out),
-                        Err(e) => out.problems.push(e.to_string()),
+                        Err(e) => out.unread(e.to_string()),
                     }
                 }
             }
-            Err(e) => out.problems.push(format!("{name}: {e}")),
+            Err(e) => out.unread(format!("{name}: {e}")),
         },
         Kind::Osv => {
             let bytes = match std::fs::read(path) {
                 Ok(b) => b,
                 Err(e) => {
-                    out.problems.push(format!("{name}: {e}"));
+                    out.unread(format!("{name}: {e}"));
                     return;
                 }
             };
@@ -139,7 +153,7 @@ fn load_file(path: &Path, kind: Kind, limits: &Limits, buf: &mut Vec<u8>, out: &
             for r in read_bytes(&name, &bytes, &opts) {
                 match r {
                     Ok(rec) => push_record(rec, out),
-                    Err(e) => out.problems.push(e.to_string()),
+                    Err(e) => out.unread(e.to_string()),
                 }
             }
         }
@@ -299,6 +313,7 @@ fn finish(
         })
     });
     let mut problems = Vec::new();
+    let unread = found.iter().map(|f| f.batch.unread).sum();
     if mode == Mode::Collect {
         let mut index = MatchIndex::new();
         for f in found {
@@ -318,6 +333,7 @@ fn finish(
         skipped_dirs: skipped,
         sources: paths.iter().map(|p| p.display().to_string()).collect(),
         problems,
+        unread,
     }))
 }
 

@@ -276,12 +276,8 @@ pub fn table(r: &Report, took: Duration) -> String {
     for (f, e) in &r.errors {
         let _ = writeln!(out, "error: {f}: {e}");
     }
-    if !r.advisory_problems.is_empty() {
-        let _ = writeln!(
-            out,
-            "note: {} advisory entries could not be read (see --format json)",
-            r.advisory_problems.len()
-        );
+    if let Some(note) = advisory_note(r.advisory_problems.len(), r.advisory_unread) {
+        let _ = writeln!(out, "{note}");
     }
     let _ = writeln!(
         out,
@@ -294,6 +290,24 @@ pub fn table(r: &Report, took: Duration) -> String {
         took
     );
     out
+}
+
+/// The table's note on advisory problems: how many, and how many of them
+/// are advisories not read (the others are parts of advisories that were
+/// read: left out, or a range whose versions are undecidable).
+fn advisory_note(problems: usize, unread: usize) -> Option<String> {
+    if problems == 0 {
+        return None;
+    }
+    let s = if problems == 1 { "" } else { "s" };
+    let read = match unread {
+        0 => "all advisories were read".to_string(),
+        1 => "1 advisory file or record could not be read".to_string(),
+        n => format!("{n} advisory files or records could not be read"),
+    };
+    Some(format!(
+        "note: {problems} advisory problem{s}; {read} (see --format json)"
+    ))
 }
 
 fn message(h: &Hit) -> String {

@@ -300,6 +300,49 @@ fn osv_jsonl_directory_walk_and_pypi_normalisation() {
     assert_eq!(v["errors"], serde_json::json!([]));
 }
 
+/// The table's advisory note tells the advisories not read from the
+/// problems of advisories that were read: a range of a type OSV does not
+/// define is a problem, but its advisory is loaded and still matches.
+#[test]
+fn advisory_note_counts_unread_advisories_apart_from_problems() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let unknown = r#"{"id":"GHSA-uuuu-uuuu-uuuu","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.3.1"}]},{"type":"GIT_TAGS","events":[{"introduced":"v1"}]}]}]}"#;
+    write(t.path(), "advisories/kept.json", unknown);
+    write(t.path(), "advisories/broken.json", "{ not an advisory");
+    let proj = t.path().join("proj");
+    write(
+        &proj,
+        "package-lock.json",
+        r#"{"name":"x","version":"1.0.0","lockfileVersion":3,"packages":{"":{"name":"x","version":"1.0.0"},"node_modules/left-pad":{"version":"1.2.5"}}}"#,
+    );
+    let adv = t.path().join("advisories");
+    let (code, out, err) = levee(&["scan", "--advisories", s(&adv), s(&proj)]);
+    assert_eq!(code, 1, "{err}\n{out}");
+    // The advisory with the unknown range was read and matched.
+    assert!(out.contains("GHSA-uuuu-uuuu-uuuu"), "{out}");
+    let (_, json_out, _) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv),
+        s(&proj),
+        "--format",
+        "json",
+    ]);
+    let v = parse_json(&json_out);
+    let problems = v["advisories"]["problems"].as_array().map_or(0, Vec::len);
+    assert_eq!(problems, 2, "{json_out}");
+    // Two problems, of which one advisory could not be read.
+    let note = out
+        .lines()
+        .find(|l| l.starts_with("note:") && l.contains("advisor"))
+        .unwrap_or_else(|| panic!("no advisory note: {out}"));
+    assert!(
+        note.contains("1 advisory file or record could not be read"),
+        "{note}"
+    );
+    assert!(note.contains("2 advisory problems"), "{note}");
+}
+
 #[test]
 fn errors_exit_2_with_file_and_reason() {
     let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -44,6 +44,7 @@ pub fn from_store(storage: &StorageArgs, prog: &mut Progress) -> Result<Loaded> 
         let total = usize::try_from(store.kb_count().await?).unwrap_or(0);
         let mut index = MatchIndex::new();
         let mut problems = Vec::new();
+        let mut unread = 0;
         let mut after = String::new();
         let mut n = 0usize;
         loop {
@@ -57,7 +58,10 @@ pub fn from_store(storage: &StorageArgs, prog: &mut Progress) -> Result<Loaded> 
                         problems.extend(c.problems.iter().map(|p| p.to_string()));
                         index.insert(c);
                     }
-                    Err(e) => problems.push(format!("{}: {e}", sr.id)),
+                    Err(e) => {
+                        problems.push(format!("{}: {e}", sr.id));
+                        unread += 1;
+                    }
                 }
             }
             n += page.len();
@@ -68,6 +72,7 @@ pub fn from_store(storage: &StorageArgs, prog: &mut Progress) -> Result<Loaded> 
             skipped_dirs: 0,
             sources: vec![st.describe()],
             problems,
+            unread,
         })
     })
 }
