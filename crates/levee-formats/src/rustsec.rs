@@ -581,6 +581,33 @@ fn just_above(v: &Version) -> Version {
     v
 }
 
+/// `v.to_string()` without the formatting machinery, which was most of
+/// [`semver_events`]' cost: semver's `Display` writes `major.minor.patch`,
+/// then `-pre` and `+build` when not empty (no width or fill is asked for).
+fn version_text(v: &Version) -> String {
+    fn push_num(s: &mut String, n: u64) {
+        if n >= 10 {
+            push_num(s, n / 10);
+        }
+        s.push(char::from(b'0' + (n % 10) as u8));
+    }
+    let mut s = String::with_capacity(16 + v.pre.len() + v.build.len());
+    push_num(&mut s, v.major);
+    s.push('.');
+    push_num(&mut s, v.minor);
+    s.push('.');
+    push_num(&mut s, v.patch);
+    if !v.pre.is_empty() {
+        s.push('-');
+        s.push_str(v.pre.as_str());
+    }
+    if !v.build.is_empty() {
+        s.push('+');
+        s.push_str(v.build.as_str());
+    }
+    s
+}
+
 /// Convert RustSec `patched` + `unaffected` requirements into OSV SEMVER
 /// events (introduced/fixed pairs over the gaps between unaffected intervals).
 pub fn semver_events(patched: &[String], unaffected: &[String]) -> Result<Vec<Event>, String> {
@@ -637,10 +664,10 @@ pub fn semver_events(patched: &[String], unaffected: &[String]) -> Result<Vec<Ev
     let mut events = Vec::new();
     for (intro, fixed) in pairs {
         events.push(Event::Introduced(
-            intro.map_or_else(|| zero.clone(), |v| v.to_string()),
+            intro.map_or_else(|| zero.clone(), |v| version_text(&v)),
         ));
         if let Some(f) = fixed {
-            events.push(Event::Fixed(f.to_string()));
+            events.push(Event::Fixed(version_text(&f)));
         }
     }
     if events.is_empty() {
@@ -655,6 +682,29 @@ pub fn semver_events(patched: &[String], unaffected: &[String]) -> Result<Vec<Ev
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `version_text` is semver's `Display`, numbers of every size,
+        /// with and without pre-release and build metadata.
+        #[test]
+        fn version_text_is_display(
+            major in prop_oneof![0u64..20, any::<u64>()],
+            minor in prop_oneof![0u64..20, any::<u64>()],
+            patch in prop_oneof![0u64..20, any::<u64>()],
+            pre in "(|0|alpha\\.1|rc\\.0\\.0|x-y\\.7)",
+            build in "(|build\\.5|001|sha\\.abc-def)",
+        ) {
+            let v = Version {
+                major,
+                minor,
+                patch,
+                pre: Prerelease::new(&pre).unwrap(),
+                build: semver::BuildMetadata::new(&build).unwrap(),
+            };
+            prop_assert_eq!(version_text(&v), v.to_string());
+        }
+    }
 
     fn ev(p: &[&str], u: &[&str]) -> Result<Vec<String>, String> {
         let p: Vec<String> = p.iter().map(|s| s.to_string()).collect();

@@ -287,7 +287,9 @@ pub fn compile_affected(
                 reason: e.reason,
             }
         })?;
-    let mut fixed: Vec<(Option<Version>, String)> = Vec::new();
+    // Each fixed version, parsed in its range's scheme (for the order),
+    // with that scheme.
+    let mut fixed: Vec<(Option<Version>, String, Option<VersionScheme>)> = Vec::new();
     for r in ranges {
         // GIT events are commits; an unknown type's events cannot be read.
         if matches!(r.kind, VRangeKind::Git | VRangeKind::Unknown) {
@@ -299,11 +301,11 @@ pub fn compile_affected(
         };
         for e in &r.events {
             if let levee_versions::Event::Fixed(v) = e {
-                if fixed.iter().any(|(_, s)| s == v) {
+                if fixed.iter().any(|(_, s, _)| s == v) {
                     continue;
                 }
                 let parsed = sch.and_then(|s| Version::parse(s, v).ok());
-                fixed.push((parsed, v.clone()));
+                fixed.push((parsed, v.clone(), sch));
             }
         }
     }
@@ -314,10 +316,16 @@ pub fn compile_affected(
         (None, None) => a.1.cmp(&b.1),
     });
     // Upgrade candidates are compared with the query version, parsed in
-    // the ecosystem's own scheme.
+    // the ecosystem's own scheme: the same parse again when the range's
+    // scheme is that one (always, but for SEMVER ranges of a non-SemVer
+    // ecosystem).
     let fixed_parsed: Vec<Version> = fixed
         .iter()
-        .filter_map(|(_, s)| scheme.and_then(|sc| Version::parse(sc, s).ok()))
+        .filter_map(|(p, s, sch)| match scheme {
+            Some(_) if *sch == scheme => p.clone(),
+            Some(sc) => Version::parse(sc, s).ok(),
+            None => None,
+        })
         .collect();
     let name_key = normalize_name(&eco_key, part.name).into_owned();
     Ok(CompiledPackage {
@@ -328,7 +336,7 @@ pub fn compile_affected(
         name_key,
         scheme,
         matcher,
-        fixed: fixed.into_iter().map(|(_, s)| s).collect(),
+        fixed: fixed.into_iter().map(|(_, s, _)| s).collect(),
         fixed_parsed,
         informational: part.informational,
         affected_index: ai,
@@ -748,6 +756,37 @@ mod tests {
 
     fn rec(json: &str) -> Record {
         Record::from_json(json, &Limits::default()).unwrap()
+    }
+
+    /// Fixed versions are kept parsed in the ecosystem's own scheme, also
+    /// when a SEMVER range of another ecosystem parsed them as SemVer for
+    /// their order.
+    #[test]
+    fn fixed_versions_are_parsed_in_the_ecosystem_scheme() {
+        for (eco, scheme) in [
+            ("crates.io", VersionScheme::SemVer),
+            ("PyPI", VersionScheme::Pep440),
+            ("Go", VersionScheme::Go),
+        ] {
+            let r = rec(&format!(
+                r#"{{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"{eco}","name":"p"}},"ranges":[{{"type":"SEMVER","events":[{{"introduced":"0"}},{{"fixed":"2.0.0"}},{{"introduced":"3.0.0"}},{{"fixed":"3.1.0-rc.1"}}]}},{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"2.0.0"}},{{"fixed":"1.5"}}]}}]}}]}}"#
+            ));
+            let c = compile(&r);
+            let p = &c.packages[0];
+            let mut fixed = p.fixed.clone();
+            fixed.sort();
+            assert_eq!(fixed, ["1.5", "2.0.0", "3.1.0-rc.1"], "{eco}");
+            let want: Vec<Version> = p
+                .fixed
+                .iter()
+                .filter_map(|s| Version::parse(scheme, s).ok())
+                .collect();
+            assert_eq!(p.fixed_parsed.len(), want.len(), "{eco}");
+            for (got, want) in p.fixed_parsed.iter().zip(&want) {
+                assert_eq!(got.scheme(), scheme, "{eco}");
+                assert_eq!(got.as_str(), want.as_str(), "{eco}");
+            }
+        }
     }
 
     #[test]

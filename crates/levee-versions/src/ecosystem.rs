@@ -23,6 +23,13 @@ macro_rules! ecosystems {
             pub fn as_str(self) -> &'static str {
                 match self { $(EcosystemName::$var => $name,)* }
             }
+
+            /// The name spelled exactly `s` (one `match`, not a scan of
+            /// [`Self::ALL`]: names are looked up for every advisory and
+            /// every query).
+            fn from_exact(s: &str) -> Option<EcosystemName> {
+                match s { $($name => Some(EcosystemName::$var),)* _ => None }
+            }
         }
     };
 }
@@ -160,10 +167,7 @@ pub enum EcosystemError {
 impl FromStr for EcosystemName {
     type Err = EcosystemError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EcosystemName::ALL
-            .iter()
-            .copied()
-            .find(|e| e.as_str() == s)
+        EcosystemName::from_exact(s)
             .or_else(|| {
                 EcosystemName::ALL
                     .iter()
@@ -751,5 +755,38 @@ mod tests {
             Ecosystem::parse("pypi").map(|e| e.name),
             Ok(EcosystemName::PyPI)
         );
+    }
+
+    /// Every name parses from its exact spelling, and from any ASCII case
+    /// of it, as the first of `ALL` that matches (the scan `from_str` did
+    /// before the exact `match`).
+    #[test]
+    fn names_parse_like_a_scan_of_all() {
+        let scan = |s: &str| {
+            EcosystemName::ALL
+                .iter()
+                .copied()
+                .find(|e| e.as_str() == s)
+                .or_else(|| {
+                    EcosystemName::ALL
+                        .iter()
+                        .copied()
+                        .find(|e| e.as_str().eq_ignore_ascii_case(s))
+                })
+        };
+        for e in EcosystemName::ALL {
+            let name = e.as_str();
+            for s in [
+                name.to_string(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+            ] {
+                assert_eq!(s.parse::<EcosystemName>().ok(), scan(&s), "{s}");
+            }
+            assert_eq!(name.parse::<EcosystemName>(), Ok(*e));
+        }
+        for s in ["", "Nope", "crates.io ", "crates-io"] {
+            assert!(s.parse::<EcosystemName>().is_err(), "{s}");
+        }
     }
 }

@@ -523,7 +523,7 @@ impl<'a> Reader<'a> {
         if b.get(start) == Some(&b'"') && b.get(start + 1) == Some(&b'"') {
             return None; // multi-line basic string
         }
-        let mut j = start + b.get(start..)?.iter().position(|&c| !basic_unescaped(c))?;
+        let mut j = skip_basic(b, start);
         match *b.get(j)? {
             b'"' => {
                 self.i = j + 1;
@@ -560,9 +560,7 @@ impl<'a> Reader<'a> {
                 }
                 c if basic_unescaped(c) => {
                     let run = j;
-                    while b.get(j).is_some_and(|&c| basic_unescaped(c)) {
-                        j += 1;
-                    }
+                    j = skip_basic(b, j);
                     out.push_str(self.s.get(run..j)?);
                 }
                 _ => return None,
@@ -590,6 +588,36 @@ impl<'a> Reader<'a> {
 /// and non-ASCII (the text is valid UTF-8 already).
 fn basic_unescaped(c: u8) -> bool {
     class(c, BASIC)
+}
+
+/// The first position from `i` on whose byte a basic string does not hold
+/// as it is (`"`, `\`, a control but tab, DEL), or `b.len()`.
+///
+/// Strings are most of the front matter's bytes: this looks at eight at a
+/// time while none of them can stop the run, then finishes byte by byte
+/// (tabs also send a word there).
+fn skip_basic(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of a byte set when the byte was zero (`x ^ c` for "equals
+    // c") or below `n` (`n` <= 0x80); exact as to whether any byte is.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    while let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let x = u64::from_le_bytes(word);
+        let stop = zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            | zero(x ^ (ONES * 0x7f))
+            | below(x, 0x20);
+        if stop != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|&c| basic_unescaped(c)) {
+        i += 1;
+    }
+    i
 }
 
 /// Bytes a literal string holds: everything but `'` and controls (tab is
@@ -647,4 +675,32 @@ fn hex_char(b: &[u8], at: usize, n: usize) -> Option<char> {
         acc.checked_mul(16)?.checked_add(d)
     })?;
     char::from_u32(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `skip_basic` stops where a byte-by-byte scan stops, from every
+        /// start, on runs long enough to cross several words and made of
+        /// the bytes around every class boundary.
+        #[test]
+        fn skip_basic_is_the_bytewise_scan(
+            b in proptest::collection::vec(
+                prop_oneof![
+                    8 => prop::sample::select(vec![b'a', b' ', b'~', b'!', b'#', b'[', b']', 0xc3, 0xa9, 0xff, 0x80]),
+                    1 => prop::sample::select(vec![b'"', b'\\', b'\t', b'\n', 0x00, 0x1f, 0x7f, 0x08, 0x0b]),
+                    1 => any::<u8>(),
+                ],
+                0..70,
+            )
+        ) {
+            for i in 0..=b.len() {
+                let bytewise = i + b.get(i..).unwrap_or_default().iter().take_while(|&&c| basic_unescaped(c)).count();
+                prop_assert_eq!(skip_basic(&b, i), bytewise, "from {}", i);
+            }
+        }
+    }
 }
