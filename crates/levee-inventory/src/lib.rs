@@ -189,7 +189,8 @@ pub struct Component {
     pub ecosystem: Option<Ecosystem>,
     /// Distribution release when known (`"12"` for `Debian:12`, `"v3.18"`
     /// for `Alpine:v3.18`, `"9.2"` for `Red Hat:9.2`), from a purl `distro`
-    /// qualifier.
+    /// qualifier (Red Hat: or `repository_id`, or a CycloneDX component's
+    /// `evidence.identity` purls).
     pub release: Option<String>,
     /// Package name as OSV expects it, raw (not PEP 503-normalized):
     /// Maven `group:artifact`, npm `@scope/name`, Go module path, Packagist

@@ -304,8 +304,10 @@ impl Purl {
                 // `rhel_eus:9.2::baseos`. Without a readable `distro=`,
                 // Red Hat's own SBOMs' `repository_id=`
                 // (`rhel-9-for-x86_64-appstream-rpms` → `9`,
-                // `…-eus-rpms__9_DOT_2` → `9.2`). Neither: no release, so
-                // every Red Hat release matches (loose).
+                // `…-eus-rpms__9_DOT_2` → `9.2`). Neither: no release here
+                // (a CycloneDX component may still take one from its
+                // `evidence.identity` purls, see `formats::sbom`); without
+                // one every Red Hat release matches (loose).
                 // Older syft writes the namespace `rhel`.
                 Some("redhat") | Some("rhel") => (
                     RedHat,

@@ -45,6 +45,71 @@ fn sbom_component(
     }
 }
 
+/// The RHEL release a Red Hat rpm component whose own purl gives none takes
+/// from the purls of its CycloneDX `evidence.identity` (Red Hat's SBOMs
+/// list there the purls with the `repository_id=` of each repository the
+/// package ships in; the component's own purl has none). Only purls naming
+/// the same package count (type, namespace, name and version; the
+/// version compared with the component's when its purl gives none); of
+/// those that give a release (`9`, `9.2`), all must agree on the major,
+/// else `None`; the minor is kept only when they all agree on it too
+/// (`9` and `9.2` → `9`).
+fn evidence_release<'a>(
+    comp: &Component,
+    raw_version: Option<&str>,
+    evidence: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    if comp.ecosystem != Some(Ecosystem::RedHat) || comp.release.is_some() {
+        return None;
+    }
+    let own = purl::parse_purl(&comp.purl)?;
+    let own_version = own.version.as_deref().or(raw_version);
+    let same = |p: &purl::Purl| {
+        p.ty == own.ty
+            && p.name == own.name
+            && p.version.as_deref() == own_version
+            && match (&p.namespace, &own.namespace) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => false,
+            }
+    };
+    let mut releases = evidence
+        .into_iter()
+        .filter_map(purl::parse_purl)
+        .filter(same)
+        .filter_map(|p| match p.osv()? {
+            (Ecosystem::RedHat, _, Some(r)) => Some(r),
+            _ => None,
+        });
+    let first = releases.next()?;
+    let major = |r: &str| r.split('.').next().unwrap_or_default().to_string();
+    let mut all_same = true;
+    for r in releases {
+        if major(&r) != major(&first) {
+            return None;
+        }
+        all_same &= r == first;
+    }
+    Some(if all_same { first } else { major(&first) })
+}
+
+/// The `concludedValue`s of a CycloneDX JSON component's
+/// `evidence.identity` entries with `field: "purl"` (an array since 1.6; a
+/// single object in 1.5's layout, deprecated but allowed later).
+fn cdx_evidence_purls(c: &Value) -> Vec<&str> {
+    let Some(identity) = c.get("evidence").and_then(|e| e.get("identity")) else {
+        return Vec::new();
+    };
+    let one = std::slice::from_ref(identity);
+    identity
+        .as_array()
+        .map_or(one, Vec::as_slice)
+        .iter()
+        .filter(|x| jstr(x, "field") == Some("purl"))
+        .filter_map(|x| jstr(x, "concludedValue"))
+        .collect()
+}
+
 /// Plain rpm components (an rpm purl of a distribution without an OSV
 /// ecosystem: CentOS, Fedora, ...) are listed but cannot be checked, as
 /// `rpm -qa` output: one problem for the whole input says so, naming the
@@ -178,6 +243,9 @@ fn cdx_list(list: &Value, path: &str, out: &mut Out) {
                     .map(str::to_string);
             }
             comp.dev = jstr(c, "scope") == Some("excluded");
+            if let Some(r) = evidence_release(&comp, jstr(c, "version"), cdx_evidence_purls(c)) {
+                comp.release = Some(r);
+            }
             out.push(comp);
         }
         if let Some(sub) = c.get("components") {
@@ -227,7 +295,17 @@ fn cdx_xml_list(list: &xml::El, path: &str, out: &mut Out) {
                 Some(g) => format!("{g}/{name}"),
                 None => name.to_string(),
             };
-            let comp = sbom_component(&full, c.child_text("version"), purl_s, loc);
+            let mut comp = sbom_component(&full, c.child_text("version"), purl_s, loc);
+            // `<evidence><identity><field>purl</field>
+            // <concludedValue>pkg:…</concludedValue></identity>…`.
+            let evidence = c.child("evidence").into_iter().flat_map(|e| {
+                e.children("identity")
+                    .filter(|i| i.child_text("field") == Some("purl"))
+                    .filter_map(|i| i.child_text("concludedValue"))
+            });
+            if let Some(r) = evidence_release(&comp, c.child_text("version"), evidence) {
+                comp.release = Some(r);
+            }
             out.push(comp);
         }
         if let Some(sub) = c.child("components") {
