@@ -113,7 +113,8 @@ pub struct CompiledPackage {
     name_key: String,
     scheme: Option<VersionScheme>,
     matcher: AffectedMatcher,
-    /// `fixed` event versions, sorted by version (unparsable ones last, as written).
+    /// `fixed` event versions, in the ecosystem's version order (those only
+    /// their range's scheme reads next, unparsable ones last, as written).
     fixed: Vec<String>,
     /// The parsed `fixed` versions, sorted (upgrade candidates).
     fixed_parsed: Vec<Version>,
@@ -287,44 +288,54 @@ pub fn compile_affected(
                 reason: e.reason,
             }
         })?;
-    // Each fixed version, parsed in its range's scheme (for the order),
-    // with that scheme.
-    let mut fixed: Vec<(Option<Version>, String, Option<VersionScheme>)> = Vec::new();
+    // Each fixed version is a version of the package: ordered, and offered
+    // as an upgrade, by the ecosystem's own scheme when it parses there. A
+    // fix that only parses in its range's scheme (a SEMVER range of a
+    // non-SemVer ecosystem) follows those, in that scheme's order; the
+    // unparsable ones come last, as written. Versions of different schemes
+    // are never compared.
+    let mut fixed: Vec<(FixKey, String)> = Vec::new();
     for r in ranges {
         // GIT events are commits; an unknown type's events cannot be read.
         if matches!(r.kind, VRangeKind::Git | VRangeKind::Unknown) {
             continue;
         }
-        let sch = match r.kind {
+        let range_scheme = match r.kind {
             VRangeKind::Semver => Some(levee_versions::range::semver_range_scheme(scheme)),
             _ => scheme,
         };
         for e in &r.events {
             if let levee_versions::Event::Fixed(v) = e {
-                if fixed.iter().any(|(_, s, _)| s == v) {
+                if fixed.iter().any(|(_, s)| s == v) {
                     continue;
                 }
-                let parsed = sch.and_then(|s| Version::parse(s, v).ok());
-                fixed.push((parsed, v.clone(), sch));
+                let key = match scheme.and_then(|s| Version::parse(s, v).ok()) {
+                    Some(p) => FixKey::Ecosystem(p),
+                    None => match range_scheme
+                        .filter(|s| Some(*s) != scheme)
+                        .and_then(|s| Version::parse(s, v).ok())
+                    {
+                        Some(p) => FixKey::Range(p),
+                        None => FixKey::Unparsed,
+                    },
+                };
+                fixed.push((key, v.clone()));
             }
         }
     }
-    levee_versions::sort::sort_by(&mut fixed, |a, b| match (&a.0, &b.0) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.1.cmp(&b.1),
+    levee_versions::sort::sort_by(&mut fixed, |a, b| {
+        a.0.cmp(&b.0).then_with(|| match (&a.0, &b.0) {
+            (FixKey::Unparsed, FixKey::Unparsed) => a.1.cmp(&b.1),
+            _ => std::cmp::Ordering::Equal,
+        })
     });
     // Upgrade candidates are compared with the query version, parsed in
-    // the ecosystem's own scheme: the same parse again when the range's
-    // scheme is that one (always, but for SEMVER ranges of a non-SemVer
-    // ecosystem).
+    // the ecosystem's own scheme.
     let fixed_parsed: Vec<Version> = fixed
         .iter()
-        .filter_map(|(p, s, sch)| match scheme {
-            Some(_) if *sch == scheme => p.clone(),
-            Some(sc) => Version::parse(sc, s).ok(),
-            None => None,
+        .filter_map(|(k, _)| match k {
+            FixKey::Ecosystem(p) => Some(p.clone()),
+            _ => None,
         })
         .collect();
     let name_key = normalize_name(&eco_key, part.name).into_owned();
@@ -336,11 +347,20 @@ pub fn compile_affected(
         name_key,
         scheme,
         matcher,
-        fixed: fixed.into_iter().map(|(_, s, _)| s).collect(),
+        fixed: fixed.into_iter().map(|(_, s)| s).collect(),
         fixed_parsed,
         informational: part.informational,
         affected_index: ai,
     })
+}
+
+/// Sort key of a `fixed` version (variants in list order): parsed in the
+/// ecosystem's scheme, else only in its range's scheme, else unparsable.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum FixKey {
+    Ecosystem(Version),
+    Range(Version),
+    Unparsed,
 }
 
 /// A package (and version or commit) to look up.
@@ -384,8 +404,9 @@ pub struct Finding<'a> {
     /// Every `fixed` version of the advisory's entries for this package,
     /// sorted by version.
     pub fixed: Vec<String>,
-    /// The smallest version above the queried one that none of the
-    /// advisory's entries for this package affect, chosen among the fixed
+    /// The smallest version above the queried one that every one of the
+    /// advisory's entries for this package decides is not affected (an
+    /// undecidable version is no fix), chosen among the fixed
     /// versions (`None` when no fix is known or the version is unparsable).
     pub smallest_fix: Option<String>,
     /// RustSec `informational` kind (`unmaintained`, `unsound`, `notice`).
@@ -688,8 +709,8 @@ fn sort_version_strings(scheme: Option<VersionScheme>, v: &mut Vec<String>) {
     v.extend(keyed.into_iter().map(|(_, s)| s));
 }
 
-/// The smallest fixed version above `current` that none of `entries`
-/// affects.
+/// The smallest fixed version above `current` that every one of `entries`
+/// decides is not affected.
 fn smallest_fix(current: &Version, entries: &[&CompiledPackage]) -> Option<Version> {
     let mut best: Option<&Version> = None;
     for p in entries {
@@ -699,7 +720,7 @@ fn smallest_fix(current: &Version, entries: &[&CompiledPackage]) -> Option<Versi
             }
             if entries
                 .iter()
-                .all(|q| q.matcher.evaluate(c) != Verdict::Affected)
+                .all(|q| q.matcher.evaluate(c) == Verdict::NotAffected)
             {
                 best = Some(c);
             }
@@ -759,8 +780,7 @@ mod tests {
     }
 
     /// Fixed versions are kept parsed in the ecosystem's own scheme, also
-    /// when a SEMVER range of another ecosystem parsed them as SemVer for
-    /// their order.
+    /// those of a SEMVER range of a non-SemVer ecosystem.
     #[test]
     fn fixed_versions_are_parsed_in_the_ecosystem_scheme() {
         for (eco, scheme) in [
@@ -787,6 +807,60 @@ mod tests {
                 assert_eq!(got.as_str(), want.as_str(), "{eco}");
             }
         }
+    }
+
+    const MIXED_PYPI: &str = r#"{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"p"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"2.0.0"},{"introduced":"3.0.0"},{"fixed":"3.1.0-rc.1"}]},{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#;
+
+    /// A PyPI advisory with a SEMVER and an ECOSYSTEM range: the fixes are
+    /// versions of the package, listed in PEP 440 order (they were sorted
+    /// SemVer-parsed ones first, then the rest: 2.0.0, 3.1.0-rc.1, 1.5).
+    #[test]
+    fn fixes_of_mixed_ranges_follow_the_ecosystem_order() {
+        let c = compile(&rec(MIXED_PYPI));
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(c.packages[0].fixed(), ["1.5", "2.0.0", "3.1.0-rc.1"]);
+        let idx: MatchIndex = std::iter::once(c).collect();
+        let hits = idx.query(&Query::version("PyPI", "p", "1.0"));
+        assert_eq!(
+            hits.first().map(|f| f.fixed.clone()),
+            Some(vec!["1.5".into(), "2.0.0".into(), "3.1.0-rc.1".into()])
+        );
+    }
+
+    /// The same advisory's SEMVER range matches PyPI versions, so the
+    /// smallest fix is one neither range still affects (1.5 was offered:
+    /// the SEMVER range, compared across schemes, covered nothing).
+    #[test]
+    fn smallest_fix_of_mixed_ranges_is_unaffected_by_both() {
+        let idx: MatchIndex = std::iter::once(compile(&rec(MIXED_PYPI))).collect();
+        let hit = |v: &str| {
+            idx.query(&Query::version("PyPI", "p", v))
+                .first()
+                .map(|f| (f.verdict, f.smallest_fix.clone()))
+        };
+        assert_eq!(hit("1.0"), Some((Verdict::Affected, Some("2.0.0".into()))));
+        assert_eq!(hit("1.5"), Some((Verdict::Affected, Some("2.0.0".into()))));
+        assert_eq!(hit("2.0.0"), None);
+        assert_eq!(
+            hit("3.0.0"),
+            Some((Verdict::Affected, Some("3.1.0-rc.1".into())))
+        );
+        assert_eq!(hit("3.1.0rc1"), None, "PEP 440 spelling of the fix");
+    }
+
+    /// A fix is offered only where it is known to be unaffected: a version
+    /// a range of an unknown type may cover is undecidable, not a fix.
+    #[test]
+    fn an_undecidable_version_is_not_a_fix() {
+        let idx: MatchIndex = std::iter::once(compile(&rec(
+            r#"{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"p"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]},{"type":"NEWTYPE","events":[{"introduced":"1.0.0"},{"fixed":"2.0.0"}]}]}]}"#,
+        )))
+        .collect();
+        let q = Query::version("npm", "p", "0.5.0");
+        let hits = idx.query(&q);
+        assert_eq!(hits.first().map(|f| f.verdict), Some(Verdict::Affected));
+        assert_eq!(hits.first().and_then(|f| f.smallest_fix.clone()), None);
+        assert_eq!(smallest_fix_for_all(&idx, &q, &hits), None);
     }
 
     #[test]

@@ -432,6 +432,18 @@ impl CompiledRange {
     pub fn contains(&self, v: &Version) -> bool {
         self.set.contains(v)
     }
+
+    /// Is `v` affected by this range, read in the range's scheme? A version
+    /// parsed in another scheme (a PyPI version against a `SEMVER` range)
+    /// is parsed again from its text; `None` when it does not parse there,
+    /// as versions of two schemes have no order.
+    pub fn decide(&self, v: &Version) -> Option<bool> {
+        if v.scheme() == self.scheme {
+            return Some(self.set.contains(v));
+        }
+        let w = Version::parse(self.scheme, v.as_str()).ok()?;
+        Some(self.set.contains(&w))
+    }
 }
 
 /// A `GIT` range: only commits named in its events can be decided.
@@ -473,6 +485,11 @@ impl GitRange {
 pub struct AffectedMatcher {
     scheme: Option<VersionScheme>,
     ranges: Vec<CompiledRange>,
+    /// For each of `ranges` in another scheme than the ecosystem's (`SEMVER`
+    /// in a non-SemVer ecosystem): its events read in the ecosystem's
+    /// scheme, when they all parse there, for versions the range's own
+    /// scheme cannot read.
+    ranges_in_ecosystem: Vec<Option<CompiledRange>>,
     git: Vec<GitRange>,
     /// `ECOSYSTEM` ranges that could not be compiled because the ecosystem
     /// has no ordering, and ranges of an unknown type: any version not
@@ -496,6 +513,7 @@ impl AffectedMatcher {
         let mut m = AffectedMatcher {
             scheme,
             ranges: Vec::new(),
+            ranges_in_ecosystem: Vec::new(),
             git: Vec::new(),
             unordered_ranges: 0,
             versions: Vec::new(),
@@ -514,12 +532,18 @@ impl AffectedMatcher {
             };
             match sch {
                 Some(s) => {
-                    m.ranges.push(
-                        CompiledRange::compile(s, &r.events).map_err(|e| RangeError {
-                            path: format!("ranges[{i}].{}", e.path),
-                            reason: e.reason,
-                        })?,
-                    )
+                    m.ranges
+                        .push(
+                            CompiledRange::compile(s, &r.events).map_err(|e| RangeError {
+                                path: format!("ranges[{i}].{}", e.path),
+                                reason: e.reason,
+                            })?,
+                        );
+                    m.ranges_in_ecosystem.push(
+                        scheme
+                            .filter(|e| *e != s)
+                            .and_then(|e| CompiledRange::compile(e, &r.events).ok()),
+                    );
                 }
                 None => m.unordered_ranges += 1,
             }
@@ -559,7 +583,12 @@ impl AffectedMatcher {
         }
     }
 
-    /// Evaluate an already parsed version.
+    /// Evaluate an already parsed version. A range of another scheme than
+    /// the version's (`SEMVER` in a non-SemVer ecosystem) reads it again in
+    /// its own scheme ([`CompiledRange::decide`]), else by its events read
+    /// in the ecosystem's scheme when they all parse there; a range that
+    /// can do neither makes the version undecidable unless another range
+    /// affects it.
     pub fn evaluate(&self, v: &Version) -> Verdict {
         if self.withdrawn {
             return Verdict::NotAffected;
@@ -569,11 +598,21 @@ impl AffectedMatcher {
                 .version_strings
                 .binary_search_by(|x| x.as_str().cmp(v.as_str()))
                 .is_ok()
-            || self.ranges.iter().any(|r| r.contains(v))
         {
             return Verdict::Affected;
         }
-        if self.unordered_ranges > 0 {
+        let mut unreadable = false;
+        for (r, alt) in self.ranges.iter().zip(&self.ranges_in_ecosystem) {
+            let decided = r
+                .decide(v)
+                .or_else(|| alt.as_ref().and_then(|a| a.decide(v)));
+            match decided {
+                Some(true) => return Verdict::Affected,
+                Some(false) => {}
+                None => unreadable = true,
+            }
+        }
+        if unreadable || self.unordered_ranges > 0 {
             Verdict::Undecidable
         } else {
             Verdict::NotAffected

@@ -184,6 +184,41 @@ fn affected_matcher_versions_git_withdrawn() {
     assert_eq!(k.evaluate_commit("aaaa"), Verdict::NotAffected);
 }
 
+/// A `SEMVER` range of a PEP 440 ecosystem is ordered by SemVer: a PyPI
+/// version is read again as SemVer (it was compared across schemes, so a
+/// bounded range matched nothing); one SemVer cannot read is compared in
+/// PEP 440 with the range's events read there.
+#[test]
+fn a_semver_range_reads_versions_of_another_scheme() {
+    let ranges = vec![OsvRange {
+        kind: RangeKind::Semver,
+        repo: None,
+        events: vec![
+            Introduced(s("1.0.0")),
+            Fixed(s("2.0.0")),
+            Introduced(s("3.0.0")),
+            Fixed(s("3.1.0-rc.1")),
+        ],
+    }];
+    let m = AffectedMatcher::compile(Some(VersionScheme::Pep440), &ranges, &[], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (v, want) in [
+        ("0.9.0", Verdict::NotAffected),
+        ("1.0.0", Verdict::Affected),
+        ("1.5.0", Verdict::Affected),
+        ("2.0.0", Verdict::NotAffected),
+        ("3.0.5", Verdict::Affected),
+        ("3.1.0-rc.1", Verdict::NotAffected),
+        // PEP 440 spellings
+        ("1.5", Verdict::Affected),
+        ("3.0.5.post1", Verdict::Affected),
+        ("3.1.0rc1", Verdict::NotAffected),
+        ("2.0", Verdict::NotAffected),
+    ] {
+        assert_eq!(m.evaluate_str(v), want, "{v}");
+    }
+}
+
 /// (scheme, native range, version, affected?)
 const NATIVE: &[(VersionScheme, &str, &str, bool)] = &[
     (
