@@ -190,7 +190,7 @@ pub struct Component {
     /// Distribution release when known (`"12"` for `Debian:12`, `"v3.18"`
     /// for `Alpine:v3.18`, `"9.2"` for `Red Hat:9.2`), from a purl `distro`
     /// qualifier (Red Hat: or `repository_id`, or a CycloneDX component's
-    /// `evidence.identity` purls).
+    /// `evidence.identity` purls, or all of an SPDX package's purls).
     pub release: Option<String>,
     /// Package name as OSV expects it, raw (not PEP 503-normalized):
     /// Maven `group:artifact`, npm `@scope/name`, Go module path, Packagist

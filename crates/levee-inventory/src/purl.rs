@@ -306,7 +306,8 @@ impl Purl {
                 // (`rhel-9-for-x86_64-appstream-rpms` → `9`,
                 // `…-eus-rpms__9_DOT_2` → `9.2`). Neither: no release here
                 // (a CycloneDX component may still take one from its
-                // `evidence.identity` purls, see `formats::sbom`); without
+                // `evidence.identity` purls, an SPDX package from its other
+                // purl refs, see `formats::sbom`); without
                 // one every Red Hat release matches (loose).
                 // Older syft writes the namespace `rhel`.
                 Some("redhat") | Some("rhel") => (

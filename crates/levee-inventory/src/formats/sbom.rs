@@ -48,18 +48,32 @@ fn sbom_component(
 /// The RHEL release a Red Hat rpm component whose own purl gives none takes
 /// from the purls of its CycloneDX `evidence.identity` (Red Hat's SBOMs
 /// list there the purls with the `repository_id=` of each repository the
-/// package ships in; the component's own purl has none). Only purls naming
-/// the same package count (type, namespace, name and version; the
-/// version compared with the component's when its purl gives none); of
-/// those that give a release (`9`, `9.2`), all must agree on the major,
-/// else `None`; the minor is kept only when they all agree on it too
-/// (`9` and `9.2` → `9`).
+/// package ships in; the component's own purl has none), by
+/// [`agreed_release`].
 fn evidence_release<'a>(
     comp: &Component,
     raw_version: Option<&str>,
     evidence: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    if comp.ecosystem != Some(Ecosystem::RedHat) || comp.release.is_some() {
+    if comp.release.is_some() {
+        return None;
+    }
+    agreed_release(comp, raw_version, evidence)
+}
+
+/// The RHEL release that the purls `purls` give a Red Hat rpm component
+/// (`None` for other ecosystems). Only purls naming the same package as
+/// the component's own purl count (type, namespace, name and version; the
+/// version compared with the component's when its purl gives none); of
+/// those that give a release (`9`, `9.2`), all must agree on the major,
+/// else `None`; the minor is kept only when they all agree on it too
+/// (`9` and `9.2` → `9`).
+fn agreed_release<'a>(
+    comp: &Component,
+    raw_version: Option<&str>,
+    purls: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    if comp.ecosystem != Some(Ecosystem::RedHat) {
         return None;
     }
     let own = purl::parse_purl(&comp.purl)?;
@@ -73,7 +87,7 @@ fn evidence_release<'a>(
                 _ => false,
             }
     };
-    let mut releases = evidence
+    let mut releases = purls
         .into_iter()
         .filter_map(purl::parse_purl)
         .filter(same)
@@ -314,13 +328,42 @@ fn cdx_xml_list(list: &xml::El, path: &str, out: &mut Out) {
     }
 }
 
-fn spdx_purl(refs: Option<&Value>) -> Option<&str> {
-    refs?.as_array()?.iter().find_map(|r| {
-        let t = jstr(r, "referenceType")?;
-        (t == "purl" || t.ends_with("/purl"))
-            .then(|| jstr(r, "referenceLocator"))
-            .flatten()
-    })
+/// The `referenceLocator`s of an SPDX 2 package's purl `externalRefs`, in
+/// document order.
+fn spdx_purls(refs: Option<&Value>) -> Vec<&str> {
+    let Some(refs) = refs.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    refs.iter()
+        .filter_map(|r| {
+            let t = jstr(r, "referenceType")?;
+            (t == "purl" || t.ends_with("/purl"))
+                .then(|| jstr(r, "referenceLocator"))
+                .flatten()
+        })
+        .collect()
+}
+
+/// An SPDX 2 package as a component: `purls` are its purl `externalRefs`
+/// and `identity` the one that names it. Red Hat's SPDX SBOMs give an rpm
+/// package one purl per repository it ships in (`repository_id=`), often
+/// one without any too; which of them the identity is says nothing, so a
+/// Red Hat package's release is the one all of them agree on
+/// ([`agreed_release`], the identity's own `distro=`/`repository_id=`
+/// included): [no id, `rhel-9-…-rpms`] → `9`, [`…__9_DOT_2`,
+/// `…__9_DOT_4`] → `9`.
+fn spdx_component(
+    name: &str,
+    version: Option<&str>,
+    identity: Option<&str>,
+    purls: &[&str],
+    loc: Location,
+) -> Component {
+    let mut comp = sbom_component(name, version, identity, loc);
+    if comp.ecosystem == Some(Ecosystem::RedHat) && purls.len() > 1 {
+        comp.release = agreed_release(&comp, version, purls.iter().copied());
+    }
+    comp
 }
 
 pub(crate) fn spdx_json(text: &str, out: &mut Out) -> R {
@@ -357,10 +400,13 @@ pub(crate) fn spdx_json(text: &str, out: &mut Out) -> R {
             out.problem(loc, "package without `name`");
             continue;
         };
-        out.push(sbom_component(
+        // The identity purl is the first purl ref.
+        let purls = spdx_purls(p.get("externalRefs"));
+        out.push(spdx_component(
             name,
             jstr(p, "versionInfo"),
-            spdx_purl(p.get("externalRefs")),
+            purls.first().copied(),
+            &purls,
             loc,
         ));
     }
@@ -412,7 +458,7 @@ pub(crate) fn spdx_tag_value(text: &str, limits: &Limits, out: &mut Out) -> R {
         line: usize,
         name: String,
         version: Option<String>,
-        purl: Option<String>,
+        purls: Vec<String>,
     }
     let mut pkgs: Vec<P> = Vec::new();
     let mut in_text = false;
@@ -458,7 +504,7 @@ pub(crate) fn spdx_tag_value(text: &str, limits: &Limits, out: &mut Out) -> R {
                 line: n,
                 name: val.to_string(),
                 version: None,
-                purl: None,
+                purls: Vec::new(),
             }),
             "PackageVersion" => {
                 if let Some(p) = pkgs.last_mut() {
@@ -468,7 +514,7 @@ pub(crate) fn spdx_tag_value(text: &str, limits: &Limits, out: &mut Out) -> R {
             "ExternalRef" => {
                 let f: Vec<&str> = val.split_whitespace().collect();
                 if let ([_, "purl", loc], Some(p)) = (f.as_slice(), pkgs.last_mut()) {
-                    p.purl = Some(loc.to_string());
+                    p.purls.push(loc.to_string());
                 }
             }
             _ => {}
@@ -481,10 +527,13 @@ pub(crate) fn spdx_tag_value(text: &str, limits: &Limits, out: &mut Out) -> R {
         ));
     }
     for p in pkgs {
-        out.push(sbom_component(
+        // The identity purl is the last `ExternalRef: … purl` line.
+        let purls: Vec<&str> = p.purls.iter().map(String::as_str).collect();
+        out.push(spdx_component(
             &p.name,
             p.version.as_deref(),
-            p.purl.as_deref(),
+            purls.last().copied(),
+            &purls,
             Location::line(p.line),
         ));
     }
