@@ -316,7 +316,7 @@ macro_rules! formats {
 formats! {
     CycloneDxJson => "cyclonedx-json", "CycloneDX 1.2–1.7 JSON";
     CycloneDxXml => "cyclonedx-xml", "CycloneDX 1.0–1.7 XML";
-    SpdxJson => "spdx-json", "SPDX 2.2/2.3 JSON (3.0 JSON-LD is refused)";
+    SpdxJson => "spdx-json", "SPDX 2.2/2.3 JSON and 3.0 JSON-LD";
     SpdxTagValue => "spdx-tag-value", "SPDX 2.x tag-value";
     NpmPackageLock => "package-lock.json", "npm package-lock.json v1–v3 and npm-shrinkwrap.json";
     YarnLock => "yarn.lock", "yarn.lock v1 (classic) and v2+ (berry)";
