@@ -731,7 +731,9 @@ fn smallest_fix(current: &Version, entries: &[&CompiledPackage]) -> Option<Versi
 
 /// The smallest version above `current` that fixes every one of
 /// `findings` (all for the same package), chosen among their fixed
-/// versions; `None` if there is none or a finding has no fix.
+/// versions: one every finding's advisory decides `NotAffected` (as for
+/// [`Finding::smallest_fix`], an undecidable version is no fix); `None` if
+/// there is none or a finding has no fix.
 ///
 /// `scheme`-less ecosystems and unparsable versions give `None`.
 pub fn smallest_fix_for_all(
@@ -760,10 +762,9 @@ pub fn smallest_fix_for_all(
             commit: None,
             ..*q
         });
-        if !still
-            .iter()
-            .any(|f| f.verdict == Verdict::Affected && ids.contains(&f.advisory.id.as_str()))
-        {
+        // `query` omits an advisory only when every entry decides the
+        // version NotAffected: an Undecidable finding is no fix either.
+        if !still.iter().any(|f| ids.contains(&f.advisory.id.as_str())) {
             return Some(c.as_str().to_string());
         }
     }
@@ -861,6 +862,44 @@ mod tests {
         assert_eq!(hits.first().map(|f| f.verdict), Some(Verdict::Affected));
         assert_eq!(hits.first().and_then(|f| f.smallest_fix.clone()), None);
         assert_eq!(smallest_fix_for_all(&idx, &q, &hits), None);
+    }
+
+    /// One upgrade for all findings follows the per-finding rule: every
+    /// finding's advisory must decide the candidate NotAffected. Here 1.5.a
+    /// clears X-A, but X-B's SEMVER range can read 1.5.a neither as SemVer
+    /// nor in RubyGems (its `2.0.0+b` event is no RubyGems version), so
+    /// 1.5.a is undecidable under X-B and no fix; 2.1.0 is decided by both.
+    #[test]
+    fn an_undecidable_version_is_not_a_fix_for_all() {
+        let idx: MatchIndex = [
+            r#"{"id":"X-A","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"RubyGems","name":"p"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5.a"}]}]}]}"#,
+            r#"{"id":"X-B","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"RubyGems","name":"p"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"},{"introduced":"2.0.0+b"},{"fixed":"2.1.0"}]}]}]}"#,
+        ]
+        .into_iter()
+        .map(|j| compile(&rec(j)))
+        .collect();
+        let verdicts = |v: &str| -> Vec<(String, Verdict)> {
+            idx.query(&Query::version("RubyGems", "p", v))
+                .iter()
+                .map(|f| (f.advisory.id.clone(), f.verdict))
+                .collect()
+        };
+        assert_eq!(
+            verdicts("1.5.a"),
+            [("X-B".to_string(), Verdict::Undecidable)]
+        );
+        assert!(verdicts("2.1.0").is_empty());
+        let q = Query::version("RubyGems", "p", "0.5.0");
+        let hits = idx.query(&q);
+        let fixes: Vec<(&str, Option<&str>)> = hits
+            .iter()
+            .map(|f| (f.advisory.id.as_str(), f.smallest_fix.as_deref()))
+            .collect();
+        assert_eq!(fixes, [("X-A", Some("1.5.a")), ("X-B", Some("1.0.0"))]);
+        assert_eq!(
+            smallest_fix_for_all(&idx, &q, &hits).as_deref(),
+            Some("2.1.0")
+        );
     }
 
     #[test]
