@@ -64,6 +64,16 @@ fn cases() -> Vec<Case> {
             ],
             want: Some("9"),
         },
+        // Purls without a version name the package's `versionInfo`: the
+        // identity's own release counts (it was dropped before).
+        Case {
+            name: "zlib",
+            purls: vec![
+                "pkg:rpm/redhat/zlib?arch=x86_64&distro=rhel-9.2".to_string(),
+                "pkg:rpm/redhat/zlib?arch=x86_64".to_string(),
+            ],
+            want: Some("9.2"),
+        },
         // Another package's purl says nothing about this one.
         Case {
             name: "curl",

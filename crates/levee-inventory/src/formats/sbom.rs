@@ -78,10 +78,12 @@ fn agreed_release<'a>(
     }
     let own = purl::parse_purl(&comp.purl)?;
     let own_version = own.version.as_deref().or(raw_version);
+    // A purl without a version names the component's version (SPDX's
+    // `versionInfo`), the identity purl included.
     let same = |p: &purl::Purl| {
         p.ty == own.ty
             && p.name == own.name
-            && p.version.as_deref() == own_version
+            && p.version.as_deref().or(raw_version) == own_version
             && match (&p.namespace, &own.namespace) {
                 (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
                 _ => false,
