@@ -755,6 +755,8 @@ pub fn smallest_fix_for_all(
         .filter(|v| v > &current)
         .collect();
     levee_versions::sort::sort_versions(&mut parsed);
+    // Findings often share fixes: each candidate is one full query.
+    parsed.dedup_by(|a, b| (*a).cmp(&*b) == std::cmp::Ordering::Equal);
     let ids: Vec<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
     for c in parsed {
         let still = index.query(&Query {
