@@ -788,15 +788,18 @@ mod tests {
     /// inline or (a number beyond `u64`, a long release) boxed.
     #[test]
     fn dev_local_and_release_length() {
-        for (v, dev, local, len) in [
-            ("1", false, false, 1),
-            ("1!2.0.1", false, false, 3),
-            ("1.0.dev1", true, false, 2),
-            ("1.0+loc", false, true, 2),
-            ("1.0a1.post2.dev3+ubuntu.1", true, true, 2),
-            ("1.2.3.4.5.6.dev1", true, false, 6),
-            ("1.99999999999999999999999+x", false, true, 2),
-            ("99999999999999999999999.dev1", true, false, 1),
+        for (v, dev, local, len, post) in [
+            ("1", false, false, 1, false),
+            ("1!2.0.1", false, false, 3, false),
+            ("1.0.dev1", true, false, 2, false),
+            ("1.0+loc", false, true, 2, false),
+            ("1.0a1.post2.dev3+ubuntu.1", true, true, 2, true),
+            ("1.2.3.4.5.6.dev1", true, false, 6, false),
+            ("1.99999999999999999999999+x", false, true, 2, false),
+            ("99999999999999999999999.dev1", true, false, 1, false),
+            ("1.0.post1", false, false, 2, true),
+            ("1.0-1", false, false, 2, true),
+            ("1.0rc1", false, false, 2, false),
         ] {
             let x = p(v);
             assert_eq!(
@@ -804,6 +807,7 @@ mod tests {
                 (dev, local, len),
                 "{v}"
             );
+            assert_eq!(x.is_postrelease(), post, "{v}");
         }
     }
 
