@@ -489,9 +489,9 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
 /// numbers (not after a pre, post or dev release or a local version:
 /// packaging 22 and later, so pip 24.1 and later, refuse those; PEP 440's
 /// text forbids only dev and local); a local version only after `==`/`!=`;
-/// `~=` with at least
-/// two release numbers. `Err` says why not. The caller has already cut the
-/// version at whitespace and leaves `===` (any string) out.
+/// `~=` with at least two release numbers. `Err` says why not. The caller
+/// has already refused text after the version and leaves `===` (any
+/// string) and `${…}` variables out.
 fn specifier_version(op: &str, ver: &str) -> Result<(), String> {
     let equality = matches!(op, "==" | "!=");
     let (v, wildcard) = match ver.strip_suffix(".*") {
