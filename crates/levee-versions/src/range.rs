@@ -438,11 +438,28 @@ impl CompiledRange {
     /// is parsed again from its text; `None` when it does not parse there,
     /// as versions of two schemes have no order.
     pub fn decide(&self, v: &Version) -> Option<bool> {
+        self.decide_cached(v, &mut Vec::new())
+    }
+
+    /// [`Self::decide`], with `v`'s readings in other schemes kept in
+    /// `reread` across the ranges of one evaluation (each scheme parsed
+    /// once; nothing is allocated while the schemes agree).
+    fn decide_cached(
+        &self,
+        v: &Version,
+        reread: &mut Vec<(VersionScheme, Option<Version>)>,
+    ) -> Option<bool> {
         if v.scheme() == self.scheme {
             return Some(self.set.contains(v));
         }
-        let w = Version::parse(self.scheme, v.as_str()).ok()?;
-        Some(self.set.contains(&w))
+        if !reread.iter().any(|(s, _)| *s == self.scheme) {
+            reread.push((self.scheme, Version::parse(self.scheme, v.as_str()).ok()));
+        }
+        reread
+            .iter()
+            .find(|(s, _)| *s == self.scheme)
+            .and_then(|(_, w)| w.as_ref())
+            .map(|w| self.set.contains(w))
     }
 }
 
@@ -602,10 +619,11 @@ impl AffectedMatcher {
             return Verdict::Affected;
         }
         let mut unreadable = false;
+        let mut reread = Vec::new();
         for (r, alt) in self.ranges.iter().zip(&self.ranges_in_ecosystem) {
             let decided = r
-                .decide(v)
-                .or_else(|| alt.as_ref().and_then(|a| a.decide(v)));
+                .decide_cached(v, &mut reread)
+                .or_else(|| alt.as_ref().and_then(|a| a.decide_cached(v, &mut reread)));
             match decided {
                 Some(true) => return Verdict::Affected,
                 Some(false) => {}
