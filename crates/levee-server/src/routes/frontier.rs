@@ -853,10 +853,10 @@ pub async fn export(
     };
     let loaded = parties_from(own, &grants, &partners);
     let refs: Vec<&Loaded> = loaded.iter().collect();
-    // The caller is a member of the org (the Export check), so these are
-    // the consents of every model.
+    // The caller is a member of the org (the Export check), so the models'
+    // JSON carries every model's consents.
     let (assessments, consents) = models_rows(&s, &c, &refs).await?;
-    let mut values = models_json_from(&c, &refs, assessments.clone(), consents.clone());
+    let mut values = models_json_from(&c, &refs, assessments.clone(), consents);
     objects.extend(assessments.iter().map(|a| a.id.clone()));
     objects.extend(grants.iter().map(|g| g.id.clone()));
     objects.extend(partners.iter().map(|p| p.id.clone()));
@@ -882,10 +882,8 @@ pub async fn export(
             .iter()
             .map(|p| (p.model_id.clone(), partner_json(p))),
     );
-    let mut consents = by_model(consents.iter().map(|c| (c.model_id.clone(), json!(c))));
     let mut models = Vec::with_capacity(values.len());
     for (id, mut v) in ids.iter().zip(values.drain(..)) {
-        v["consents"] = json!(consents.remove(id).unwrap_or_default());
         v["assessments"] = json!(assessments.remove(id).unwrap_or_default());
         v["grants"] = json!(grants.remove(id).unwrap_or_default());
         v["partners"] = json!(partners.remove(id).unwrap_or_default());
