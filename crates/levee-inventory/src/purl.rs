@@ -299,7 +299,7 @@ impl Purl {
             },
             "rpm" => match nsl.as_deref() {
                 // `distro=rhel-9.2` (syft), `redhat-9.4` (Trivy), `rhel-9`,
-                // `el9` → `9.2` / `9`, which `same_release` compares with
+                // `el9` → `9.2` / `9`, which `AdvisoryRelease::covers` compares with
                 // osv.dev's `enterprise_linux:9::appstream`,
                 // `rhel_eus:9.2::baseos`. Without a readable `distro=`,
                 // Red Hat's own SBOMs' `repository_id=`
@@ -486,7 +486,7 @@ mod tests {
         );
         // Without `upstream` the name stays.
         assert_eq!(osv("pkg:deb/debian/curl@1?distro=debian-12").1, "curl");
-        // Red Hat: the RHEL release `same_release` compares with osv.dev's
+        // Red Hat: the RHEL release `AdvisoryRelease::covers` compares with osv.dev's
         // `enterprise_linux:9::appstream` / `rhel_eus:9.2::baseos`.
         assert_eq!(
             osv("pkg:rpm/redhat/dbus-common@1.12.8-26.el8?arch=noarch&distro=rhel-8.10&upstream=dbus-1.12.8-26.el8.src.rpm"),

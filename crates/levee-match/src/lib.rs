@@ -142,7 +142,6 @@ pub struct CompiledAdvisory {
     pub problems: Vec<CompileProblem>,
 }
 
-pub use levee_versions::ecosystem::same_release;
 use levee_versions::ecosystem::AdvisoryRelease;
 
 /// Canonical base ecosystem and release of an OSV ecosystem string. Unknown

@@ -255,18 +255,6 @@ impl fmt::Display for Ecosystem {
     }
 }
 
-/// Does a package of distribution release `want` (from the inventory) fall
-/// under an advisory of `ecosystem` for release `have`? The same as
-/// [`AdvisoryRelease::new`]`(ecosystem, have).covers(want)`; a caller that
-/// compares one advisory release with many inventory releases keeps the
-/// [`AdvisoryRelease`].
-///
-/// `ecosystem` is the advisory's (and the package's) base ecosystem;
-/// `None` for one this crate does not know.
-pub fn same_release(ecosystem: Option<EcosystemName>, want: &str, have: &str) -> bool {
-    AdvisoryRelease::new(ecosystem, have).covers(want)
-}
-
 /// An advisory's distribution release (the `12` of `Debian:12`), read once
 /// so that matching an inventory release against it only compares.
 ///
@@ -566,6 +554,11 @@ pub fn codename_release(distro: &str, codename: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule in one call, for the tables below.
+    fn same_release(ecosystem: Option<EcosystemName>, want: &str, have: &str) -> bool {
+        AdvisoryRelease::new(ecosystem, have).covers(want)
+    }
 
     const RED_HAT: Option<EcosystemName> = Some(EcosystemName::RedHat);
 
