@@ -492,7 +492,13 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
                 // A bare version is `==`.
                 match op.unwrap_or("==") {
                     "~=" => {
-                        let nums: Vec<String> = ver
+                        // Release numbers count after an epoch (`1!2.0`),
+                        // and the upper bound keeps it.
+                        let (epoch, release) = match ver.split_once('!') {
+                            Some((e, r)) => (&ver[..=e.len()], r),
+                            None => ("", ver),
+                        };
+                        let nums: Vec<String> = release
                             .split(|c: char| !c.is_ascii_digit() && c != '.')
                             .next()
                             .unwrap_or("")
@@ -505,7 +511,7 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
                         }
                         let hi = parse_v(
                             sch,
-                            &format!("{}.dev0", bump(&nums, nums.len() - 2).join(".")),
+                            &format!("{epoch}{}.dev0", bump(&nums, nums.len() - 2).join(".")),
                         )?;
                         half_open(v, hi)
                     }

@@ -311,6 +311,12 @@ const NATIVE: &[(VersionScheme, &str, &str, bool)] = &[
     (VersionScheme::Pep440, ">=1.0,!=1.3.*,<2", "1.4", true),
     (VersionScheme::Pep440, "~=1.4.5", "1.4.9", true),
     (VersionScheme::Pep440, "~=1.4.5", "1.5.0", false),
+    // With an epoch: the release numbers are counted after the `!`, and
+    // the upper bound keeps the epoch.
+    (VersionScheme::Pep440, "~=1!1.0", "1!1.5", true),
+    (VersionScheme::Pep440, "~=1!1.0", "1!2.0", false),
+    (VersionScheme::Pep440, "~=1!1.0", "1.5", false),
+    (VersionScheme::Pep440, "~=1!2.2.1", "1!2.2.7", true),
     (VersionScheme::Pep440, "==3.1", "3.1.0", true),
     // Without a local label in the specifier, the candidate's is ignored.
     (VersionScheme::Pep440, "<=2.0", "2.0+l", true),
