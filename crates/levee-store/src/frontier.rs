@@ -708,9 +708,12 @@ impl WriteTx {
         reason: Option<&str>,
         by: &str,
     ) -> Result<Partner> {
-        sqlx::query(
+        // A withdrawn nomination is not decided: the condition is part of
+        // the UPDATE, so a withdrawal committed after the caller read the
+        // nomination still wins, whatever the caller checked before.
+        let n = sqlx::query(
             "UPDATE frontier_partners SET decision = $1, decision_org_id = $2, decided_by = $3, decided_at = $4, decision_reason = $5
-             WHERE id = $6",
+             WHERE id = $6 AND withdrawn_at IS NULL",
         )
         .bind(decision)
         .bind(gov_org)
@@ -719,7 +722,15 @@ impl WriteTx {
         .bind(reason)
         .bind(id)
         .execute(self.conn())
-        .await?;
+        .await?
+        .rows_affected();
+        if n == 0 {
+            // Not found (q_partner says so) or withdrawn.
+            q_partner(self.conn(), id).await?;
+            return Err(StoreError::Conflict(
+                "the developer withdrew this nomination".into(),
+            ));
+        }
         self.change(
             "frontier_partner",
             id,

@@ -1004,3 +1004,72 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
     })
     .await;
 }
+
+/// A withdrawn nomination cannot be decided: the store refuses it with a
+/// conflict and writes nothing, however the caller checked before (the
+/// server reads the nomination before it takes the write lock, so a
+/// withdrawal can land in between). An unknown nomination is not found.
+#[tokio::test]
+async fn a_withdrawn_nomination_is_not_decided() {
+    use levee_model::{Capability, CapabilitySet};
+    use levee_store::frontier::NewModel;
+    use levee_store::identity::NewOrg;
+    each(async |db, store, _clock| {
+        let name = db.name;
+        let mut tx = store.write().await.unwrap();
+        let mut orgs = Vec::new();
+        for n in 0..2 {
+            let o = tx
+                .insert_org(&NewOrg {
+                    name: format!("org {n}"),
+                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
+                    sector: None,
+                    size: None,
+                    rural: false,
+                    contacts: json!({}),
+                })
+                .await
+                .unwrap();
+            orgs.push(o.id);
+        }
+        let m = tx
+            .insert_model(
+                &NewModel {
+                    org_id: orgs[0].clone(),
+                    name: "m".into(),
+                    version: "1".into(),
+                    modality: "text".into(),
+                    planned_release_at: store.now(),
+                    opted_in: false,
+                },
+                "u",
+            )
+            .await
+            .unwrap();
+        let p = tx
+            .insert_partner(&m.id, &orgs[1], "evaluator", None, "u")
+            .await
+            .unwrap();
+        tx.withdraw_partner(&p.id).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = store.write().await.unwrap();
+        let e = tx
+            .decide_partner(&p.id, "concur", &orgs[1], None, "gov")
+            .await
+            .expect_err("a withdrawn nomination was decided");
+        assert!(matches!(e, StoreError::Conflict(_)), "{name}: {e:?}");
+        drop(tx);
+        let mut tx = store.write().await.unwrap();
+        let e = tx
+            .decide_partner("ptn_missing", "concur", &orgs[1], None, "gov")
+            .await
+            .expect_err("an unknown nomination was decided");
+        assert!(matches!(e, StoreError::NotFound), "{name}: {e:?}");
+        drop(tx);
+        let after = store.frontier_partner(&p.id).await.unwrap();
+        assert!(after.decision.is_none(), "{name}: {after:?}");
+        assert!(after.withdrawn_at.is_some(), "{name}");
+    })
+    .await;
+}

@@ -2114,17 +2114,10 @@ pub async fn decide_partner(
     }
     let m = &l.model;
     let mut tx = s.store.write().await?;
+    // The store refuses (conflict) a nomination withdrawn since it was read.
     let updated = tx
         .decide_partner(&p.id, &b.decision, &gov.id, reason.as_deref(), c.id())
         .await?;
-    // Checked again under the write lock: a withdrawal committed since the
-    // nomination was read is not overruled (the update is rolled back).
-    if updated.withdrawn_at.is_some() {
-        return Err(ApiError::new(
-            "conflict",
-            "the developer withdrew this nomination",
-        ));
-    }
     let action = format!("partner.{}", b.decision);
     tx.audit(
         c.id(),
