@@ -233,6 +233,40 @@ fn sigterm_shuts_down_gracefully() {
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
 
+/// A log written to a file (or the journal) is plain text: no terminal
+/// colour codes when standard error is not a terminal.
+#[test]
+fn the_log_is_plain_text_when_not_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d").display().to_string();
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let listen = format!("127.0.0.1:{}", support::free_port());
+    let mut child = std::process::Command::new(support::bin())
+        .args(["serve", "--listen", &listen, "--data-dir", &data])
+        .env("LEVEE_MASTER_KEY", support::MASTER_KEY)
+        .env("LEVEE_LOG", "info")
+        .env_remove("NO_COLOR")
+        .env_remove("LEVEE_DATABASE_URL")
+        .env_remove("LEVEE_DATA_DIR")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let read = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    support::wait_until("the server to log that it listens", 60, || {
+        read().contains("listening")
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = read();
+    assert!(text.contains("store ready"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "colour codes in a log file:\n{text}"
+    );
+}
+
 #[test]
 fn backup_restore_and_migrate_keep_every_row_and_the_chain() {
     let dir = tempfile::tempdir().unwrap();

@@ -104,8 +104,13 @@ pub fn init_logging(format: &str) {
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_env("LEVEE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // Colours only on a terminal: a log file or the journal gets plain
+    // text (and NO_COLOR turns them off everywhere).
+    use std::io::IsTerminal;
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     let _ = if format == "json" {
         b.json().try_init()
