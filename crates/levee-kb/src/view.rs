@@ -559,6 +559,11 @@ pub fn assemble(
                 last_affected: Vec::new(),
             };
             for range in &a.ranges {
+                // A GIT range's events are commits: they stay in `ranges`,
+                // but the version lists (and so the disagreements) hold
+                // versions only; a commit next to a version is no
+                // disagreement with a source that lists the version alone.
+                let commits = range.kind.as_str() == "GIT";
                 let mut events = Vec::new();
                 for e in &range.events {
                     let (k, list) = match e {
@@ -576,7 +581,9 @@ pub fn assemble(
                             continue;
                         }
                     };
-                    list.push(e.version().to_string());
+                    if !commits {
+                        list.push(e.version().to_string());
+                    }
                     let mut m = BTreeMap::new();
                     m.insert(k.to_string(), e.version().to_string());
                     events.push(m);
@@ -808,6 +815,41 @@ mod tests {
 
     const GHSA: &str = r#"{"id":"GHSA-aaaa-bbbb-cccc","modified":"2024-02-01T00:00:00Z","published":"2024-01-02T00:00:00Z","aliases":["CVE-2024-0001"],"related":["CVE-2023-9999"],"summary":"GHSA summary","details":"ghsa details","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2.3"}]}]}],"database_specific":{"cwe_ids":["CWE-79"]}}"#;
     const PYSEC: &str = r#"{"id":"PYSEC-2024-1","modified":"2024-03-01T00:00:00Z","published":"2024-01-01T00:00:00Z","aliases":["CVE-2024-0001","GHSA-aaaa-bbbb-cccc"],"details":"pysec details","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H"}],"affected":[{"package":{"ecosystem":"PyPI","name":"demo"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2.4"}]}]}]}"#;
+
+    /// A source that adds a GIT range (PYSEC does) does not disagree with
+    /// one that gives the same versions without it: commits are kept in
+    /// `ranges`, not mixed into the version lists.
+    #[test]
+    fn git_commits_are_no_version_disagreement() {
+        let with_git = PYSEC.replace(
+            r#""ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2.4"}]}]"#,
+            r#""ranges":[{"type":"GIT","repo":"https://example.org/demo","events":[{"introduced":"0"},{"fixed":"8d65ea1ecf6e2cdc27d42124e587c1b83a3118b0"}]},{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2.3"}]}]"#,
+        );
+        assert_ne!(with_git, PYSEC);
+        let (a, pa) = stored(GHSA, "ghsa", "CVE-2024-0001");
+        let (b, pb) = stored(&with_git, "pypa", "CVE-2024-0001");
+        let v = assemble(
+            "CVE-2024-0001",
+            "CVE-2024-0001",
+            &[a, b],
+            &[pa, pb],
+            &Enrichment::default(),
+        );
+        let fields: Vec<&str> = v.disagreements.iter().map(|d| d.field.as_str()).collect();
+        assert!(!fields.contains(&"fixed"), "{:?}", v.disagreements);
+        assert!(!fields.contains(&"introduced"), "{:?}", v.disagreements);
+        let pysec = &v.affected[0].sources[1];
+        assert_eq!(pysec.record, "PYSEC-2024-1");
+        assert_eq!(pysec.fixed, ["1.2.3"]);
+        assert_eq!(pysec.introduced, ["0"]);
+        // The commit is still there, in its range.
+        assert_eq!(pysec.ranges.len(), 2);
+        assert_eq!(pysec.ranges[0].kind, "GIT");
+        assert_eq!(
+            pysec.ranges[0].events[1]["fixed"],
+            "8d65ea1ecf6e2cdc27d42124e587c1b83a3118b0"
+        );
+    }
 
     #[test]
     fn sources_merge_and_disagreements_stay_visible() {

@@ -11,7 +11,7 @@ use levee_store::{Store, StoreConfig};
 use serde_json::{json, Value};
 
 const GHSA: &str = r#"{"id":"GHSA-jfh8-c2jp-5v3q","modified":"2024-02-01T00:00:00Z","published":"2021-12-10T00:00:00Z","aliases":["CVE-2021-44228"],"summary":"Remote code injection in Log4j","details":"JNDI lookups in messages.","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}],"affected":[{"package":{"ecosystem":"Maven","name":"org.apache.logging.log4j:log4j-core"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.0-beta9"},{"fixed":"2.15.0"}]}]}],"database_specific":{"cwe_ids":["CWE-502","CWE-917"]}}"#;
-const OTHER: &str = r#"{"id":"LEVEE-LOG4J-1","modified":"2024-03-01T00:00:00Z","aliases":["CVE-2021-44228","GHSA-jfh8-c2jp-5v3q"],"summary":"Log4Shell","affected":[{"package":{"ecosystem":"Maven","name":"org.apache.logging.log4j:log4j-core"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.0-beta9"},{"fixed":"2.16.0"}]}]}]}"#;
+const OTHER: &str = r#"{"id":"LEVEE-LOG4J-1","modified":"2024-03-01T00:00:00Z","aliases":["CVE-2021-44228","GHSA-jfh8-c2jp-5v3q"],"summary":"Log4Shell","affected":[{"package":{"ecosystem":"Maven","name":"org.apache.logging.log4j:log4j-core"},"ranges":[{"type":"GIT","repo":"https://github.com/apache/logging-log4j2","events":[{"introduced":"0"},{"fixed":"c77b3cb39312b83b053d23a2158b99ac7de44dd3"}]},{"type":"ECOSYSTEM","events":[{"introduced":"2.0-beta9"},{"fixed":"2.16.0"}]}]}]}"#;
 
 fn levee(args: &[&str]) -> (u8, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_levee"))
@@ -131,6 +131,9 @@ fn show_by_any_id_in_json_and_text() {
         "CWE-502 Deserialization of Untrusted Data",
         "CVSS 3.1 score 10.0 CRITICAL",
         "fixed of Maven/org.apache.logging.log4j:log4j-core",
+        // Versions and commits apart: the commit is no version.
+        "introduced 2.0-beta9; fixed 2.16.0\n",
+        "      git https://github.com/apache/logging-log4j2: introduced 0, fixed c77b3cb39312b83b053d23a2158b99ac7de44dd3\n",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
     }

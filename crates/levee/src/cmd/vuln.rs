@@ -150,6 +150,23 @@ pub fn text(v: &VulnView) -> String {
                     parts.push(format!("{} listed versions", c.versions.len()));
                 }
                 let _ = writeln!(o, "    {} ({}): {}", c.record, c.source, parts.join("; "));
+                // Commits (GIT ranges) apart from the versions above.
+                for r in c.ranges.iter().filter(|r| r.kind == "GIT") {
+                    let events: Vec<String> = r
+                        .events
+                        .iter()
+                        .flat_map(|e| {
+                            e.iter()
+                                .map(|(k, v)| format!("{} {v}", k.replace('_', " ")))
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        o,
+                        "      git {}: {}",
+                        r.repo.as_deref().unwrap_or("(no repository)"),
+                        events.join(", ")
+                    );
+                }
             }
         }
     }
