@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use levee_inventory::{Component, Ecosystem, Inventory, Origin};
+use levee_inventory::{Component, Ecosystem, Format, Inventory, Origin};
 use levee_match::{MatchIndex, Query, Verdict};
 
 /// Report formats.
@@ -62,8 +62,16 @@ pub enum OutputFormat {
 pub struct ScanArgs {
     /// Lockfiles, SBOMs, installed-package lists, or directories to search
     /// for them (`.git`, `node_modules` and `target` are skipped).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "lockfiles", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Read PATH as FORMAT whatever its file name, as osv-scanner's
+    /// `--lockfile` (`-L requirements.txt:deps/prod.txt`). Repeatable. FORMAT
+    /// is a format's usual file name (`requirements.txt`, `poetry.lock`,
+    /// `Cargo.lock`, `pom.xml`, ...) or `cyclonedx-json`, `cyclonedx-xml`,
+    /// `spdx-json`, `spdx-tag-value`, `dpkg-status`, `rpm-qa`,
+    /// `apk-installed`.
+    #[arg(long = "lockfile", short = 'L', value_name = "FORMAT:PATH")]
+    pub lockfiles: Vec<Forced>,
     /// Advisory data to match against, instead of the local knowledge base:
     /// OSV JSON / JSONL / YAML files, zips (osv.dev `all.zip`), directories
     /// of them, RustSec advisory-db directories (`crates/<name>/RUSTSEC-*.md`).
@@ -76,6 +84,41 @@ pub struct ScanArgs {
     /// Never draw the progress bar.
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// `--lockfile FORMAT:PATH`: a file parsed as a named format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Forced {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for Forced {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let names = || {
+            Format::ALL
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some((format, path)) = s.split_once(':') else {
+            return Err(format!(
+                "`{s}`: expected FORMAT:PATH (for example requirements.txt:deps/prod.txt)"
+            ));
+        };
+        let format = format
+            .parse::<Format>()
+            .map_err(|e| format!("{e}; the formats are {}", names()))?;
+        if path.is_empty() {
+            return Err(format!("`{s}`: no PATH after `{}:`", format.name()));
+        }
+        Ok(Forced {
+            format,
+            path: PathBuf::from(path),
+        })
+    }
 }
 
 /// One matched (or possibly matched) advisory for one component; the JSON
@@ -181,7 +224,7 @@ pub fn run(program: &str, a: ScanArgs, store: Option<StoreLoader>) -> Result<u8>
                  `levee scan` also reads the local knowledge base)"
             );
         };
-        let inputs = read_inputs(&a.paths)?;
+        let inputs = read_inputs(&a.paths, &a.lockfiles)?;
         t_parsed = started.elapsed();
         (store(&mut prog)?, inputs)
     } else {
@@ -190,7 +233,7 @@ pub fn run(program: &str, a: ScanArgs, store: Option<StoreLoader>) -> Result<u8>
             workers,
             &mut prog,
             || {
-                let r = read_inputs(&a.paths);
+                let r = read_inputs(&a.paths, &a.lockfiles);
                 t_parsed = started.elapsed();
                 r
             },
@@ -286,7 +329,7 @@ type Inputs = (Vec<Inventory>, Vec<(String, String)>);
 
 /// Find and parse the inputs. A path that does not exist is an error; a
 /// file that cannot be read or parsed is reported and skipped.
-fn read_inputs(paths: &[PathBuf]) -> Result<Inputs> {
+fn read_inputs(paths: &[PathBuf], forced: &[Forced]) -> Result<Inputs> {
     let mut errors = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
@@ -304,8 +347,15 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Inputs> {
             files.push(p.clone());
         }
     }
-    let mut inventories = Vec::with_capacity(files.len());
-    for f in &files {
+    for f in forced {
+        std::fs::metadata(&f.path).with_context(|| format!("{}", f.path.display()))?;
+    }
+    let files = files
+        .iter()
+        .map(|f| (f, None))
+        .chain(forced.iter().map(|f| (&f.path, Some(f.format))));
+    let mut inventories = Vec::with_capacity(paths.len() + forced.len());
+    for (f, format) in files {
         let name = f.display().to_string();
         let bytes = match std::fs::read(f) {
             Ok(b) => b,
@@ -314,9 +364,21 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Inputs> {
                 continue;
             }
         };
-        match levee_inventory::parse(&name, &bytes) {
+        let parsed = match format {
+            Some(format) => levee_inventory::parse_as(format, &name, &bytes),
+            None => levee_inventory::parse(&name, &bytes),
+        };
+        match parsed {
             Ok(inv) => inventories.push(inv),
-            Err(e) => errors.push((name, e.to_string())),
+            // The file is named beside the reason already.
+            Err(e) if e.kind == levee_inventory::ErrorKind::UnknownFormat => errors.push((
+                name,
+                format!("{} (name its format: --lockfile FORMAT:PATH)", e.reason),
+            )),
+            Err(e) if e.location == levee_inventory::Location::unknown() => {
+                errors.push((name, e.reason))
+            }
+            Err(e) => errors.push((name, format!("{}: {}", e.location, e.reason))),
         }
     }
     Ok((inventories, errors))

@@ -300,6 +300,56 @@ fn osv_jsonl_directory_walk_and_pypi_normalisation() {
     assert_eq!(v["errors"], serde_json::json!([]));
 }
 
+/// `--lockfile FORMAT:PATH` (`-L`, as osv-scanner's) reads a file whose
+/// name says nothing; without it such a file is an error that says how to
+/// name its format, once with its file name.
+#[test]
+fn lockfile_flag_names_the_format_of_an_oddly_named_file() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let adv = write(t.path(), "advisories/all.jsonl", OSV_ADVISORIES);
+    let prod = write(t.path(), "deps/prod.txt", "django-stuff==2.0.0\n");
+    let forced = format!("requirements.txt:{}", s(&prod));
+    let (code, out, err) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv),
+        "-L",
+        &forced,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}\n{out}");
+    let v = parse_json(&out);
+    assert_eq!(v["findings"][0]["id"], "PYSEC-2024-1", "{out}");
+    assert_eq!(v["findings"][0]["file"], s(&prod), "{out}");
+    // By name alone it is not recognised: exit 2, with the way out.
+    let (code, out, err) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv),
+        s(&prod),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2, "{err}\n{out}");
+    let v = parse_json(&out);
+    let reason = v["errors"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("--lockfile FORMAT:PATH"), "{out}");
+    assert!(!reason.contains(s(&prod)), "file named twice: {out}");
+    // A format that does not exist, and a missing FORMAT: usage errors.
+    for bad in [
+        format!("requirements.text:{}", s(&prod)),
+        s(&prod).to_string(),
+    ] {
+        let (code, _, err) = levee(&["scan", "--advisories", s(&adv), "-L", &bad]);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("FORMAT:PATH"), "{bad}: {err}");
+    }
+    let (code, _, err) = levee(&["scan", "--advisories", s(&adv), "-L", "requirements.text:x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("requirements.txt, uv.lock"), "{err}");
+}
+
 /// The table's advisory note tells the advisories not read from the
 /// problems of advisories that were read: a range of a type OSV does not
 /// define is a problem, but its advisory is loaded and still matches.
