@@ -737,32 +737,38 @@ async fn a_job_whose_last_lease_expires_is_dead_lettered() {
     .await;
 }
 
+/// `n` vendor organizations, `org 0`, `org 1`, ...: their ids.
+async fn vendor_orgs(tx: &mut levee_store::WriteTx, n: usize) -> Vec<String> {
+    use levee_model::{Capability, CapabilitySet};
+    use levee_store::identity::NewOrg;
+    let mut orgs = Vec::new();
+    for n in 0..n {
+        let o = tx
+            .insert_org(&NewOrg {
+                name: format!("org {n}"),
+                capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
+                sector: None,
+                size: None,
+                rural: false,
+                contacts: json!({}),
+            })
+            .await
+            .unwrap();
+        orgs.push(o.id);
+    }
+    orgs
+}
+
 /// The frontier batch readers (used by the list routes, so a list costs a
 /// bounded number of statements) answer exactly what the one-key readers
 /// answer, key by key and in the same order; unknown and repeated keys are
 /// harmless, and more keys than one statement takes still find every row.
 #[tokio::test]
 async fn frontier_batch_readers_match_the_one_key_readers() {
-    use levee_model::{Capability, CapabilitySet};
     use levee_store::frontier::NewModel;
-    use levee_store::identity::NewOrg;
     each(async |db, store, clock| {
         let mut tx = store.write().await.unwrap();
-        let mut orgs = Vec::new();
-        for n in 0..4 {
-            let o = tx
-                .insert_org(&NewOrg {
-                    name: format!("org {n}"),
-                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
-                    sector: None,
-                    size: None,
-                    rural: false,
-                    contacts: json!({}),
-                })
-                .await
-                .unwrap();
-            orgs.push(o.id);
-        }
+        let orgs = vendor_orgs(&mut tx, 4).await;
         let terms = tx
             .insert_terms(&orgs[0], "use", "1", "t", "body", "00", "u")
             .await
@@ -1011,27 +1017,11 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
 /// withdrawal can land in between). An unknown nomination is not found.
 #[tokio::test]
 async fn a_withdrawn_nomination_is_not_decided() {
-    use levee_model::{Capability, CapabilitySet};
     use levee_store::frontier::NewModel;
-    use levee_store::identity::NewOrg;
     each(async |db, store, _clock| {
         let name = db.name;
         let mut tx = store.write().await.unwrap();
-        let mut orgs = Vec::new();
-        for n in 0..2 {
-            let o = tx
-                .insert_org(&NewOrg {
-                    name: format!("org {n}"),
-                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
-                    sector: None,
-                    size: None,
-                    rural: false,
-                    contacts: json!({}),
-                })
-                .await
-                .unwrap();
-            orgs.push(o.id);
-        }
+        let orgs = vendor_orgs(&mut tx, 2).await;
         let m = tx
             .insert_model(
                 &NewModel {
