@@ -759,13 +759,35 @@ async fn vendor_orgs(tx: &mut levee_store::WriteTx, n: usize) -> Vec<String> {
     orgs
 }
 
+/// A model of `org`, not opted in: the frontier stories' subject.
+async fn model_of(
+    tx: &mut levee_store::WriteTx,
+    org: &str,
+    name: &str,
+    at: Timestamp,
+) -> levee_store::frontier::Model {
+    use levee_store::frontier::NewModel;
+    tx.insert_model(
+        &NewModel {
+            org_id: org.to_string(),
+            name: name.to_string(),
+            version: "1".into(),
+            modality: "text".into(),
+            planned_release_at: at,
+            opted_in: false,
+        },
+        "u",
+    )
+    .await
+    .unwrap()
+}
+
 /// The frontier batch readers (used by the list routes, so a list costs a
 /// bounded number of statements) answer exactly what the one-key readers
 /// answer, key by key and in the same order; unknown and repeated keys are
 /// harmless, and more keys than one statement takes still find every row.
 #[tokio::test]
 async fn frontier_batch_readers_match_the_one_key_readers() {
-    use levee_store::frontier::NewModel;
     each(async |db, store, clock| {
         let mut tx = store.write().await.unwrap();
         let orgs = vendor_orgs(&mut tx, 4).await;
@@ -787,20 +809,7 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
             // Distinct timestamps so that orders are not decided by ids.
             clock.advance_secs(1);
             let mut tx = store.write().await.unwrap();
-            let m = tx
-                .insert_model(
-                    &NewModel {
-                        org_id: orgs[0].clone(),
-                        name: format!("m{n}"),
-                        version: "1".into(),
-                        modality: "text".into(),
-                        planned_release_at: store.now(),
-                        opted_in: false,
-                    },
-                    "u",
-                )
-                .await
-                .unwrap();
+            let m = model_of(&mut tx, &orgs[0], &format!("m{n}"), store.now()).await;
             for (on, why) in [(true, None), (false, Some("pause"))] {
                 made_consents.push(tx.set_consent(&m.id, on, why, "u").await.unwrap());
             }
@@ -1017,25 +1026,11 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
 /// withdrawal can land in between). An unknown nomination is not found.
 #[tokio::test]
 async fn a_withdrawn_nomination_is_not_decided() {
-    use levee_store::frontier::NewModel;
     each(async |db, store, _clock| {
         let name = db.name;
         let mut tx = store.write().await.unwrap();
         let orgs = vendor_orgs(&mut tx, 2).await;
-        let m = tx
-            .insert_model(
-                &NewModel {
-                    org_id: orgs[0].clone(),
-                    name: "m".into(),
-                    version: "1".into(),
-                    modality: "text".into(),
-                    planned_release_at: store.now(),
-                    opted_in: false,
-                },
-                "u",
-            )
-            .await
-            .unwrap();
+        let m = model_of(&mut tx, &orgs[0], "m", store.now()).await;
         let p = tx
             .insert_partner(&m.id, &orgs[1], "evaluator", None, "u")
             .await
