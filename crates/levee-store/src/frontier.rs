@@ -902,12 +902,26 @@ impl Store {
         q_model(&mut c, id).await
     }
 
-    pub async fn frontier_models(&self) -> Result<Vec<Model>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {MODEL_COLS} FROM frontier_models ORDER BY created_at, id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+    /// Every model, or one organization's (`org`; the `UNIQUE (org_id,
+    /// name, version)` index serves it), oldest first.
+    pub async fn frontier_models(&self, org: Option<&str>) -> Result<Vec<Model>> {
+        let rows = match org {
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {MODEL_COLS} FROM frontier_models ORDER BY created_at, id"
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Some(org) => {
+                sqlx::query(&format!(
+                    "SELECT {MODEL_COLS} FROM frontier_models WHERE org_id = $1 ORDER BY created_at, id"
+                ))
+                .bind(org)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
         rows.iter().map(model_row).collect()
     }
 

@@ -876,7 +876,11 @@ async fn frontier_batch_readers_match_the_one_key_readers() {
         };
         let name = db.name;
         let ms = store.frontier_models_in(&keys(&models)).await.unwrap();
-        assert_eq!(ms, store.frontier_models().await.unwrap(), "{name}");
+        assert_eq!(ms, store.frontier_models(None).await.unwrap(), "{name}");
+        // One organization's models: all of these are orgs[0]'s.
+        let of = |o: usize| store.frontier_models(Some(&orgs[o]));
+        assert_eq!(ms, of(0).await.unwrap(), "{name}");
+        assert!(of(1).await.unwrap().is_empty(), "{name}");
 
         let mut grants = Vec::new();
         let mut assessments = Vec::new();

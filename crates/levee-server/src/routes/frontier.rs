@@ -533,13 +533,7 @@ pub async fn list_models(
     Query(q): Query<ModelQuery>,
 ) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ListModels))?;
-    let models: Vec<Model> = s
-        .store
-        .frontier_models()
-        .await?
-        .into_iter()
-        .filter(|m| q.org_id.as_ref().is_none_or(|o| *o == m.org_id))
-        .collect();
+    let models: Vec<Model> = s.store.frontier_models(q.org_id.as_deref()).await?;
     let loaded = with_parties(&s, models).await?;
     let visible: Vec<&Loaded> = loaded
         .iter()
@@ -831,13 +825,7 @@ pub async fn export(
     let org = s.store.org(&q.org_id).await?;
     authorize(&c, fa(F::Export(&org)))?;
     let mut objects = vec![org.id.clone()];
-    let own: Vec<Model> = s
-        .store
-        .frontier_models()
-        .await?
-        .into_iter()
-        .filter(|m| m.org_id == org.id)
-        .collect();
+    let own: Vec<Model> = s.store.frontier_models(Some(&org.id)).await?;
     let ids: Vec<String> = own.iter().map(|m| m.id.clone()).collect();
     objects.extend(ids.iter().cloned());
     // Every related row of every model, a bounded number of statements,
@@ -1216,10 +1204,9 @@ pub struct TermsQuery {
 async fn party_of(s: &AppState, c: &Caller, owner: &str) -> ApiResult<bool> {
     let ids: Vec<String> = s
         .store
-        .frontier_models()
+        .frontier_models(Some(owner))
         .await?
         .into_iter()
-        .filter(|m| m.org_id == owner)
         .map(|m| m.id)
         .collect();
     if ids.is_empty() {
