@@ -207,11 +207,17 @@ impl Store {
                  ORDER BY run_at, id LIMIT 1"
             }
         };
-        let mut tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        };
-        let id = loop {
+        // A running job whose lease expired had its worker die on it; once
+        // it has used its attempts it is dead-lettered, not run again (a job
+        // that kills its worker would otherwise be retried forever, taking
+        // each worker down with it). That is a write of its own, through
+        // the serialized writer so that it lands in the change log like
+        // every other job transition; then the pick starts over.
+        let (mut tx, id) = loop {
+            let mut tx = match self.backend {
+                Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                Backend::Postgres => self.pool.begin().await?,
+            };
             let row: Option<(i64, String, i64, i64)> = sqlx::query_as(pick)
                 .bind(now.micros())
                 .fetch_optional(&mut *tx)
@@ -220,29 +226,11 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(None);
             };
-            // A running job whose lease expired had its worker die on it;
-            // once it has used its attempts it is dead-lettered, not run
-            // again (a job that kills its worker would otherwise be retried
-            // forever, taking each worker down with it). The picked row is
-            // locked (`FOR UPDATE` / `BEGIN IMMEDIATE`), so what the pick
-            // read is current: the dead-letter UPDATE runs only when it has
-            // a row to change, not on every claim.
             if state != "running" || attempts < max_attempts {
-                break id;
+                break (tx, id);
             }
-            let dead = sqlx::query(
-                "UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_until = NULL,
-                        last_error = 'lease expired on the last attempt (worker lost)', updated_at = $1
-                 WHERE id = $2 AND state = 'running' AND attempts >= max_attempts",
-            )
-            .bind(now.micros())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if dead == 0 {
-                break id;
-            }
+            tx.rollback().await?;
+            self.dead_letter_lost(id, now).await?;
         };
         let row = sqlx::query(&format!(
             "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2,
@@ -258,6 +246,35 @@ impl Store {
         let job = job_from_row(&row)?;
         tx.commit().await?;
         Ok(Some(job))
+    }
+
+    /// Dead-letter job `id` if it is still running on its last attempt
+    /// with an expired lease (a claim found it so; the condition is checked
+    /// again here, under the writer).
+    async fn dead_letter_lost(&self, id: i64, now: Timestamp) -> Result<()> {
+        const WHY: &str = "lease expired on the last attempt (worker lost)";
+        let mut tx = self.write().await?;
+        let n = sqlx::query(
+            "UPDATE jobs SET state = 'dead', lease_owner = NULL, lease_until = NULL,
+                    last_error = $1, updated_at = $2
+             WHERE id = $3 AND state = 'running' AND attempts >= max_attempts AND lease_until < $2",
+        )
+        .bind(WHY)
+        .bind(now.micros())
+        .bind(id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if n == 1 {
+            tx.change(
+                "job",
+                &id.to_string(),
+                JobState::Dead.as_str(),
+                &serde_json::json!({ "error": WHY }),
+            )
+            .await?;
+        }
+        tx.commit().await
     }
 
     /// Extend a lease still held by `owner`. False when the lease was lost.

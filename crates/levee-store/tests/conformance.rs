@@ -722,10 +722,26 @@ async fn a_job_whose_last_lease_expires_is_dead_lettered() {
         // w1 dies; its lease runs out. The next claim skips the spent job
         // (dead-lettering it) and takes the other one.
         c.advance_secs(31);
+        let before = store.changes_since(0, 10_000).await.unwrap();
+        let before = before.last().map_or(0, |c| c.seq);
         let next = store.claim_job("w2", 30).await.unwrap().expect("claim");
         assert_eq!(next.id, other, "{}", db.name);
         let dead = store.job(id).await.unwrap();
         assert_eq!(dead.state, JobState::Dead, "{}", db.name);
+        // Logged like every other job transition.
+        let logged: Vec<(String, String, String)> = store
+            .changes_since(before, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.kind, c.object_id, c.op))
+            .collect();
+        assert_eq!(
+            logged,
+            [("job".to_string(), id.to_string(), "dead".to_string())],
+            "{}",
+            db.name
+        );
         assert!(dead
             .last_error
             .unwrap_or_default()
