@@ -165,6 +165,22 @@ pub struct ImportRejection {
     pub reason: String,
 }
 
+/// A non-fatal problem in a record that was imported (a GIT range without
+/// a repository, a range of a type OSV does not define, ...): the record is
+/// kept, and the importer says what it noticed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportWarning {
+    /// The input file as given.
+    pub file: String,
+    /// The record's id.
+    pub id: String,
+    /// Stable code (a `levee_formats::Warning` code, e.g. `unknown_range_type`).
+    pub code: String,
+    /// JSON path in the record.
+    pub path: String,
+    pub message: String,
+}
+
 /// Is `code` a rejection class the importer can produce?
 pub fn is_known_class(code: &str) -> bool {
     levee_formats::RejectionClass::from_code(code).is_some() || ENRICHMENT_CLASSES.contains(&code)
@@ -185,6 +201,8 @@ pub struct SourceSummary {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Warnings about records that were read and kept.
+    pub warnings: u64,
     /// Why the file could not be read (at all, or from some point on).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<String>,
@@ -208,6 +226,7 @@ pub struct GroupSummary {
 pub struct ImportReport {
     pub sources: Vec<SourceSummary>,
     pub rejections: Vec<ImportRejection>,
+    pub warnings: Vec<ImportWarning>,
     pub grouping: GroupSummary,
     #[serde(skip)]
     pub elapsed: Duration,
@@ -228,6 +247,7 @@ impl ImportReport {
             t.updated += s.updated;
             t.unchanged += s.unchanged;
             t.rejected += s.rejected;
+            t.warnings += s.warnings;
         }
         t
     }
@@ -776,8 +796,11 @@ pub async fn import_paths(
                     file,
                     rows,
                     rejections,
+                    warnings,
                 } => {
                     w.rejections(file, rejections);
+                    w.source(file).warnings += warnings.len() as u64;
+                    w.report.warnings.extend(warnings);
                     w.pending.rows += rows.len();
                     w.pending.records.push((file, rows));
                 }

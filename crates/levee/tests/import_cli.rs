@@ -69,6 +69,7 @@ fn imports_reports_rejections_and_is_idempotent() {
         "updated",
         "unchanged",
         "rejected",
+        "warnings",
     ] {
         assert!(out.lines().next().unwrap().contains(col), "{out}");
     }
@@ -77,7 +78,7 @@ fn imports_reports_rejections_and_is_idempotent() {
         .find(|l| l.contains("a.jsonl"))
         .expect("a.jsonl row");
     let nums: Vec<&str> = a.split_whitespace().skip(2).collect();
-    assert_eq!(nums, ["3", "2", "0", "0", "1"], "{a}");
+    assert_eq!(nums, ["3", "2", "0", "0", "1", "0"], "{a}");
     assert!(
         out.lines()
             .any(|l| l.contains("kev.csv") && l.contains("kev-csv")),
@@ -109,6 +110,70 @@ fn imports_reports_rejections_and_is_idempotent() {
     assert_eq!(v["total"]["rejected"], 1, "{v}");
     assert_eq!(v["grouping"]["groups"], 1, "{v}");
     assert!(d.join("r2.jsonl").exists());
+}
+
+/// A record imported with something odd in it (here a range type OSV does
+/// not define) is kept and counted as a warning, with its id, code and
+/// path in the warnings report; a clean re-run leaves an empty report.
+#[test]
+fn warnings_about_imported_records_are_counted_and_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let odd = serde_json::json!({
+        "id": "GHSA-wwww-wwww-wwww", "modified": "2024-01-01T00:00:00Z",
+        "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                      "ranges": [{"type": "GIT_TAGS", "events": [{"introduced": "v1"}]}]}]
+    });
+    std::fs::write(
+        d.join("odd.jsonl"),
+        format!(
+            "{odd}\n{}\n",
+            rec("GHSA-cccc-cccc-cccc", "2024-01-01T00:00:00Z", &[])
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = levee(d, &["odd.jsonl"]);
+    assert_eq!(code, 0, "stdout {out}\nstderr {err}");
+    assert!(out.lines().next().unwrap().ends_with(" warnings"), "{out}");
+    let row: Vec<&str> = out
+        .lines()
+        .find(|l| l.contains("odd.jsonl"))
+        .expect("odd.jsonl row")
+        .split_whitespace()
+        .skip(2)
+        .collect();
+    // read, imported, updated, unchanged, rejected, warnings
+    assert_eq!(row, ["2", "2", "0", "0", "0", "1"], "{out}");
+    assert!(
+        err.contains("1 warning(s) about imported records written to levee-import-warnings.jsonl"),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(d.join("levee-import-warnings.jsonl")).unwrap();
+    let lines: Vec<Value> = report
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{report}");
+    assert_eq!(lines[0]["id"], "GHSA-wwww-wwww-wwww");
+    assert_eq!(lines[0]["code"], "unknown_range_type");
+    assert!(lines[0]["file"].as_str().unwrap().ends_with("odd.jsonl"));
+    assert!(
+        lines[0]["path"].as_str().unwrap().contains("ranges"),
+        "{report}"
+    );
+    // JSON summary; a file of clean records leaves an empty report.
+    std::fs::write(
+        d.join("clean.jsonl"),
+        rec("GHSA-dddd-dddd-dddd", "2024-01-01T00:00:00Z", &[]),
+    )
+    .unwrap();
+    let (code, out, err) = levee(d, &["clean.jsonl", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"]["warnings"], 0, "{v}");
+    assert_eq!(v["warnings"], 0, "{v}");
+    let report = std::fs::read_to_string(d.join("levee-import-warnings.jsonl")).unwrap();
+    assert_eq!(report, "", "a stale report was left");
 }
 
 #[test]

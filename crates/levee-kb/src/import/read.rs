@@ -14,7 +14,7 @@ use levee_store::kb::{KbRecordRow, Label};
 use tokio::sync::mpsc::Sender;
 
 use super::detect::{detect, Format, PREFIX};
-use super::{ImportOptions, ImportRejection};
+use super::{ImportOptions, ImportRejection, ImportWarning};
 
 /// Rejection class codes the importer adds to those of
 /// `levee_formats::RejectionClass` (for enrichment feeds).
@@ -64,6 +64,8 @@ pub(crate) enum Msg {
         file: usize,
         rows: Vec<KbRecordRow>,
         rejections: Vec<ImportRejection>,
+        /// About records in `rows`.
+        warnings: Vec<ImportWarning>,
     },
     Kev {
         file: usize,
@@ -395,10 +397,20 @@ fn records<'a>(
     // transaction's worth has arrived, one per small file.
     let mut rows = Vec::new();
     let mut rejections = Vec::new();
+    let mut warnings = Vec::new();
     for item in it {
         match item {
             Ok(r) => match marking_refusal(&r, &job.opts.label) {
-                None => rows.push(record_row(&r, source, &job.opts.label)),
+                None => {
+                    warnings.extend(r.warnings.iter().map(|w| ImportWarning {
+                        file: shown.to_string(),
+                        id: r.id.clone(),
+                        code: w.code.to_string(),
+                        path: w.path.clone(),
+                        message: w.message.clone(),
+                    }));
+                    rows.push(record_row(&r, source, &job.opts.label));
+                }
                 Some(reason) => rejections.push(ImportRejection {
                     file: shown.to_string(),
                     entry: None,
@@ -420,6 +432,7 @@ fn records<'a>(
                             file: i,
                             rows: std::mem::take(&mut rows),
                             rejections: std::mem::take(&mut rejections),
+                            warnings: std::mem::take(&mut warnings),
                         },
                     )?;
                     return send(
@@ -440,6 +453,7 @@ fn records<'a>(
                     file: i,
                     rows: std::mem::take(&mut rows),
                     rejections: std::mem::take(&mut rejections),
+                    warnings: std::mem::take(&mut warnings),
                 },
             )?;
         }
@@ -451,6 +465,7 @@ fn records<'a>(
                 file: i,
                 rows,
                 rejections,
+                warnings,
             },
         )?;
     }

@@ -33,6 +33,15 @@ pub struct Args {
         default_value = "levee-import-rejections.jsonl"
     )]
     pub report: PathBuf,
+    /// Where to write every warning about a record that was imported (a
+    /// GIT range without a repository, a range type OSV does not define,
+    /// ...), as JSON lines.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "levee-import-warnings.jsonl"
+    )]
+    pub warnings_report: PathBuf,
     /// Records per transaction.
     #[arg(long, value_name = "N", default_value_t = 5000)]
     pub batch_size: usize,
@@ -118,14 +127,14 @@ fn summary(r: &ImportReport) -> String {
         .unwrap_or(6)
         .clamp(6, 70);
     out.push_str(&format!(
-        "{:<w$}  {:<16} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
-        "source", "format", "read", "imported", "updated", "unchanged", "rejected"
+        "{:<w$}  {:<16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
+        "source", "format", "read", "imported", "updated", "unchanged", "rejected", "warnings"
     ));
     let mut rows = r.sources.clone();
     rows.push(r.totals());
     for s in &rows {
         out.push_str(&format!(
-            "{:<w$}  {:<16} {:>9} {:>9} {:>9} {:>9} {:>9}{}\n",
+            "{:<w$}  {:<16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}{}\n",
             s.file,
             s.format,
             s.read,
@@ -133,6 +142,7 @@ fn summary(r: &ImportReport) -> String {
             s.updated,
             s.unchanged,
             s.rejected,
+            s.warnings,
             s.unreadable
                 .as_ref()
                 .map(|u| format!("  UNREADABLE: {u}"))
@@ -151,11 +161,13 @@ fn summary(r: &ImportReport) -> String {
     out
 }
 
-fn write_report(path: &std::path::Path, r: &ImportReport) -> Result<()> {
+/// Write `lines` to `path` as JSON lines (an empty file when there are none,
+/// so that a file left by an earlier run never passes for this one's).
+fn write_report<T: serde::Serialize>(path: &std::path::Path, lines: &[T]) -> Result<()> {
     let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = std::io::BufWriter::new(f);
-    for rej in &r.rejections {
-        serde_json::to_writer(&mut w, rej)?;
+    for l in lines {
+        serde_json::to_writer(&mut w, l)?;
         w.write_all(b"\n")?;
     }
     w.flush()?;
@@ -196,7 +208,8 @@ pub fn run(a: Args) -> Result<u8> {
         store.close().await;
         anyhow::Ok(r)
     })?;
-    write_report(&a.report, &report)?;
+    write_report(&a.report, &report.rejections)?;
+    write_report(&a.warnings_report, &report.warnings)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
     } else {
@@ -207,6 +220,13 @@ pub fn run(a: Args) -> Result<u8> {
             "levee: {} rejection(s) written to {}",
             report.rejections.len(),
             a.report.display()
+        );
+    }
+    if !report.warnings.is_empty() {
+        eprintln!(
+            "levee: {} warning(s) about imported records written to {}",
+            report.warnings.len(),
+            a.warnings_report.display()
         );
     }
     let unreadable: Vec<_> = report.unreadable().collect();
@@ -226,6 +246,7 @@ fn report_json(r: &ImportReport) -> serde_json::Value {
         "total": r.totals(),
         "grouping": r.grouping,
         "rejections": r.rejections.len(),
+        "warnings": r.warnings.len(),
         "elapsed_secs": r.elapsed.as_secs_f64(),
     })
 }
