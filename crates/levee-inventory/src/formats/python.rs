@@ -12,8 +12,8 @@ use toml::{Spanned, Table, Value as TV};
 struct TomlLock {
     #[serde(default)]
     package: Vec<Spanned<Table>>,
-    /// uv: a workspace without a root project lists its own requirements
-    /// and dependency groups here.
+    /// uv: a script's requirements, or a workspace without a root
+    /// project's members, development requirements and dependency groups.
     #[serde(default)]
     manifest: Option<TV>,
 }
@@ -119,14 +119,19 @@ fn poetry_dev_only(t: &Table) -> bool {
 /// groups pull it in.
 ///
 /// The roots are the workspace's own projects (source `editable` or
-/// `virtual`), plus the `[manifest]` of a workspace without a root
-/// project. Production is what a root's `dependencies` and every one of its
-/// `optional-dependencies` (extras ship: `pip install proj[cli]`) reach,
-/// following each package's `dependencies` and the extras each edge asks
-/// for (`extra = [...]`). Development is what a root's `dev-dependencies`
-/// (dependency groups, never installed with the package) reach. A package
-/// is dev iff it is reached from development and not from production; one
-/// reached from neither stays production.
+/// `virtual`), plus the `[manifest]`: a script's `requirements`
+/// (production), and a workspace without a root project's
+/// `dependency-groups` and `requirements` (development: such a root has no
+/// `[project]`, so no dependencies of its own). Production is what a root's
+/// `dependencies` and every one of its `optional-dependencies` (extras
+/// ship: `pip install proj[cli]`) reach, following each package's
+/// `dependencies` and the extras each edge asks for (`extra = [...]`, a
+/// requirement's `extras = [...]`). Development is what a root's
+/// `dev-dependencies` (dependency groups, never installed with the
+/// package) reach. A package is dev iff it is reached from development and
+/// not from production; one reached from neither stays production.
+/// Manifest requirements name packages, they are none: only `[[package]]`
+/// tables (the resolved set) become components.
 fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool> {
     // A node is a package alone (None) or one of its extras.
     type Node<'a> = (usize, Option<&'a str>);
@@ -217,8 +222,14 @@ fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool>
         }
     }
     if let Some(m) = manifest {
+        // `requirements`: a script's dependencies (`uv lock --script`, no
+        // `members`), or, in a workspace whose root is no project, that
+        // root's own, which without a `[project]` can only be its
+        // `tool.uv.dev-dependencies` (uv before dependency groups wrote
+        // them here; later ones write `dependency-groups`).
+        let workspace = m.get("members").is_some();
         for dep in arr(m.get("requirements")) {
-            targets(dep, &mut prod);
+            targets(dep, if workspace { &mut dev } else { &mut prod });
         }
         for dep in groups(m.get("dependency-groups")) {
             targets(dep, &mut dev);
