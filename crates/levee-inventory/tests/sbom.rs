@@ -373,3 +373,95 @@ fn plain_rpm_purls_get_one_problem_naming_the_distributions() {
     assert_eq!(inv.problems.len(), 1, "{:?}", inv.problems);
     assert!(inv.problems[0].to_string().contains("centos"));
 }
+
+/// The plain-rpm problem word for word in each SBOM format: one, at the
+/// first plain rpm component, counting them, naming their distributions
+/// (lower case, sorted, at most five and how many more; a purl without a
+/// namespace as "no named distribution"), singular for one.
+#[test]
+fn plain_rpm_problem_is_the_same_line_in_every_sbom_format() {
+    let problems = |format: Format, name: &str, text: &str| -> Vec<String> {
+        parse_as(format, name, text.as_bytes())
+            .unwrap()
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let one = "pkg:rpm/centos/bash@4.2.46";
+    let many = [
+        "pkg:rpm/Fedora/curl@8.2.1",
+        "pkg:rpm/centos/bash@4.2.46",
+        "pkg:rpm/photon/zlib@1.2",
+        "pkg:rpm/mageia/tar@1.34",
+        "pkg:rpm/amzn/sed@4.8",
+        "pkg:rpm/oracle/gzip@1.12",
+        "pkg:rpm/bash@5.1",
+        "pkg:rpm/fedora/glibc@2.38",
+    ];
+    let many_line = "8 rpm packages of amzn, centos, fedora, mageia, no named distribution and 2 more are listed but not checked against advisories: OSV has no ecosystem for these distributions";
+    let one_line = "1 rpm package of centos is listed but not checked against advisories: OSV has no ecosystem for this distribution";
+
+    let cdx = |purls: &[&str]| {
+        let mut comps = vec![
+            serde_json::json!({"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}),
+        ];
+        comps.extend(purls.iter().map(
+            |p| serde_json::json!({"type": "library", "name": "x", "version": "1", "purl": p}),
+        ));
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": comps})
+            .to_string()
+    };
+    assert_eq!(
+        problems(Format::CycloneDxJson, "bom.json", &cdx(&[one])),
+        [format!("bom.json: $.components[1]: {one_line}")]
+    );
+    assert_eq!(
+        problems(Format::CycloneDxJson, "bom.json", &cdx(&many)),
+        [format!("bom.json: $.components[1]: {many_line}")]
+    );
+
+    let xml = |purls: &[&str]| {
+        let mut x = String::from("<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\" version=\"1\">\n<components>\n<component type=\"library\"><name>lodash</name><version>4.17.20</version><purl>pkg:npm/lodash@4.17.20</purl></component>\n");
+        for p in purls {
+            x.push_str(&format!("<component type=\"library\"><name>x</name><version>1</version><purl>{p}</purl></component>\n"));
+        }
+        x.push_str("</components>\n</bom>\n");
+        x
+    };
+    assert_eq!(
+        problems(Format::CycloneDxXml, "bom.xml", &xml(&many)),
+        [format!(
+            "bom.xml: line 5 (/bom/components/component[2]): {many_line}"
+        )]
+    );
+
+    let spdx = |purls: &[&str]| {
+        let pkgs: Vec<Value> = purls
+            .iter()
+            .map(|p| serde_json::json!({"SPDXID": "SPDXRef-x", "name": "x", "versionInfo": "1",
+                "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": p}]}))
+            .collect();
+        serde_json::json!({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": pkgs}).to_string()
+    };
+    assert_eq!(
+        problems(Format::SpdxJson, "sbom.spdx.json", &spdx(&[one])),
+        [format!("sbom.spdx.json: $.packages[0]: {one_line}")]
+    );
+
+    let mut tv = String::from("SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n");
+    for p in many {
+        tv.push_str(&format!(
+            "PackageName: x\nPackageVersion: 1\nExternalRef: PACKAGE-MANAGER purl {p}\n"
+        ));
+    }
+    assert_eq!(
+        problems(Format::SpdxTagValue, "sbom.spdx", &tv),
+        [format!("sbom.spdx: line 3: {many_line}")]
+    );
+
+    // Not an SBOM: `rpm -qa` output says it its own way, once.
+    let qa = problems(Format::RpmQa, "rpm-qa.txt", "bash-5.1.8-6.el9.x86_64\n");
+    assert_eq!(qa.len(), 1, "{qa:?}");
+    assert!(qa[0].contains("rpm -qa output"), "{qa:?}");
+}

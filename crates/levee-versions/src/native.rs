@@ -7,7 +7,9 @@
 //!   Gem::Requirement: the segments as written are bumped, and the bump's
 //!   pre-releases are out);
 //! - PEP 440 specifiers (`>=1.0,!=1.3.*,<2`, `~=1.4.5`, `===x`; a
-//!   specifier without a local label ignores the candidate's);
+//!   specifier without a local label ignores the candidate's; each clause
+//!   accepted only as `packaging` 22+ accepts it, by [`Pep440Specifier`],
+//!   which requirements.txt reading uses too);
 //! - Maven / NuGet interval notation (`[2.0,2.3.1],[2.4.0,2.12.2)`,
 //!   `(,8.0.20]`; a bare NuGet version means `>=`, a bare Maven version
 //!   exact);
@@ -23,6 +25,7 @@
 //! their own (`2.0.x` means `>=2.0.0-0 <2.1.0-0`).
 
 use crate::range::{Bound, Interval, RangeError, RangeSet};
+use crate::scheme::pep440::Pep440;
 use crate::scheme::{Version, VersionScheme};
 
 fn err(reason: impl Into<String>) -> RangeError {
@@ -462,9 +465,213 @@ fn gem_written_release(ver: &str) -> Vec<String> {
     out
 }
 
-/// PEP 440 specifier set (comma = AND), `||` alternatives for GitLab.
+/// A PEP 440 comparison operator ("Version specifiers").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pep440Op {
+    /// `~=`
+    Compatible,
+    /// `==`
+    Equal,
+    /// `!=`
+    NotEqual,
+    /// `<=`
+    LessEqual,
+    /// `>=`
+    GreaterEqual,
+    /// `<`
+    Less,
+    /// `>`
+    Greater,
+    /// `===`
+    ArbitraryEqual,
+}
+
+impl Pep440Op {
+    /// The operator spelled exactly `s` (`~=`, `==`, `!=`, `<=`, `>=`, `<`,
+    /// `>`, `===`); anything else is `None`.
+    pub fn parse(s: &str) -> Option<Pep440Op> {
+        Some(match s {
+            "~=" => Pep440Op::Compatible,
+            "==" => Pep440Op::Equal,
+            "!=" => Pep440Op::NotEqual,
+            "<=" => Pep440Op::LessEqual,
+            ">=" => Pep440Op::GreaterEqual,
+            "<" => Pep440Op::Less,
+            ">" => Pep440Op::Greater,
+            "===" => Pep440Op::ArbitraryEqual,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pep440Op::Compatible => "~=",
+            Pep440Op::Equal => "==",
+            Pep440Op::NotEqual => "!=",
+            Pep440Op::LessEqual => "<=",
+            Pep440Op::GreaterEqual => ">=",
+            Pep440Op::Less => "<",
+            Pep440Op::Greater => ">",
+            Pep440Op::ArbitraryEqual => "===",
+        }
+    }
+}
+
+/// One PEP 440 version specifier (`op version`), accepted as `packaging` 22
+/// and later (so pip 24.1 and later) accept it. The one place that decides
+/// which operator takes which version, for advisory ranges
+/// ([`parse_pep440`]) and requirement files alike:
+///
+/// - the version is a PEP 440 version ([`Pep440::parse_strict`]: no legacy
+///   versions), except after `===`, which takes any string without
+///   whitespace;
+/// - a trailing `.*` only after `==`/`!=`, and straight after the release
+///   numbers (not after a pre, post or dev release or a local version;
+///   PEP 440's text forbids only dev and local, packaging 22 all four);
+/// - a local version (`+…`) only after `==`/`!=` (and `===`);
+/// - `~=` with at least two release numbers (after any epoch: `~=1!1.0`).
+#[derive(Clone, Debug)]
+pub struct Pep440Specifier {
+    op: Pep440Op,
+    /// The version without its `.*` (`===`: read as a legacy version when
+    /// it is not PEP 440).
+    version: Version,
+    wildcard: bool,
+}
+
+impl Pep440Specifier {
+    /// Check `version` after `op`; `Err` says why pip would refuse it.
+    pub fn parse(op: Pep440Op, version: &str) -> Result<Pep440Specifier, RangeError> {
+        let o = op.as_str();
+        if op == Pep440Op::ArbitraryEqual {
+            if version.is_empty() || version.contains(char::is_whitespace) {
+                return Err(err(format!("`{o}{version}`: `===` needs a version")));
+            }
+            return Ok(Pep440Specifier {
+                op,
+                version: parse_v(VersionScheme::Pep440, version)?,
+                wildcard: false,
+            });
+        }
+        let (v, wildcard) = match version.strip_suffix(".*") {
+            Some(prefix) => (prefix, true),
+            None => (version, false),
+        };
+        let Ok(p) = Pep440::parse_strict(v) else {
+            return Err(err(format!(
+                "`{version}` in `{o}{version}` is not a PEP 440 version"
+            )));
+        };
+        let equality = matches!(op, Pep440Op::Equal | Pep440Op::NotEqual);
+        if wildcard && !equality {
+            return Err(err(format!(
+                "`{o}{version}`: a `.*` prefix match is allowed only after `==` and `!=`"
+            )));
+        }
+        if wildcard && (p.is_prerelease() || p.is_postrelease() || p.has_local()) {
+            return Err(err(format!(
+                "`{o}{version}`: a `.*` prefix match must follow the release numbers, \
+                 not a pre, post or dev release or a local version"
+            )));
+        }
+        if !equality && p.has_local() {
+            return Err(err(format!(
+                "`{o}{version}`: a local version (`+...`) is allowed only after `==` and `!=`"
+            )));
+        }
+        if op == Pep440Op::Compatible && p.release_len() < 2 {
+            return Err(err(format!(
+                "`{o}{version}`: `~=` needs at least two release numbers (`~=1.0`, not `~=1`)"
+            )));
+        }
+        Ok(Pep440Specifier {
+            op,
+            version: Version::Pep440(p),
+            wildcard,
+        })
+    }
+
+    pub fn op(&self) -> Pep440Op {
+        self.op
+    }
+
+    /// The version (without a `.*`).
+    pub fn version(&self) -> &Version {
+        &self.version
+    }
+
+    /// Whether this is a `.*` prefix match.
+    pub fn is_wildcard(&self) -> bool {
+        self.wildcard
+    }
+
+    /// The versions the specifier admits. A specifier without a local
+    /// label ignores the candidate's (`1.0+cu118` is `==1.0`, `<=1.0`, not
+    /// `>1.0`): its locals sort between V and the next version after them.
+    /// `===` is PEP 440's string equality, kept here as version equality
+    /// (a set of versions cannot say "spelled `1.0`").
+    pub fn range(&self) -> Result<RangeSet, RangeError> {
+        let sch = VersionScheme::Pep440;
+        let v = &self.version;
+        // `[E!]N.N…` bumped at release number `idx`, as the lowest version
+        // of its release (`.dev0`).
+        let bumped = |idx: usize| -> Result<Version, RangeError> {
+            let Version::Pep440(p) = v else {
+                return Err(err("not a PEP 440 version"));
+            };
+            let (epoch, nums) = p.epoch_and_release();
+            parse_v(sch, &format!("{epoch}{}.dev0", bump(&nums, idx).join(".")))
+        };
+        let release_len = match v {
+            Version::Pep440(p) => p.release_len(),
+            _ => 0,
+        };
+        if self.wildcard {
+            let Version::Pep440(p) = v else {
+                return Err(err("not a PEP 440 version"));
+            };
+            let (epoch, nums) = p.epoch_and_release();
+            let lo = parse_v(sch, &format!("{epoch}{}.dev0", nums.join(".")))?;
+            let hi = bumped(release_len.saturating_sub(1))?;
+            let inside = half_open(lo, hi);
+            return Ok(match self.op {
+                Pep440Op::NotEqual => complement(&inside),
+                _ => inside,
+            });
+        }
+        let op = match self.op {
+            Pep440Op::Compatible => {
+                return Ok(half_open(v.clone(), bumped(release_len.saturating_sub(2))?));
+            }
+            Pep440Op::ArbitraryEqual => return Ok(op_set(Op::Eq, v.clone())),
+            Pep440Op::Equal => Op::Eq,
+            Pep440Op::NotEqual => Op::Ne,
+            Pep440Op::LessEqual => Op::Le,
+            Pep440Op::GreaterEqual => Op::Ge,
+            Pep440Op::Less => Op::Lt,
+            Pep440Op::Greater => Op::Gt,
+        };
+        Ok(match pep440_after_locals(v) {
+            Some(next) => {
+                let locals = half_open(v.clone(), next.clone());
+                match op {
+                    Op::Eq => locals,
+                    Op::Ne => complement(&locals),
+                    Op::Le => op_set(Op::Lt, next),
+                    Op::Gt => op_set(Op::Ge, next),
+                    Op::Lt | Op::Ge => op_set(op, v.clone()),
+                }
+            }
+            None => op_set(op, v.clone()),
+        })
+    }
+}
+
+/// PEP 440 specifier set (comma = AND), `||` alternatives for GitLab. Each
+/// clause is a [`Pep440Specifier`]; feeds' spellings that are not PEP 440
+/// operators are read as the one they mean: a bare version and `=` as
+/// `==`, `=>` as `>=`, `=<` as `<=`.
 pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
-    let sch = VersionScheme::Pep440;
     let mut set = RangeSet::empty();
     for alt in alternatives(s, false) {
         let mut and = RangeSet::all();
@@ -474,76 +681,14 @@ pub fn parse_pep440(s: &str) -> Result<RangeSet, RangeError> {
         }
         for t in toks {
             let (op, ver) = split_op(&t);
-            let part = if let Some(prefix) = ver.strip_suffix(".*") {
-                let nums: Vec<String> = prefix.split('.').map(str::to_string).collect();
-                let lo = parse_v(sch, &format!("{prefix}.dev0"))?;
-                let hi = parse_v(
-                    sch,
-                    &format!("{}.dev0", bump(&nums, nums.len() - 1).join(".")),
-                )?;
-                let inside = half_open(lo, hi);
-                match op {
-                    Some("==") | None => inside,
-                    Some("!=") => complement(&inside),
-                    _ => return Err(err(format!("wildcard only with == or != : {t:?}"))),
-                }
-            } else {
-                let v = parse_v(sch, ver)?;
-                // A bare version is `==`.
-                match op.unwrap_or("==") {
-                    "~=" => {
-                        // Release numbers count after an epoch (`1!2.0`),
-                        // and the upper bound keeps it.
-                        let (epoch, release) = match ver.split_once('!') {
-                            Some((e, r)) => (&ver[..=e.len()], r),
-                            None => ("", ver),
-                        };
-                        let nums: Vec<String> = release
-                            .split(|c: char| !c.is_ascii_digit() && c != '.')
-                            .next()
-                            .unwrap_or("")
-                            .split('.')
-                            .filter(|x| !x.is_empty())
-                            .map(str::to_string)
-                            .collect();
-                        if nums.len() < 2 {
-                            return Err(err(format!("~= needs two release parts: {t:?}")));
-                        }
-                        let hi = parse_v(
-                            sch,
-                            &format!("{epoch}{}.dev0", bump(&nums, nums.len() - 2).join(".")),
-                        )?;
-                        half_open(v, hi)
-                    }
-                    "===" => op_set(Op::Eq, v),
-                    o => {
-                        let op = match o {
-                            "==" => Op::Eq,
-                            o => {
-                                simple_op(o).ok_or_else(|| err(format!("bad operator in {t:?}")))?
-                            }
-                        };
-                        // PEP 440: a specifier without a local label ignores
-                        // the candidate's (`1.0+cu118` is `==1.0`, `<=1.0`,
-                        // not `>1.0`): its locals sort between V and the
-                        // next version after them.
-                        match pep440_after_locals(&v) {
-                            Some(next) => {
-                                let locals = half_open(v.clone(), next.clone());
-                                match op {
-                                    Op::Eq => locals,
-                                    Op::Ne => complement(&locals),
-                                    Op::Le => op_set(Op::Lt, next),
-                                    Op::Gt => op_set(Op::Ge, next),
-                                    Op::Lt | Op::Ge => op_set(op, v),
-                                }
-                            }
-                            None => op_set(op, v),
-                        }
-                    }
-                }
+            let op = match op {
+                None | Some("=") => "==",
+                Some("=>") => ">=",
+                Some("=<") => "<=",
+                Some(o) => o,
             };
-            and = and.intersect(&part);
+            let op = Pep440Op::parse(op).ok_or_else(|| err(format!("bad operator in {t:?}")))?;
+            and = and.intersect(&Pep440Specifier::parse(op, ver)?.range()?);
         }
         set = set.union(&and);
     }

@@ -15,14 +15,10 @@ use crate::{Format, Limits};
 pub(crate) fn dispatch(format: Format, text: &str, limits: &Limits, out: &mut Out) -> R {
     use Format::*;
     match format {
-        CycloneDxJson => sbom::cyclonedx_json(text, out).map(|()| sbom::explain_plain_rpm(out)),
-        CycloneDxXml => {
-            sbom::cyclonedx_xml(text, limits, out).map(|()| sbom::explain_plain_rpm(out))
-        }
-        SpdxJson => sbom::spdx_json(text, out).map(|()| sbom::explain_plain_rpm(out)),
-        SpdxTagValue => {
-            sbom::spdx_tag_value(text, limits, out).map(|()| sbom::explain_plain_rpm(out))
-        }
+        CycloneDxJson => sbom::cyclonedx_json(text, out),
+        CycloneDxXml => sbom::cyclonedx_xml(text, limits, out),
+        SpdxJson => sbom::spdx_json(text, out),
+        SpdxTagValue => sbom::spdx_tag_value(text, limits, out),
         NpmPackageLock => js::package_lock(text, out),
         YarnLock => js::yarn(text, limits, out),
         PnpmLock => js::pnpm(text, limits, out),
@@ -47,5 +43,16 @@ pub(crate) fn dispatch(format: Format, text: &str, limits: &Limits, out: &mut Ou
         DpkgStatus => os::dpkg(text, limits, out),
         RpmQa => os::rpm_qa(text, limits, out),
         ApkInstalled => os::apk(text, limits, out),
+    }?;
+    // An SBOM names each rpm package's distribution in its purl, some
+    // without an OSV ecosystem (CentOS, Fedora, ...): once the document is
+    // read, one problem says those packages are not checked. (`rpm -qa`
+    // output names no distribution and says so itself.)
+    if matches!(
+        format,
+        CycloneDxJson | CycloneDxXml | SpdxJson | SpdxTagValue
+    ) {
+        sbom::explain_plain_rpm(out);
     }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::formats::js::commit_from_url;
 use crate::util::{self, component, is_commitish, jkey, jobject, Out, R};
 use crate::{Ecosystem, Limits, Location, Origin};
-use levee_versions::scheme::pep440::Pep440;
+use levee_versions::native::{Pep440Op, Pep440Specifier};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use toml::{Spanned, Table, Value as TV};
@@ -12,8 +12,8 @@ use toml::{Spanned, Table, Value as TV};
 struct TomlLock {
     #[serde(default)]
     package: Vec<Spanned<Table>>,
-    /// uv: a workspace without a root project lists its own requirements
-    /// and dependency groups here.
+    /// uv: a script's requirements, or a workspace without a root
+    /// project's members, development requirements and dependency groups.
     #[serde(default)]
     manifest: Option<TV>,
 }
@@ -119,14 +119,19 @@ fn poetry_dev_only(t: &Table) -> bool {
 /// groups pull it in.
 ///
 /// The roots are the workspace's own projects (source `editable` or
-/// `virtual`), plus the `[manifest]` of a workspace without a root
-/// project. Production is what a root's `dependencies` and every one of its
-/// `optional-dependencies` (extras ship: `pip install proj[cli]`) reach,
-/// following each package's `dependencies` and the extras each edge asks
-/// for (`extra = [...]`). Development is what a root's `dev-dependencies`
-/// (dependency groups, never installed with the package) reach. A package
-/// is dev iff it is reached from development and not from production; one
-/// reached from neither stays production.
+/// `virtual`), plus the `[manifest]`: a script's `requirements`
+/// (production), and a workspace without a root project's
+/// `dependency-groups` and `requirements` (development: such a root has no
+/// `[project]`, so no dependencies of its own). Production is what a root's
+/// `dependencies` and every one of its `optional-dependencies` (extras
+/// ship: `pip install proj[cli]`) reach, following each package's
+/// `dependencies` and the extras each edge asks for (`extra = [...]`, a
+/// requirement's `extras = [...]`). Development is what a root's
+/// `dev-dependencies` (dependency groups, never installed with the
+/// package) reach. A package is dev iff it is reached from development and
+/// not from production; one reached from neither stays production.
+/// Manifest requirements name packages, they are none: only `[[package]]`
+/// tables (the resolved set) become components.
 fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool> {
     // A node is a package alone (None) or one of its extras.
     type Node<'a> = (usize, Option<&'a str>);
@@ -217,8 +222,14 @@ fn uv_dev_only<'a>(pkgs: &[&'a Table], manifest: Option<&'a Table>) -> Vec<bool>
         }
     }
     if let Some(m) = manifest {
+        // `requirements`: a script's dependencies (`uv lock --script`, no
+        // `members`), or, in a workspace whose root is no project, that
+        // root's own, which without a `[project]` can only be its
+        // `tool.uv.dev-dependencies` (uv before dependency groups wrote
+        // them here; later ones write `dependency-groups`).
+        let workspace = m.get("members").is_some();
         for dep in arr(m.get("requirements")) {
-            targets(dep, &mut prod);
+            targets(dep, if workspace { &mut dev } else { &mut prod });
         }
         for dep in groups(m.get("dependency-groups")) {
             targets(dep, &mut dev);
@@ -438,31 +449,34 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
                 bad = Some(format!("invalid version specifier in `{line}`"));
                 break;
             };
-            let (op, ver) = spec.split_at(op_end);
+            let (op_text, ver) = spec.split_at(op_end);
             let ver = ver.trim();
-            if !matches!(op, "==" | "===" | ">=" | "<=" | ">" | "<" | "!=" | "~=") || ver.is_empty()
-            {
+            let Some(op) = Pep440Op::parse(op_text).filter(|_| !ver.is_empty()) else {
                 bad = Some(format!("invalid version specifier in `{line}`"));
                 break;
-            }
+            };
             // Text after the version that is not a marker (`;`), an option
             // (` --hash`) or a comment (` #`): pip rejects the line, so no
             // version is taken from it.
             if let Some((v, junk)) = ver.split_once(char::is_whitespace) {
                 bad = Some(format!(
-                    "unexpected `{}` after `{op}{v}` (pip rejects this requirement)",
+                    "unexpected `{}` after `{op_text}{v}` (pip rejects this requirement)",
                     junk.trim()
                 ));
                 break;
             }
-            let env_var = ver.contains("${");
-            if op != "===" && !env_var {
-                if let Err(why) = specifier_version(op, ver) {
-                    bad = Some(format!("{why} (pip rejects this requirement)"));
-                    break;
-                }
+            // A `${VAR}` is expanded by pip before it reads the line: what
+            // it stands for is unknown here.
+            if ver.contains("${") {
+                continue;
             }
-            if (op == "==" || op == "===") && !ver.ends_with(".*") && !env_var {
+            // Which operator takes which version: levee-versions decides,
+            // as it does for advisory ranges.
+            if let Err(e) = Pep440Specifier::parse(op, ver) {
+                bad = Some(format!("{} (pip rejects this requirement)", e.reason));
+                break;
+            }
+            if matches!(op, Pep440Op::Equal | Pep440Op::ArbitraryEqual) && !ver.ends_with(".*") {
                 pinned = Some(ver);
             }
         }
@@ -478,44 +492,6 @@ pub(crate) fn requirements(text: &str, limits: &Limits, out: &mut Out) -> R {
             }
             None => out.skip(loc, format!("`{name}{rest}` is not pinned to one version")),
         }
-    }
-    Ok(())
-}
-
-/// The version of an `op` clause as pip's `packaging` accepts it (PEP 440,
-/// "Version specifiers"), read by the parser that orders PyPI versions in
-/// matching (so a requirement this accepts is one matching can compare):
-/// a trailing `.*` only after `==`/`!=` and straight after the release
-/// numbers (not after a pre, post or dev release or a local version:
-/// packaging 22 and later, so pip 24.1 and later, refuse those; PEP 440's
-/// text forbids only dev and local); a local version only after `==`/`!=`;
-/// `~=` with at least two release numbers. `Err` says why not. The caller
-/// has already refused text after the version and leaves `===` (any
-/// string) and `${…}` variables out.
-fn specifier_version(op: &str, ver: &str) -> Result<(), String> {
-    let equality = matches!(op, "==" | "!=");
-    let (v, wildcard) = match ver.strip_suffix(".*") {
-        Some(prefix) if equality => (prefix, true),
-        _ => (ver, false),
-    };
-    let Ok(p) = Pep440::parse_strict(v) else {
-        return Err(format!("`{ver}` in `{op}{ver}` is not a PEP 440 version"));
-    };
-    if wildcard && (p.is_prerelease() || p.is_postrelease() || p.has_local()) {
-        return Err(format!(
-            "`{op}{ver}`: a `.*` prefix match must follow the release numbers, \
-             not a pre, post or dev release or a local version"
-        ));
-    }
-    if !equality && p.has_local() {
-        return Err(format!(
-            "`{op}{ver}`: a local version (`+...`) is allowed only after `==` and `!=`"
-        ));
-    }
-    if op == "~=" && p.release_len() < 2 {
-        return Err(format!(
-            "`{op}{ver}`: `~=` needs at least two release numbers (`~=1.0`, not `~=1`)"
-        ));
     }
     Ok(())
 }
@@ -541,6 +517,14 @@ pub(crate) fn toml_packages(text: &str) -> R<Vec<(usize, Table)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `op ver` is a specifier pip accepts (`Err`: why not).
+    fn specifier_version(op: &str, ver: &str) -> Result<(), String> {
+        let op = Pep440Op::parse(op).ok_or_else(|| format!("no operator {op}"))?;
+        Pep440Specifier::parse(op, ver)
+            .map(|_| ())
+            .map_err(|e| e.reason)
+    }
 
     fn dev_flags(lock: &str) -> Vec<(String, bool)> {
         flags(lock, false)

@@ -45,37 +45,58 @@ fn sbom_component(
     }
 }
 
-/// The RHEL release a Red Hat rpm component whose own purl gives none takes
-/// from the purls of its CycloneDX `evidence.identity` (Red Hat's SBOMs
-/// list there the purls with the `repository_id=` of each repository the
-/// package ships in; the component's own purl has none), by
-/// [`agreed_release`].
-fn evidence_release<'a>(
-    comp: &Component,
-    raw_version: Option<&str>,
-    evidence: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    if comp.release.is_some() {
-        return None;
-    }
-    agreed_release(comp, raw_version, evidence)
+/// Whether a Red Hat component's own purl decides its release or is one
+/// purl among its others. The two SBOM formats differ on purpose (the
+/// tests in `redhat_evidence.rs` and `redhat_spdx.rs` pin both):
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OwnPurl {
+    /// CycloneDX: a component's `purl` is a field of its own and its
+    /// `evidence.identity` purls (where Red Hat's SBOMs list the
+    /// repositories it ships in) only back it. A release the own purl
+    /// gives (syft's `distro=` from the scanned host's os-release, its own
+    /// `repository_id=`) says where this copy is installed and stands; the
+    /// evidence fills one in only when it gives none (`glibc` with
+    /// `distro=rhel-8.6` and RHEL 9 evidence stays `8.6`).
+    Decides,
+    /// SPDX 2: a package's purl `externalRefs` are peers, and which one is
+    /// its identity is document order (JSON: the first; tag-value: the
+    /// last). Letting it win would give the same package another release
+    /// in each serialisation (`9.2` or `9.4` for one in both EUS
+    /// repositories), so all of them must agree (`9`).
+    OneOfThem,
 }
 
-/// The RHEL release that the purls `purls` give a Red Hat rpm component
-/// (`None` for other ecosystems). Only purls naming the same package as
-/// the component's own purl count (type, namespace, name and version; the
-/// version compared with the component's when its purl gives none); of
-/// those that give a release (`9`, `9.2`), all must agree on the major,
-/// else `None`; the minor is kept only when they all agree on it too
-/// (`9` and `9.2` → `9`).
+/// Give a Red Hat rpm component the RHEL release its candidate purls agree
+/// on ([`agreed_release`]): `others` are the purls its format lists for it
+/// besides (CycloneDX) or including (SPDX) its own, and `own` says whether
+/// a release its own purl gives stands. Other ecosystems are left as they
+/// are.
+fn settle_redhat_release<'a>(
+    comp: &mut Component,
+    raw_version: Option<&str>,
+    others: impl IntoIterator<Item = &'a str>,
+    own: OwnPurl,
+) {
+    if comp.ecosystem != Some(Ecosystem::RedHat) {
+        return;
+    }
+    if own == OwnPurl::Decides && comp.release.is_some() {
+        return;
+    }
+    comp.release = agreed_release(comp, raw_version, others);
+}
+
+/// The RHEL release that the purls `purls` give a Red Hat rpm component.
+/// Only purls naming the same package as the component's own purl count
+/// (type, namespace, name and version; the version compared with the
+/// component's when its purl gives none); of those that give a release
+/// (`9`, `9.2`), all must agree on the major, else `None`; the minor is
+/// kept only when they all agree on it too (`9` and `9.2` → `9`).
 fn agreed_release<'a>(
     comp: &Component,
     raw_version: Option<&str>,
     purls: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    if comp.ecosystem != Some(Ecosystem::RedHat) {
-        return None;
-    }
     let own = purl::parse_purl(&comp.purl)?;
     let own_version = own.version.as_deref().or(raw_version);
     // A purl without a version names the component's version (SPDX's
@@ -259,9 +280,12 @@ fn cdx_list(list: &Value, path: &str, out: &mut Out) {
                     .map(str::to_string);
             }
             comp.dev = jstr(c, "scope") == Some("excluded");
-            if let Some(r) = evidence_release(&comp, jstr(c, "version"), cdx_evidence_purls(c)) {
-                comp.release = Some(r);
-            }
+            settle_redhat_release(
+                &mut comp,
+                jstr(c, "version"),
+                cdx_evidence_purls(c),
+                OwnPurl::Decides,
+            );
             out.push(comp);
         }
         if let Some(sub) = c.get("components") {
@@ -319,9 +343,12 @@ fn cdx_xml_list(list: &xml::El, path: &str, out: &mut Out) {
                     .filter(|i| i.child_text("field") == Some("purl"))
                     .filter_map(|i| i.child_text("concludedValue"))
             });
-            if let Some(r) = evidence_release(&comp, c.child_text("version"), evidence) {
-                comp.release = Some(r);
-            }
+            settle_redhat_release(
+                &mut comp,
+                c.child_text("version"),
+                evidence,
+                OwnPurl::Decides,
+            );
             out.push(comp);
         }
         if let Some(sub) = c.child("components") {
@@ -351,7 +378,7 @@ fn spdx_purls(refs: Option<&Value>) -> Vec<&str> {
 /// package one purl per repository it ships in (`repository_id=`), often
 /// one without any too; which of them the identity is says nothing, so a
 /// Red Hat package's release is the one all of them agree on
-/// ([`agreed_release`], the identity's own `distro=`/`repository_id=`
+/// ([`OwnPurl::OneOfThem`], the identity's own `distro=`/`repository_id=`
 /// included): [no id, `rhel-9-…-rpms`] → `9`, [`…__9_DOT_2`,
 /// `…__9_DOT_4`] → `9`.
 fn spdx_component(
@@ -362,9 +389,12 @@ fn spdx_component(
     loc: Location,
 ) -> Component {
     let mut comp = sbom_component(name, version, identity, loc);
-    if comp.ecosystem == Some(Ecosystem::RedHat) && purls.len() > 1 {
-        comp.release = agreed_release(&comp, version, purls.iter().copied());
-    }
+    settle_redhat_release(
+        &mut comp,
+        version,
+        purls.iter().copied(),
+        OwnPurl::OneOfThem,
+    );
     comp
 }
 

@@ -634,6 +634,17 @@ impl Pep440 {
         self.release.len()
     }
 
+    /// The epoch (`""` when 0, else `"N!"`) and the release numbers, in
+    /// normalised text (`01!2.010` → `"1!"`, `["2", "10"]`), for
+    /// specifiers that bump a release number (`~=`, `.*`).
+    pub(crate) fn epoch_and_release(&self) -> (String, Vec<String>) {
+        let epoch = match self.epoch() {
+            NumRef::Small(0) => String::new(),
+            e => format!("{}!", num_ref_str(e)),
+        };
+        (epoch, self.release.iter().map(num_ref_str).collect())
+    }
+
     /// The canonical normalised form (`1.0a1.post2.dev3+local.1`).
     pub fn normalized(&self) -> String {
         let mut s = String::new();
