@@ -222,12 +222,13 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
-/// The client's IP address, when the server was given it
-/// (`into_make_service_with_connect_info`); `None` otherwise (e.g. an
-/// in-process router in tests). Never taken from forwarding headers.
+/// The client's IP address as decided by [`crate::proxy::layer`]: the TCP
+/// peer, or the `X-Forwarded-For` client when the peer is a trusted proxy.
+/// `None` when the server was not given the peer
+/// (`into_make_service_with_connect_info`), e.g. an in-process router in
+/// tests.
 pub fn client_ip(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
-    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip())
+    ext.get::<crate::proxy::ClientAddr>().map(|c| c.0)
 }
 
 /// [`client_ip`] as an extractor (never rejects).

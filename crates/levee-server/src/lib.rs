@@ -24,6 +24,7 @@ pub mod frontier;
 pub mod kbindex;
 pub mod metrics;
 pub mod openapi;
+pub mod proxy;
 pub mod ratelimit;
 pub mod routes;
 pub mod worker;
@@ -41,6 +42,10 @@ pub struct Settings {
     /// beyond the limit the answer is 429 and nothing is written.
     pub auth_fail_per_sec: f64,
     pub auth_fail_burst: f64,
+    /// Reverse proxies (addresses and blocks) whose `X-Forwarded-For` names
+    /// the client (see [`proxy::client_address`]); empty: the client is
+    /// always the TCP peer.
+    pub trusted_proxies: Vec<proxy::IpNet>,
     /// Lease taken on a job; renewed while the job runs.
     pub job_lease_secs: i64,
     /// Run the job worker in this process.
@@ -58,6 +63,7 @@ impl Default for Settings {
             rate_burst: 200.0,
             auth_fail_per_sec: 0.1,
             auth_fail_burst: 20.0,
+            trusted_proxies: Vec::new(),
             job_lease_secs: 30,
             run_worker: true,
             secure_cookies: true,

@@ -1088,6 +1088,163 @@ async fn failed_logins_are_limited_per_address_and_a_right_password_still_works(
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
+/// A request from TCP peer `peer` (as `into_make_service_with_connect_info`
+/// would attach it) carrying the given `X-Forwarded-For` headers.
+fn forwarded(path: &str, token: Option<&str>, peer: &str, xff: &[&str]) -> Request<Body> {
+    let mut b = Request::get(path);
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    for h in xff {
+        b = b.header("x-forwarded-for", *h);
+    }
+    let mut req = b.body(Body::empty()).unwrap();
+    let addr: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    req
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_failure_budget() {
+    let throttled = levee_server::Settings {
+        run_worker: false,
+        auth_fail_per_sec: 0.001,
+        auth_fail_burst: 3.0,
+        ..levee_server::Settings::default()
+    };
+    let behind_proxy = levee_server::Settings {
+        trusted_proxies: vec![
+            "10.0.0.0/8".parse().unwrap(),
+            "2001:db8::/32".parse().unwrap(),
+        ],
+        ..throttled.clone()
+    };
+    for db in levee_store::testing::backends().await {
+        let env = common::env_with(db, behind_proxy.clone()).await;
+        let be = env.backend();
+        let before = env.count("audit_log").await;
+        let attempt = |peer: &str, xff: &[&str], i: usize| {
+            forwarded("/api/v1/me", Some(&format!("garbage-{i}")), peer, xff)
+        };
+        // Client A, through the proxy, spends its budget.
+        let mut codes = Vec::new();
+        for i in 0..5 {
+            let r = env.raw(attempt("10.0.0.1:40000", &["192.0.2.7"], i)).await;
+            codes.push(r.status.as_u16());
+        }
+        assert_eq!(codes, [401, 401, 401, 429, 429], "[{be}]");
+        assert_eq!(env.count("audit_log").await, before + 3, "[{be}]");
+        // Client B, through the same proxy: its own budget.
+        let r = env
+            .raw(attempt("10.0.0.1:40001", &["198.51.100.9"], 10))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "[{be}] {}", r.body);
+        assert_eq!(r.body["code"], "token_invalid");
+        // A stays limited whatever it writes left of the proxy's entry, and
+        // through another (IPv4-mapped, or a second-hop) proxy.
+        for (peer, xff) in [
+            ("10.0.0.1:40002", &["198.51.100.9, 192.0.2.7"][..]),
+            ("[::ffff:10.0.0.2]:40000", &["192.0.2.7"][..]),
+            ("[2001:db8::1]:40000", &["192.0.2.7", "10.0.0.9"][..]),
+        ] {
+            let r = env.raw(attempt(peer, xff, 11)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "[{be}] {peer} {xff:?}"
+            );
+        }
+        // Outside the proxy, the header is not believed: an untrusted peer
+        // that spent its budget cannot claim another address.
+        for i in 0..3 {
+            let r = env.raw(attempt("203.0.113.5:40000", &[], 20 + i)).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "[{be}]");
+        }
+        let r = env
+            .raw(attempt("203.0.113.5:40000", &["198.51.100.77"], 30))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "[{be}] {}", r.body);
+        // Valid credentials from the limited client still work.
+        let r = env
+            .raw(forwarded(
+                "/api/v1/me",
+                Some(&env.admin),
+                "10.0.0.1:40000",
+                &["192.0.2.7"],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "[{be}] {}", r.body);
+    }
+    // Without the setting, the header is ignored: every client of the
+    // proxy shares its address's budget.
+    for db in levee_store::testing::backends().await {
+        let env = common::env_with(db, throttled.clone()).await;
+        let be = env.backend();
+        let mut codes = Vec::new();
+        for i in 0..4 {
+            let r = env
+                .raw(forwarded(
+                    "/api/v1/me",
+                    Some(&format!("garbage-{i}")),
+                    "10.0.0.1:40000",
+                    &["192.0.2.7"],
+                ))
+                .await;
+            codes.push(r.status.as_u16());
+        }
+        assert_eq!(codes, [401, 401, 401, 429], "[{be}]");
+        let r = env
+            .raw(forwarded(
+                "/api/v1/me",
+                Some("garbage-x"),
+                "10.0.0.1:40001",
+                &["198.51.100.9"],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "[{be}] {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn the_rate_limit_without_a_token_uses_the_forwarded_client() {
+    let settings = levee_server::Settings {
+        run_worker: false,
+        rate_per_sec: 0.001,
+        rate_burst: 2.0,
+        trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+        ..levee_server::Settings::default()
+    };
+    let env = common::env_with(levee_store::testing::sqlite(), settings).await;
+    let codes = |peer: &'static str, xff: &'static str| {
+        let env = &env;
+        async move {
+            let mut out = Vec::new();
+            for _ in 0..3 {
+                let r = env
+                    .raw(forwarded("/api/v1/vulns?q=x", None, peer, &[xff]))
+                    .await;
+                out.push(r.status.as_u16());
+            }
+            out
+        }
+    };
+    assert_eq!(codes("10.0.0.1:40000", "192.0.2.7").await, [200, 200, 429]);
+    assert_eq!(
+        codes("10.0.0.1:40000", "198.51.100.9").await,
+        [200, 200, 429]
+    );
+    // An untrusted peer's header is not read: one bucket for its address.
+    assert_eq!(
+        codes("203.0.113.5:40000", "192.0.2.70").await,
+        [200, 200, 429]
+    );
+    assert_eq!(
+        codes("203.0.113.5:40000", "192.0.2.71").await,
+        [429, 429, 429]
+    );
+}
+
 #[tokio::test]
 async fn re_adding_a_delegation_answers_200_and_audits_nothing() {
     for env in common::envs().await {

@@ -46,6 +46,7 @@ pub struct FileConfig {
     pub rate_limit_burst: Option<f64>,
     pub auth_fail_per_sec: Option<f64>,
     pub auth_fail_burst: Option<f64>,
+    pub trusted_proxies: Option<Vec<String>>,
     pub job_lease_secs: Option<i64>,
     pub worker: Option<bool>,
     pub secure_cookies: Option<bool>,

@@ -452,6 +452,72 @@ fn config_check_reports_effective_settings() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["auth_fail_per_sec"], 0.5);
     assert_eq!(v["auth_fail_burst"], 5.0);
+    // Trusted proxies: none by default; the file's list, beaten by the
+    // environment's comma-separated one, beaten by repeated flags.
+    assert_eq!(v["trusted_proxies"], json!([]));
+    std::fs::write(
+        &cfg,
+        "trusted_proxies = [\"10.0.0.0/8\", \"2001:db8::/32\", \"192.0.2.1\"]\n",
+    )
+    .unwrap();
+    let check = |env: Option<&str>, flags: &[&str]| {
+        let mut c = std::process::Command::new(bin());
+        c.args(["config", "check", "--config", &cfg_s])
+            .args(flags)
+            .env("LEVEE_MASTER_KEY", MASTER_KEY)
+            .env_remove("LEVEE_DATABASE_URL")
+            .env_remove("LEVEE_DATA_DIR")
+            .env_remove("LEVEE_TRUSTED_PROXIES");
+        if let Some(e) = env {
+            c.env("LEVEE_TRUSTED_PROXIES", e);
+        }
+        c.output().unwrap()
+    };
+    let o = check(None, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["trusted_proxies"],
+        json!(["10.0.0.0/8", "2001:db8::/32", "192.0.2.1/32"])
+    );
+    let o = check(Some("172.16.0.0/12, ::ffff:10.0.0.0/104"), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["trusted_proxies"], json!(["172.16.0.0/12", "10.0.0.0/8"]));
+    let o = check(
+        Some("172.16.0.0/12"),
+        &[
+            "--trusted-proxy",
+            "198.51.100.0/24",
+            "--trusted-proxy",
+            "fd00::/8",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["trusted_proxies"], json!(["198.51.100.0/24", "fd00::/8"]));
+    // An invalid value is refused, named, from each source.
+    for (env, flags, bad) in [
+        (Some("10.0.0.0/8,10.0.0.300"), &[][..], "10.0.0.300"),
+        (None, &["--trusted-proxy", "10.0.0.1/8"][..], "10.0.0.1/8"),
+        (
+            None,
+            &["--trusted-proxy", "2001:db8::/129"][..],
+            "2001:db8::/129",
+        ),
+    ] {
+        let o = check(env, flags);
+        assert_eq!(o.status.code(), Some(1), "{bad}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains(&format!("trusted proxy \"{bad}\"")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    std::fs::write(&cfg, "trusted_proxies = [\"proxy.internal\"]\n").unwrap();
+    let o = check(None, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("\"proxy.internal\""), "{}", stderr(&o));
     std::fs::write(&cfg, "auth_fail_per_sec = 0\n").unwrap();
     let o = levee(&["config", "check", "--config", &cfg_s]);
     assert_eq!(o.status.code(), Some(1));

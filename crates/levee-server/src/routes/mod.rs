@@ -460,6 +460,12 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        // Before anything keyed by the client address (the rate limit,
+        // authentication's failure budget): decided once, here.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::proxy::layer,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }

@@ -41,6 +41,12 @@ pub fn config(c: ConfigCommand) -> Result<u8> {
                 "rate_limit_burst": r.settings.rate_burst,
                 "auth_fail_per_sec": r.settings.auth_fail_per_sec,
                 "auth_fail_burst": r.settings.auth_fail_burst,
+                "trusted_proxies": r
+                    .settings
+                    .trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
                 "job_lease_secs": r.settings.job_lease_secs,
                 "worker": r.settings.run_worker,
                 "secure_cookies": r.settings.secure_cookies,

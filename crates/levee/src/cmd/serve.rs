@@ -20,6 +20,16 @@ pub struct Args {
     /// Requests per second per token.
     #[arg(long, env = "LEVEE_RATE_LIMIT")]
     pub rate_limit: Option<f64>,
+    /// A reverse proxy (address or CIDR block, IPv4 or IPv6) whose
+    /// X-Forwarded-For names the client; repeatable (the environment
+    /// variable takes a comma-separated list).
+    #[arg(
+        long = "trusted-proxy",
+        env = "LEVEE_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Job lease in seconds (renewed while a job runs).
     #[arg(long, env = "LEVEE_JOB_LEASE_SECS")]
     pub job_lease_secs: Option<i64>,
@@ -77,6 +87,19 @@ impl Args {
         if let Some(b) = file.auth_fail_burst {
             anyhow::ensure!(b >= 1.0, "auth_fail_burst must be at least 1");
             settings.auth_fail_burst = b;
+        }
+        // The client address is the TCP peer unless the peer is one of
+        // these; then X-Forwarded-For names it.
+        if let Some(list) = self
+            .trusted_proxies
+            .as_ref()
+            .or(file.trusted_proxies.as_ref())
+        {
+            settings.trusted_proxies = list
+                .iter()
+                .map(|s| s.trim().parse())
+                .collect::<Result<_, levee_server::proxy::IpNetError>>()
+                .map_err(|e| anyhow::anyhow!("trusted proxy {e}"))?;
         }
         if let Some(l) = self.job_lease_secs.or(file.job_lease_secs) {
             anyhow::ensure!(
