@@ -123,9 +123,12 @@ fn serve() -> (String, Arc<Mutex<Server>>) {
 fn osv_zip(n: usize) -> Vec<u8> {
     let recs: Vec<levee_formats::Record> = (0..n)
         .map(|i| {
+            // Every 100th record has a range of a type OSV does not define:
+            // kept, with a warning.
+            let odd = if i % 100 == 0 { "GIT_TAGS" } else { "ECOSYSTEM" };
             let v = json!({"id": format!("TEST-{i}"), "modified": "2024-01-01T00:00:00Z", "aliases": [format!("CVE-2024-{:04}", 1000 + i)],
                 "details": "x".repeat(200 + i % 50),
-                "affected": [{"package": {"ecosystem": "PyPI", "name": format!("pkg{i}")}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.0"}]}]}]});
+                "affected": [{"package": {"ecosystem": "PyPI", "name": format!("pkg{i}")}, "ranges": [{"type": odd, "events": [{"introduced": "0"}, {"fixed": "1.0"}]}]}]});
             levee_formats::Record::from_value(&v, &levee_formats::Limits::default()).unwrap()
         })
         .collect();
@@ -268,6 +271,13 @@ kind = "csaf-provider"
     let (code, v, err) = run(&args);
     assert_eq!(code, 0, "{err}\n{v}");
     assert_eq!(feed(&v, "osv-pypi")["records"], 300);
+    assert_eq!(feed(&v, "osv-pypi")["warnings"], 3);
+    let warned = std::fs::read_to_string(data.join("feeds/osv-pypi.warnings.jsonl")).unwrap();
+    let codes: Vec<String> = warned
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["code"].to_string())
+        .collect();
+    assert_eq!(codes, ["\"unknown_range_type\""; 3], "{warned}");
     assert_eq!(feed(&v, "osv-pypi")["downloaded"], 1);
     assert_eq!(feed(&v, "kev")["records"], 1);
     assert_eq!(feed(&v, "cve")["records"], 1);

@@ -22,7 +22,8 @@
 //! (`levee_kb::import`, the same as `levee import`, with the native formats
 //! of levee-feeds plugged in) into the store given by `--data-dir` /
 //! `--database-url`; every rejection is appended to
-//! `feeds/<name>.rejections.jsonl`. A file is marked imported only after its
+//! `feeds/<name>.rejections.jsonl`, every warning about a record it kept to
+//! `feeds/<name>.warnings.jsonl`. A file is marked imported only after its
 //! import committed, so a failed import is retried by the next sync.
 //!
 //! Exit codes: 0 every feed synced, 2 a feed failed (others still synced).
@@ -445,6 +446,8 @@ pub struct FeedStats {
     pub imported_files: u64,
     pub records: u64,
     pub rejected: u64,
+    /// Warnings about records kept (see `levee import`).
+    pub warnings: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -515,7 +518,7 @@ fn sync(a: SyncArgs) -> Result<u8> {
         }
         if !a.json {
             eprintln!(
-                "{}: {} request(s) ({} conditional, {} resumed), {} not modified, {} downloaded ({} bytes), {} file(s) imported: {} record(s), {} rejected{}",
+                "{}: {} request(s) ({} conditional, {} resumed), {} not modified, {} downloaded ({} bytes), {} file(s) imported: {} record(s), {} rejected, {} warning(s){}",
                 stats.name,
                 stats.requests,
                 stats.requests_conditional,
@@ -526,6 +529,7 @@ fn sync(a: SyncArgs) -> Result<u8> {
                 stats.imported_files,
                 stats.records,
                 stats.rejected,
+                stats.warnings,
                 stats.error.as_deref().map(|e| format!(", ERROR: {e}")).unwrap_or_default()
             );
         }
@@ -667,6 +671,7 @@ fn sync_feed(
     for (rel, s) in changed.iter().zip(&r.sources) {
         stats.records += s.read;
         stats.rejected += s.rejected;
+        stats.warnings += s.warnings;
         match &s.unreadable {
             Some(why) => unreadable.push(format!("{rel}: {why}")),
             None => {
@@ -736,6 +741,21 @@ fn import_files(
     let mut rep = OpenOptions::new().create(true).append(true).open(report)?;
     for rej in &r.rejections {
         writeln!(rep, "{}", serde_json::to_string(rej)?)?;
+    }
+    if !r.warnings.is_empty() {
+        let path = report.with_file_name(
+            report
+                .file_name()
+                .map(|n| {
+                    n.to_string_lossy()
+                        .replace(".rejections.jsonl", ".warnings.jsonl")
+                })
+                .unwrap_or_else(|| "warnings.jsonl".into()),
+        );
+        let mut w = OpenOptions::new().create(true).append(true).open(path)?;
+        for warning in &r.warnings {
+            writeln!(w, "{}", serde_json::to_string(warning)?)?;
+        }
     }
     if r.sources.len() != paths.len() {
         bail!(
