@@ -236,7 +236,14 @@ pub struct Grant {
     pub revoke_reason: Option<String>,
 }
 
-const GRANT_COLS: &str = "id, model_id, audience, starts_at, ends_at, terms, created_by, created_at, revoked_at, revoked_by, revoke_reason";
+/// Read joined with `frontier_grantees ge` (see [`grants_sql`]): every
+/// column is named through the grant's alias `g`, so a column of the same
+/// name in the joined table cannot make it ambiguous, and keeps its own
+/// name in the result.
+const GRANT_COLS: &str = "g.id AS id, g.model_id AS model_id, g.audience AS audience, \
+     g.starts_at AS starts_at, g.ends_at AS ends_at, g.terms AS terms, g.created_by AS created_by, \
+     g.created_at AS created_at, g.revoked_at AS revoked_at, g.revoked_by AS revoked_by, \
+     g.revoke_reason AS revoke_reason";
 
 fn grant_row(r: &AnyRow, grantees: Vec<String>) -> Result<Grant> {
     let terms: String = r.try_get("terms")?;
@@ -279,14 +286,14 @@ async fn q_model(c: &mut AnyConnection, id: &str) -> Result<Model> {
     model_row(&r)
 }
 
-/// The grants matching `filter` (a `WHERE` clause on `frontier_grants`),
-/// one row per grantee (or one with a `NULL`
+/// The grants matching `filter` (a `WHERE` clause on `frontier_grants g`,
+/// naming its columns `g.…`), one row per grantee (or one with a `NULL`
 /// grantee), each grant's rows together; read them with [`fold_grant`].
 fn grants_sql(filter: &str) -> String {
     format!(
-        "SELECT {GRANT_COLS}, ge.org_id AS grantee FROM frontier_grants
-         LEFT JOIN frontier_grantees ge ON ge.grant_id = frontier_grants.id
-         {filter} ORDER BY created_at, id, ge.org_id"
+        "SELECT {GRANT_COLS}, ge.org_id AS grantee FROM frontier_grants g
+         LEFT JOIN frontier_grantees ge ON ge.grant_id = g.id
+         {filter} ORDER BY g.created_at, g.id, ge.org_id"
     )
 }
 
@@ -780,7 +787,7 @@ impl WriteTx {
     }
 
     pub async fn grant(&mut self, id: &str) -> Result<Grant> {
-        q_grants(self.conn(), "WHERE id = $1", &[id])
+        q_grants(self.conn(), "WHERE g.id = $1", &[id])
             .await?
             .into_iter()
             .next()
@@ -821,7 +828,7 @@ impl WriteTx {
         grantee: Option<&str>,
     ) -> Result<Vec<Grant>> {
         let now = self.now();
-        Ok(q_grants(self.conn(), "WHERE model_id = $1", &[model_id])
+        Ok(q_grants(self.conn(), "WHERE g.model_id = $1", &[model_id])
             .await?
             .into_iter()
             .filter(|g| g.revoked_at.is_none() && g.ends_at > now)
@@ -1022,7 +1029,7 @@ impl Store {
             &mut c,
             self.backend,
             model_ids,
-            |l| grants_sql(&format!("WHERE model_id IN ({l})")),
+            |l| grants_sql(&format!("WHERE g.model_id IN ({l})")),
             |r| fold_grant(&mut out, r),
         )
         .await?;
@@ -1053,7 +1060,7 @@ impl Store {
 
     pub async fn frontier_grant(&self, id: &str) -> Result<Grant> {
         let mut c = self.pool.acquire().await?;
-        q_grants(&mut c, "WHERE id = $1", &[id])
+        q_grants(&mut c, "WHERE g.id = $1", &[id])
             .await?
             .into_iter()
             .next()
@@ -1064,7 +1071,7 @@ impl Store {
     pub async fn frontier_grants(&self, model_id: Option<&str>) -> Result<Vec<Grant>> {
         let mut c = self.pool.acquire().await?;
         match model_id {
-            Some(m) => q_grants(&mut c, "WHERE model_id = $1", &[m]).await,
+            Some(m) => q_grants(&mut c, "WHERE g.model_id = $1", &[m]).await,
             None => q_grants(&mut c, "", &[]).await,
         }
     }

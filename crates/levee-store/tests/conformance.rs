@@ -1088,3 +1088,110 @@ async fn kb_batch_reads_take_repeated_ids_and_ids_past_one_statement() {
     })
     .await;
 }
+
+/// The grant readers (one grant, a model's, all, several models', the
+/// transaction's) name every grant column through the grant's alias: a
+/// column of the same name in the joined `frontier_grantees` leaves them
+/// unambiguous and their answers unchanged.
+#[tokio::test]
+async fn grant_reads_are_not_ambiguous_with_same_named_grantee_columns() {
+    use levee_model::{Capability, CapabilitySet};
+    use levee_store::frontier::NewModel;
+    use levee_store::identity::NewOrg;
+    each(async |db, store, _c| {
+        let name = db.name;
+        let mut tx = store.write().await.unwrap();
+        let mut orgs = Vec::new();
+        for n in 0..2 {
+            let o = tx
+                .insert_org(&NewOrg {
+                    name: format!("org {n}"),
+                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
+                    sector: None,
+                    size: None,
+                    rural: false,
+                    contacts: json!({}),
+                })
+                .await
+                .unwrap();
+            orgs.push(o.id);
+        }
+        let terms = tx
+            .insert_terms(&orgs[0], "use", "1", "t", "body", "00", "u")
+            .await
+            .unwrap();
+        let m = tx
+            .insert_model(
+                &NewModel {
+                    org_id: orgs[0].clone(),
+                    name: "m".into(),
+                    version: "1".into(),
+                    modality: "text".into(),
+                    planned_release_at: store.now(),
+                    opted_in: false,
+                },
+                "u",
+            )
+            .await
+            .unwrap();
+        let g = tx
+            .insert_grant(
+                &m.id,
+                "partner",
+                &orgs,
+                store.now(),
+                store.now().plus_secs(60),
+                std::slice::from_ref(&terms.id),
+                "u",
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Every grant column, again in the grantees' table.
+        for (col, ty) in [
+            ("id", "TEXT"),
+            ("model_id", "TEXT"),
+            ("audience", "TEXT"),
+            ("starts_at", "BIGINT"),
+            ("ends_at", "BIGINT"),
+            ("terms", "TEXT"),
+            ("created_by", "TEXT"),
+            ("created_at", "BIGINT"),
+            ("revoked_at", "BIGINT"),
+            ("revoked_by", "TEXT"),
+            ("revoke_reason", "TEXT"),
+        ] {
+            sqlx::query(&format!(
+                "ALTER TABLE frontier_grantees ADD COLUMN {col} {ty}"
+            ))
+            .execute(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: add {col}: {e}"));
+        }
+        assert_eq!(g.grantees.len(), 2, "{name}");
+        assert_eq!(store.frontier_grant(&g.id).await.unwrap(), g, "{name}");
+        assert_eq!(
+            store.frontier_grants(Some(&m.id)).await.unwrap(),
+            vec![g.clone()],
+            "{name}"
+        );
+        assert_eq!(store.frontier_grants(None).await.unwrap(), vec![g.clone()]);
+        assert_eq!(
+            store
+                .frontier_grants_of_models(&[m.id.clone(), m.id.clone()])
+                .await
+                .unwrap(),
+            vec![g.clone()],
+            "{name}"
+        );
+        let mut tx = store.write().await.unwrap();
+        assert_eq!(tx.grant(&g.id).await.unwrap(), g, "{name}");
+        assert_eq!(
+            tx.live_grants(&m.id, None, Some(&orgs[1])).await.unwrap(),
+            vec![g.clone()],
+            "{name}"
+        );
+        tx.rollback().await.unwrap();
+    })
+    .await;
+}
