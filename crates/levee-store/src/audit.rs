@@ -215,22 +215,13 @@ impl Store {
     /// Audit entries about the given objects, in chain order: by the
     /// `audit_log (object, seq)` index, one query per 1,000 objects.
     pub async fn audit_entries_for_objects(&self, objects: &[String]) -> Result<Vec<AuditEntry>> {
-        let wanted: std::collections::BTreeSet<&str> = objects.iter().map(String::as_str).collect();
-        let wanted: Vec<&str> = wanted.into_iter().collect();
-        let mut out = Vec::new();
-        for chunk in wanted.chunks(crate::kb::WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT {COLS} FROM audit_log WHERE object IN ({}) ORDER BY seq",
-                crate::kb::in_list(self.backend, 1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for o in chunk {
-                q = q.bind(*o);
-            }
-            for r in q.fetch_all(&self.pool).await? {
-                out.push(entry_from_row(&r)?);
-            }
-        }
+        let mut out = self
+            .read_in(
+                objects,
+                |l| format!("SELECT {COLS} FROM audit_log WHERE object IN ({l}) ORDER BY seq"),
+                entry_from_row,
+            )
+            .await?;
         // Each chunk is in order; together they need one more sort.
         out.sort_by_key(|e| e.seq);
         Ok(out)

@@ -10,8 +10,6 @@
 //! entry in the same transaction. There is deliberately no approval or
 //! blocking state: nothing here can hold back a release.
 
-use std::collections::BTreeSet;
-
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -238,7 +236,14 @@ pub struct Grant {
     pub revoke_reason: Option<String>,
 }
 
-const GRANT_COLS: &str = "id, model_id, audience, starts_at, ends_at, terms, created_by, created_at, revoked_at, revoked_by, revoke_reason";
+/// Read joined with `frontier_grantees ge` (see [`grants_sql`]): every
+/// column is named through the grant's alias `g`, so a column of the same
+/// name in the joined table cannot make it ambiguous, and keeps its own
+/// name in the result.
+const GRANT_COLS: &str = "g.id AS id, g.model_id AS model_id, g.audience AS audience, \
+     g.starts_at AS starts_at, g.ends_at AS ends_at, g.terms AS terms, g.created_by AS created_by, \
+     g.created_at AS created_at, g.revoked_at AS revoked_at, g.revoked_by AS revoked_by, \
+     g.revoke_reason AS revoke_reason";
 
 fn grant_row(r: &AnyRow, grantees: Vec<String>) -> Result<Grant> {
     let terms: String = r.try_get("terms")?;
@@ -281,52 +286,41 @@ async fn q_model(c: &mut AnyConnection, id: &str) -> Result<Model> {
     model_row(&r)
 }
 
-/// The grants matching `filter` (a `WHERE` clause on `frontier_grants`
-/// whose parameters are `args`), with their grantees, in one statement
-/// whatever the number of grants.
+/// The grants matching `filter` (a `WHERE` clause on `frontier_grants g`,
+/// naming its columns `g.…`), one row per grantee (or one with a `NULL`
+/// grantee), each grant's rows together; read them with [`fold_grant`].
+fn grants_sql(filter: &str) -> String {
+    format!(
+        "SELECT {GRANT_COLS}, ge.org_id AS grantee FROM frontier_grants g
+         LEFT JOIN frontier_grantees ge ON ge.grant_id = g.id
+         {filter} ORDER BY g.created_at, g.id, ge.org_id"
+    )
+}
+
+/// Add a row of [`grants_sql`] to `out`: a new grant, or one more grantee
+/// of the last one.
+fn fold_grant(out: &mut Vec<Grant>, r: &AnyRow) -> Result<()> {
+    let grantee: Option<String> = r.try_get("grantee")?;
+    let id: String = r.try_get("id")?;
+    match out.last_mut() {
+        Some(g) if g.id == id => g.grantees.extend(grantee),
+        _ => out.push(grant_row(r, grantee.into_iter().collect())?),
+    }
+    Ok(())
+}
+
+/// The grants matching `filter` (see [`grants_sql`]; its parameters are
+/// `args`), with their grantees, in one statement whatever the number of
+/// grants.
 async fn q_grants(c: &mut AnyConnection, filter: &str, args: &[&str]) -> Result<Vec<Grant>> {
-    let sql = format!(
-        "SELECT {GRANT_COLS}, ge.org_id AS grantee FROM frontier_grants
-         LEFT JOIN frontier_grantees ge ON ge.grant_id = frontier_grants.id
-         {filter} ORDER BY created_at, id, ge.org_id"
-    );
+    let sql = grants_sql(filter);
     let mut q = sqlx::query(&sql);
     for a in args {
         q = q.bind(*a);
     }
     let mut out: Vec<Grant> = Vec::new();
     for r in q.fetch_all(c).await? {
-        let grantee: Option<String> = r.try_get("grantee")?;
-        let id: String = r.try_get("id")?;
-        match out.last_mut() {
-            Some(g) if g.id == id => g.grantees.extend(grantee),
-            _ => out.push(grant_row(&r, grantee.into_iter().collect())?),
-        }
-    }
-    Ok(out)
-}
-
-/// `sql(list)` run for every chunk of the distinct `keys`, `list` being
-/// the chunk's placeholders (for an `IN (…)`). Rows keep the statement's
-/// order within each key.
-async fn q_in<T>(
-    store: &Store,
-    keys: &[String],
-    sql: impl Fn(&str) -> String,
-    row: impl Fn(&AnyRow) -> Result<T>,
-) -> Result<Vec<T>> {
-    let keys: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
-    let keys: Vec<&str> = keys.into_iter().collect();
-    let mut out = Vec::new();
-    for chunk in keys.chunks(crate::kb::WIDE_CHUNK) {
-        let sql = sql(&crate::kb::in_list(store.backend, 1, chunk.len()));
-        let mut q = sqlx::query(&sql);
-        for k in chunk {
-            q = q.bind(*k);
-        }
-        for r in q.fetch_all(&store.pool).await? {
-            out.push(row(&r)?);
-        }
+        fold_grant(&mut out, &r)?;
     }
     Ok(out)
 }
@@ -804,7 +798,7 @@ impl WriteTx {
     }
 
     pub async fn grant(&mut self, id: &str) -> Result<Grant> {
-        q_grants(self.conn(), "WHERE id = $1", &[id])
+        q_grants(self.conn(), "WHERE g.id = $1", &[id])
             .await?
             .into_iter()
             .next()
@@ -845,7 +839,7 @@ impl WriteTx {
         grantee: Option<&str>,
     ) -> Result<Vec<Grant>> {
         let now = self.now();
-        Ok(q_grants(self.conn(), "WHERE model_id = $1", &[model_id])
+        Ok(q_grants(self.conn(), "WHERE g.model_id = $1", &[model_id])
             .await?
             .into_iter()
             .filter(|g| g.revoked_at.is_none() && g.ends_at > now)
@@ -933,8 +927,7 @@ impl Store {
     /// The consents of several models (each model's in order), in a
     /// bounded number of statements.
     pub async fn frontier_consents_of_models(&self, model_ids: &[String]) -> Result<Vec<Consent>> {
-        q_in(
-            self,
+        self.read_in(
             model_ids,
             |l| format!("SELECT id, model_id, opted_in, reason, user_id, at FROM frontier_consents WHERE model_id IN ({l}) ORDER BY at, id"),
             consent_row,
@@ -972,8 +965,7 @@ impl Store {
 
     /// The runs of several assessments (each assessment's in order).
     pub async fn frontier_runs_of_assessments(&self, ids: &[String]) -> Result<Vec<BenchRun>> {
-        q_in(
-            self,
+        self.read_in(
             ids,
             |l| {
                 format!(
@@ -991,8 +983,7 @@ impl Store {
         &self,
         model_ids: &[String],
     ) -> Result<Vec<Assessment>> {
-        q_in(
-            self,
+        self.read_in(
             model_ids,
             |l| format!("SELECT {ASSESSMENT_COLS} FROM frontier_assessments WHERE model_id IN ({l}) ORDER BY created_at, id"),
             assessment_row,
@@ -1002,8 +993,7 @@ impl Store {
 
     /// The terms documents with these ids (unknown ids are left out).
     pub async fn frontier_terms_in(&self, ids: &[String]) -> Result<Vec<Terms>> {
-        q_in(
-            self,
+        self.read_in(
             ids,
             |l| format!("SELECT {TERMS_COLS} FROM frontier_terms WHERE id IN ({l}) ORDER BY id"),
             terms_row,
@@ -1034,8 +1024,7 @@ impl Store {
 
     /// Models with these ids (unknown ids are left out).
     pub async fn frontier_models_in(&self, ids: &[String]) -> Result<Vec<Model>> {
-        q_in(
-            self,
+        self.read_in(
             ids,
             |l| format!("SELECT {MODEL_COLS} FROM frontier_models WHERE id IN ({l}) ORDER BY created_at, id"),
             model_row,
@@ -1045,8 +1034,7 @@ impl Store {
 
     /// Nominations for several models (each model's in order).
     pub async fn frontier_partners_of_models(&self, model_ids: &[String]) -> Result<Vec<Partner>> {
-        q_in(
-            self,
+        self.read_in(
             model_ids,
             |l| format!("SELECT {PARTNER_COLS} FROM frontier_partners WHERE model_id IN ({l}) ORDER BY nominated_at, id"),
             partner_row,
@@ -1055,19 +1043,21 @@ impl Store {
     }
 
     /// Grants of several models with their grantees (each model's in
-    /// order).
+    /// order), one statement per 1,000 models.
     pub async fn frontier_grants_of_models(&self, model_ids: &[String]) -> Result<Vec<Grant>> {
-        let keys: BTreeSet<&str> = model_ids.iter().map(String::as_str).collect();
-        let keys: Vec<&str> = keys.into_iter().collect();
-        let mut c = self.pool.acquire().await?;
         let mut out = Vec::new();
-        for chunk in keys.chunks(crate::kb::WIDE_CHUNK) {
-            let filter = format!(
-                "WHERE model_id IN ({})",
-                crate::kb::in_list(self.backend, 1, chunk.len())
-            );
-            out.extend(q_grants(&mut c, &filter, chunk).await?);
+        if model_ids.is_empty() {
+            return Ok(out);
         }
+        let mut c = self.pool.acquire().await?;
+        crate::inlist::each_in(
+            &mut c,
+            self.backend,
+            model_ids,
+            |l| grants_sql(&format!("WHERE g.model_id IN ({l})")),
+            |r| fold_grant(&mut out, r),
+        )
+        .await?;
         Ok(out)
     }
 
@@ -1095,7 +1085,7 @@ impl Store {
 
     pub async fn frontier_grant(&self, id: &str) -> Result<Grant> {
         let mut c = self.pool.acquire().await?;
-        q_grants(&mut c, "WHERE id = $1", &[id])
+        q_grants(&mut c, "WHERE g.id = $1", &[id])
             .await?
             .into_iter()
             .next()
@@ -1106,7 +1096,7 @@ impl Store {
     pub async fn frontier_grants(&self, model_id: Option<&str>) -> Result<Vec<Grant>> {
         let mut c = self.pool.acquire().await?;
         match model_id {
-            Some(m) => q_grants(&mut c, "WHERE model_id = $1", &[m]).await,
+            Some(m) => q_grants(&mut c, "WHERE g.model_id = $1", &[m]).await,
             None => q_grants(&mut c, "", &[]).await,
         }
     }
@@ -1118,8 +1108,7 @@ impl Store {
 
     /// The acceptances of several grants (each grant's in order).
     pub async fn frontier_acceptances_of_grants(&self, ids: &[String]) -> Result<Vec<Acceptance>> {
-        q_in(
-            self,
+        self.read_in(
             ids,
             |l| format!("SELECT grant_id, org_id, terms_id, user_id, at FROM frontier_acceptances WHERE grant_id IN ({l}) ORDER BY at, org_id, terms_id"),
             acceptance_row,

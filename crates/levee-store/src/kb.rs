@@ -662,21 +662,17 @@ impl Store {
     }
 
     /// [`Store::kb_resolve`] for several ids at once: id → group key for
-    /// the ids the index knows (one statement per 1,000 ids).
+    /// the ids the index knows (repeated ids are asked once; one statement
+    /// per 1,000 distinct ids).
     pub async fn kb_resolve_many(&self, ids: &[&str]) -> Result<HashMap<String, String>> {
-        let mut out = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT id, vuln_id FROM kb_ids WHERE id IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            out.extend(q.fetch_all(&self.pool).await?);
-        }
-        Ok(out)
+        let rows = self
+            .read_in(
+                ids,
+                |l| format!("SELECT id, vuln_id FROM kb_ids WHERE id IN ({l})"),
+                |r| Ok((r.try_get("id")?, r.try_get("vuln_id")?)),
+            )
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     pub async fn kb_records_of(&self, vuln_id: &str) -> Result<Vec<StoredRecord>> {
@@ -697,24 +693,16 @@ impl Store {
         r.as_ref().map(record_from_row).transpose()
     }
 
-    /// The records with these ids that exist (one statement per 1,000
-    /// ids), in no particular order.
+    /// The records with these ids that exist, each once however often its
+    /// id is asked (one statement per 1,000 distinct ids), in no
+    /// particular order.
     pub async fn kb_records_by_ids(&self, ids: &[&str]) -> Result<Vec<StoredRecord>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT {REC_COLS} FROM kb_records WHERE id IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for row in q.fetch_all(&self.pool).await? {
-                out.push(record_from_row(&row)?);
-            }
-        }
-        Ok(out)
+        self.read_in(
+            ids,
+            |l| format!("SELECT {REC_COLS} FROM kb_records WHERE id IN ({l})"),
+            record_from_row,
+        )
+        .await
     }
 
     /// Records with an affected entry for (ecosystem, name). `ecosystem`
@@ -825,69 +813,63 @@ impl Store {
     }
 
     /// [`Store::kb_kev`] for several CVE ids at once: the stored entries
-    /// (one statement per 1,000 ids).
+    /// (one statement per 1,000 distinct ids).
     pub async fn kb_kev_many(&self, cves: &[&str]) -> Result<HashMap<String, serde_json::Value>> {
-        let mut out = HashMap::new();
-        for chunk in cves.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT cve, data FROM kb_kev WHERE cve IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-            for c in chunk {
-                q = q.bind(*c);
-            }
-            for (cve, data) in q.fetch_all(&self.pool).await? {
-                let v =
-                    serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                out.insert(cve, v);
-            }
-        }
-        Ok(out)
+        let rows = self
+            .read_in(
+                cves,
+                |l| format!("SELECT cve, data FROM kb_kev WHERE cve IN ({l})"),
+                |r| {
+                    let data: String = r.try_get("data")?;
+                    let v = serde_json::from_str(&data)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    Ok((r.try_get("cve")?, v))
+                },
+            )
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// [`Store::kb_epss`] for several CVE ids at once (one statement per
-    /// 1,000 ids).
+    /// 1,000 distinct ids).
     pub async fn kb_epss_many(
         &self,
         cves: &[&str],
     ) -> Result<HashMap<String, (String, String, Option<String>)>> {
-        let mut out = HashMap::new();
-        for chunk in cves.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String, String, String, Option<String>)>(&sql);
-            for c in chunk {
-                q = q.bind(*c);
-            }
-            out.extend(
-                q.fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .map(|(c, e, p, d)| (c, (e, p, d))),
-            );
-        }
-        Ok(out)
+        let rows = self
+            .read_in(
+                cves,
+                |l| {
+                    format!(
+                        "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({l})"
+                    )
+                },
+                |r| {
+                    Ok((
+                        r.try_get("cve")?,
+                        (
+                            r.try_get("epss")?,
+                            r.try_get("percentile")?,
+                            r.try_get("score_date")?,
+                        ),
+                    ))
+                },
+            )
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// [`Store::kb_cwe_name`] for several CWE numbers at once (one
-    /// statement per 1,000 numbers).
+    /// statement per 1,000 distinct numbers).
     pub async fn kb_cwe_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT id, name FROM kb_cwe WHERE id IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            out.extend(q.fetch_all(&self.pool).await?);
-        }
-        Ok(out)
+        let rows = self
+            .read_in(
+                ids,
+                |l| format!("SELECT id, name FROM kb_cwe WHERE id IN ({l})"),
+                |r| Ok((r.try_get("id")?, r.try_get("name")?)),
+            )
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Refused merges: (record, alias, detail).
@@ -942,21 +924,23 @@ impl WriteTx {
     ) -> Result<Vec<Upsert>> {
         let mut out = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT cve, date_added, data FROM kb_kev WHERE cve IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
-            for (cve, _, _) in chunk {
-                q = q.bind(cve);
-            }
-            let stored = q
-                .fetch_all(self.conn())
-                .await?
-                .into_iter()
-                .map(|(c, d, j)| (c, (d, j)))
-                .collect();
             let keys: Vec<String> = chunk.iter().map(|r| r.0.clone()).collect();
+            let backend = self.backend();
+            let stored = crate::inlist::read_in(
+                self.conn(),
+                backend,
+                &keys,
+                |l| format!("SELECT cve, date_added, data FROM kb_kev WHERE cve IN ({l})"),
+                |r| {
+                    Ok((
+                        r.try_get("cve")?,
+                        (r.try_get("date_added")?, r.try_get("data")?),
+                    ))
+                },
+            )
+            .await?
+            .into_iter()
+            .collect();
             let vals: Vec<(String, String)> =
                 chunk.iter().map(|r| (r.1.clone(), r.2.clone())).collect();
             let (o, write) = classify(&keys, &vals, stored);
@@ -978,21 +962,31 @@ impl WriteTx {
     ) -> Result<Vec<Upsert>> {
         let mut out = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (String, String, String, Option<String>)>(&sql);
-            for r in chunk {
-                q = q.bind(&r.0);
-            }
-            let stored = q
-                .fetch_all(self.conn())
-                .await?
-                .into_iter()
-                .map(|(c, e, p, d)| (c, (e, p, d)))
-                .collect();
             let keys: Vec<String> = chunk.iter().map(|r| r.0.clone()).collect();
+            let backend = self.backend();
+            let stored = crate::inlist::read_in(
+                self.conn(),
+                backend,
+                &keys,
+                |l| {
+                    format!(
+                        "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({l})"
+                    )
+                },
+                |r| {
+                    Ok((
+                        r.try_get("cve")?,
+                        (
+                            r.try_get("epss")?,
+                            r.try_get("percentile")?,
+                            r.try_get("score_date")?,
+                        ),
+                    ))
+                },
+            )
+            .await?
+            .into_iter()
+            .collect();
             let vals: Vec<(String, String, Option<String>)> = chunk
                 .iter()
                 .map(|r| (r.1.clone(), r.2.clone(), r.3.clone()))
@@ -1016,16 +1010,18 @@ impl WriteTx {
     ) -> Result<Vec<Upsert>> {
         let mut out = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(WIDE_CHUNK) {
-            let sql = format!(
-                "SELECT id, name FROM kb_cwe WHERE id IN ({})",
-                in_list(self.backend(), 1, chunk.len())
-            );
-            let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
-            for (id, _) in chunk {
-                q = q.bind(*id);
-            }
-            let stored = q.fetch_all(self.conn()).await?.into_iter().collect();
             let keys: Vec<i64> = chunk.iter().map(|r| r.0).collect();
+            let backend = self.backend();
+            let stored = crate::inlist::read_in(
+                self.conn(),
+                backend,
+                &keys,
+                |l| format!("SELECT id, name FROM kb_cwe WHERE id IN ({l})"),
+                |r| Ok((r.try_get("id")?, r.try_get("name")?)),
+            )
+            .await?
+            .into_iter()
+            .collect();
             let vals: Vec<String> = chunk.iter().map(|r| r.1.clone()).collect();
             let (o, write) = classify(&keys, &vals, stored);
             let rows: Vec<_> = write

@@ -31,6 +31,7 @@ pub mod changes;
 pub mod cursor;
 pub mod frontier;
 pub mod identity;
+mod inlist;
 pub mod jobs;
 pub mod kb;
 pub mod keys;

@@ -1078,3 +1078,194 @@ async fn a_withdrawn_nomination_is_not_decided() {
     })
     .await;
 }
+
+/// The batch readers of the knowledge base asked for 2,500 ids — known
+/// ones, unknown ones and repeats, spread so that the repeats of one id
+/// fall on both sides of a statement boundary (1,000 keys) — answer each
+/// known id once, and nothing else.
+#[tokio::test]
+async fn kb_batch_reads_take_repeated_ids_and_ids_past_one_statement() {
+    each(async |db, store, _c| {
+        let name = db.name;
+        let known: Vec<String> = (0..1100).map(|i| format!("ID-{i:04}")).collect();
+        let group_of = |i: usize| format!("G-{}", i % 7);
+        let mut groups: Vec<(String, Vec<String>)> =
+            (0..7).map(|g| (format!("G-{g}"), vec![])).collect();
+        for (i, id) in known.iter().enumerate() {
+            groups[i % 7].1.push(id.clone());
+        }
+        let rows: Vec<_> = known.iter().map(|id| kb_row(id, 100, &[], "{}")).collect();
+        let kev: Vec<(String, String, String)> = known
+            .iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    "2024-01-01".into(),
+                    format!("{{\"id\":\"{id}\"}}"),
+                )
+            })
+            .collect();
+        let epss: Vec<(String, String, String, Option<String>)> = known
+            .iter()
+            .map(|id| (id.clone(), "0.1".into(), "0.2".into(), None))
+            .collect();
+        let cwe: Vec<(i64, String)> = (0..1100).map(|n| (n, format!("CWE {n}"))).collect();
+        let mut tx = store.write().await.unwrap();
+        tx.kb_upsert(&rows).await.unwrap();
+        tx.kb_set_groups(&[], &groups).await.unwrap();
+        tx.kb_upsert_kev(&kev).await.unwrap();
+        tx.kb_upsert_epss(&epss).await.unwrap();
+        tx.kb_upsert_cwe(&cwe).await.unwrap();
+        tx.commit().await.unwrap();
+
+        // 1,100 known ids, 300 unknown ones, the last 800 known ids again
+        // from the last down, and the first 300 again: 2,500 ids, 1,400 of
+        // them distinct; in the order given, repeats fall both within one
+        // run of 1,000 and in runs apart.
+        let mut ask: Vec<String> = known.clone();
+        ask.extend((0..300).map(|i| format!("NOPE-{i:04}")));
+        ask.extend(known.iter().rev().take(800).cloned());
+        ask.extend(known.iter().take(300).cloned());
+        assert_eq!(ask.len(), 2500);
+        let ask: Vec<&str> = ask.iter().map(String::as_str).collect();
+
+        let want: std::collections::HashMap<String, String> = known
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), group_of(i)))
+            .collect();
+        assert_eq!(store.kb_resolve_many(&ask).await.unwrap(), want, "{name}");
+
+        let mut got: Vec<String> = store
+            .kb_records_by_ids(&ask)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        got.sort();
+        assert_eq!(got, known, "{name}: each record once");
+
+        let kev = store.kb_kev_many(&ask).await.unwrap();
+        assert_eq!(kev.len(), known.len(), "{name}");
+        assert!(
+            known.iter().all(|id| kev[id]["id"] == id.as_str()),
+            "{name}"
+        );
+        let epss = store.kb_epss_many(&ask).await.unwrap();
+        assert_eq!(epss.len(), known.len(), "{name}");
+        let numbers: Vec<i64> = (0..2500).map(|n| (n * 7) % 1250).collect();
+        let names = store.kb_cwe_names(&numbers).await.unwrap();
+        let want: std::collections::HashMap<i64, String> =
+            (0..1100).map(|n| (n, format!("CWE {n}"))).collect();
+        assert_eq!(names, want, "{name}");
+    })
+    .await;
+}
+
+/// The grant readers (one grant, a model's, all, several models', the
+/// transaction's) name every grant column through the grant's alias: a
+/// column of the same name in the joined `frontier_grantees` leaves them
+/// unambiguous and their answers unchanged.
+#[tokio::test]
+async fn grant_reads_are_not_ambiguous_with_same_named_grantee_columns() {
+    use levee_model::{Capability, CapabilitySet};
+    use levee_store::frontier::NewModel;
+    use levee_store::identity::NewOrg;
+    each(async |db, store, _c| {
+        let name = db.name;
+        let mut tx = store.write().await.unwrap();
+        let mut orgs = Vec::new();
+        for n in 0..2 {
+            let o = tx
+                .insert_org(&NewOrg {
+                    name: format!("org {n}"),
+                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
+                    sector: None,
+                    size: None,
+                    rural: false,
+                    contacts: json!({}),
+                })
+                .await
+                .unwrap();
+            orgs.push(o.id);
+        }
+        let terms = tx
+            .insert_terms(&orgs[0], "use", "1", "t", "body", "00", "u")
+            .await
+            .unwrap();
+        let m = tx
+            .insert_model(
+                &NewModel {
+                    org_id: orgs[0].clone(),
+                    name: "m".into(),
+                    version: "1".into(),
+                    modality: "text".into(),
+                    planned_release_at: store.now(),
+                    opted_in: false,
+                },
+                "u",
+            )
+            .await
+            .unwrap();
+        let g = tx
+            .insert_grant(
+                &m.id,
+                "partner",
+                &orgs,
+                store.now(),
+                store.now().plus_secs(60),
+                std::slice::from_ref(&terms.id),
+                "u",
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Every grant column, again in the grantees' table.
+        for (col, ty) in [
+            ("id", "TEXT"),
+            ("model_id", "TEXT"),
+            ("audience", "TEXT"),
+            ("starts_at", "BIGINT"),
+            ("ends_at", "BIGINT"),
+            ("terms", "TEXT"),
+            ("created_by", "TEXT"),
+            ("created_at", "BIGINT"),
+            ("revoked_at", "BIGINT"),
+            ("revoked_by", "TEXT"),
+            ("revoke_reason", "TEXT"),
+        ] {
+            sqlx::query(&format!(
+                "ALTER TABLE frontier_grantees ADD COLUMN {col} {ty}"
+            ))
+            .execute(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: add {col}: {e}"));
+        }
+        assert_eq!(g.grantees.len(), 2, "{name}");
+        assert_eq!(store.frontier_grant(&g.id).await.unwrap(), g, "{name}");
+        assert_eq!(
+            store.frontier_grants(Some(&m.id)).await.unwrap(),
+            vec![g.clone()],
+            "{name}"
+        );
+        assert_eq!(store.frontier_grants(None).await.unwrap(), vec![g.clone()]);
+        assert_eq!(
+            store
+                .frontier_grants_of_models(&[m.id.clone(), m.id.clone()])
+                .await
+                .unwrap(),
+            vec![g.clone()],
+            "{name}"
+        );
+        let mut tx = store.write().await.unwrap();
+        assert_eq!(tx.grant(&g.id).await.unwrap(), g, "{name}");
+        assert_eq!(
+            tx.live_grants(&m.id, None, Some(&orgs[1])).await.unwrap(),
+            vec![g.clone()],
+            "{name}"
+        );
+        tx.rollback().await.unwrap();
+    })
+    .await;
+}
