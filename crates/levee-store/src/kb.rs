@@ -205,6 +205,33 @@ const REC_CHUNK: usize = 400;
 /// Rows per statement for the narrow tables (ids, groups, enrichment).
 pub(crate) const WIDE_CHUNK: usize = 1000;
 
+/// The stored EPSS rows of a list of CVE ids (read and upsert alike).
+fn epss_in(list: &str) -> String {
+    format!("SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({list})")
+}
+
+type EpssRow = (String, (String, String, Option<String>));
+
+fn epss_row(r: &AnyRow) -> Result<EpssRow> {
+    Ok((
+        r.try_get("cve")?,
+        (
+            r.try_get("epss")?,
+            r.try_get("percentile")?,
+            r.try_get("score_date")?,
+        ),
+    ))
+}
+
+/// The stored names of a list of CWE numbers (read and upsert alike).
+fn cwe_in(list: &str) -> String {
+    format!("SELECT id, name FROM kb_cwe WHERE id IN ({list})")
+}
+
+fn cwe_row(r: &AnyRow) -> Result<(i64, String)> {
+    Ok((r.try_get("id")?, r.try_get("name")?))
+}
+
 impl WriteTx {
     /// Insert or replace source records: a newer `modified` replaces; at
     /// the same `modified`, different content from the same `source`
@@ -836,39 +863,14 @@ impl Store {
         &self,
         cves: &[&str],
     ) -> Result<HashMap<String, (String, String, Option<String>)>> {
-        let rows = self
-            .read_in(
-                cves,
-                |l| {
-                    format!(
-                        "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({l})"
-                    )
-                },
-                |r| {
-                    Ok((
-                        r.try_get("cve")?,
-                        (
-                            r.try_get("epss")?,
-                            r.try_get("percentile")?,
-                            r.try_get("score_date")?,
-                        ),
-                    ))
-                },
-            )
-            .await?;
+        let rows = self.read_in(cves, epss_in, epss_row).await?;
         Ok(rows.into_iter().collect())
     }
 
     /// [`Store::kb_cwe_name`] for several CWE numbers at once (one
     /// statement per 1,000 distinct numbers).
     pub async fn kb_cwe_names(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
-        let rows = self
-            .read_in(
-                ids,
-                |l| format!("SELECT id, name FROM kb_cwe WHERE id IN ({l})"),
-                |r| Ok((r.try_get("id")?, r.try_get("name")?)),
-            )
-            .await?;
+        let rows = self.read_in(ids, cwe_in, cwe_row).await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -964,29 +966,10 @@ impl WriteTx {
         for chunk in rows.chunks(WIDE_CHUNK) {
             let keys: Vec<String> = chunk.iter().map(|r| r.0.clone()).collect();
             let backend = self.backend();
-            let stored = crate::inlist::read_in(
-                self.conn(),
-                backend,
-                &keys,
-                |l| {
-                    format!(
-                        "SELECT cve, epss, percentile, score_date FROM kb_epss WHERE cve IN ({l})"
-                    )
-                },
-                |r| {
-                    Ok((
-                        r.try_get("cve")?,
-                        (
-                            r.try_get("epss")?,
-                            r.try_get("percentile")?,
-                            r.try_get("score_date")?,
-                        ),
-                    ))
-                },
-            )
-            .await?
-            .into_iter()
-            .collect();
+            let stored = crate::inlist::read_in(self.conn(), backend, &keys, epss_in, epss_row)
+                .await?
+                .into_iter()
+                .collect();
             let vals: Vec<(String, String, Option<String>)> = chunk
                 .iter()
                 .map(|r| (r.1.clone(), r.2.clone(), r.3.clone()))
@@ -1012,16 +995,10 @@ impl WriteTx {
         for chunk in rows.chunks(WIDE_CHUNK) {
             let keys: Vec<i64> = chunk.iter().map(|r| r.0).collect();
             let backend = self.backend();
-            let stored = crate::inlist::read_in(
-                self.conn(),
-                backend,
-                &keys,
-                |l| format!("SELECT id, name FROM kb_cwe WHERE id IN ({l})"),
-                |r| Ok((r.try_get("id")?, r.try_get("name")?)),
-            )
-            .await?
-            .into_iter()
-            .collect();
+            let stored = crate::inlist::read_in(self.conn(), backend, &keys, cwe_in, cwe_row)
+                .await?
+                .into_iter()
+                .collect();
             let vals: Vec<String> = chunk.iter().map(|r| r.1.clone()).collect();
             let (o, write) = classify(&keys, &vals, stored);
             let rows: Vec<_> = write
