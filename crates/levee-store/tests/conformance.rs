@@ -1169,45 +1169,15 @@ async fn kb_batch_reads_take_repeated_ids_and_ids_past_one_statement() {
 /// unambiguous and their answers unchanged.
 #[tokio::test]
 async fn grant_reads_are_not_ambiguous_with_same_named_grantee_columns() {
-    use levee_model::{Capability, CapabilitySet};
-    use levee_store::frontier::NewModel;
-    use levee_store::identity::NewOrg;
     each(async |db, store, _c| {
         let name = db.name;
         let mut tx = store.write().await.unwrap();
-        let mut orgs = Vec::new();
-        for n in 0..2 {
-            let o = tx
-                .insert_org(&NewOrg {
-                    name: format!("org {n}"),
-                    capabilities: CapabilitySet::new([Capability::Vendor]).unwrap(),
-                    sector: None,
-                    size: None,
-                    rural: false,
-                    contacts: json!({}),
-                })
-                .await
-                .unwrap();
-            orgs.push(o.id);
-        }
+        let orgs = vendor_orgs(&mut tx, 2).await;
         let terms = tx
             .insert_terms(&orgs[0], "use", "1", "t", "body", "00", "u")
             .await
             .unwrap();
-        let m = tx
-            .insert_model(
-                &NewModel {
-                    org_id: orgs[0].clone(),
-                    name: "m".into(),
-                    version: "1".into(),
-                    modality: "text".into(),
-                    planned_release_at: store.now(),
-                    opted_in: false,
-                },
-                "u",
-            )
-            .await
-            .unwrap();
+        let m = model_of(&mut tx, &orgs[0], "m", store.now()).await;
         let g = tx
             .insert_grant(
                 &m.id,
