@@ -265,6 +265,11 @@ pub fn table(r: &Report, took: Duration) -> String {
             i.path, i.format, i.components, i.scanned
         );
         for p in &i.problems {
+            // Under its file's heading: the file is not said again.
+            let p = p
+                .strip_prefix(i.path.as_str())
+                .and_then(|p| p.strip_prefix(": "))
+                .unwrap_or(p);
             let _ = writeln!(out, "  skipped: {p}");
         }
         if let Some((f, w, u)) = by_file.get(i.path.as_str()) {

@@ -348,6 +348,15 @@ fn lockfile_flag_names_the_format_of_an_oddly_named_file() {
     let (code, _, err) = levee(&["scan", "--advisories", s(&adv), "-L", "requirements.text:x"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("requirements.txt, uv.lock"), "{err}");
+    // The table lists a file's skipped lines under its heading, without
+    // naming the file again.
+    let bad = write(t.path(), "deps/dev.txt", "asdf==\nleft-pad==1.0\n");
+    let forced = format!("requirements.txt:{}", s(&bad));
+    let (code, out, err) = levee(&["scan", "--advisories", s(&adv), "-L", &forced]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let skipped: Vec<&str> = out.lines().filter(|l| l.contains("skipped:")).collect();
+    assert_eq!(skipped.len(), 1, "{out}");
+    assert!(skipped[0].starts_with("  skipped: line 1: "), "{out}");
 }
 
 /// The table's advisory note tells the advisories not read from the
