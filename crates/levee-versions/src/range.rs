@@ -576,7 +576,12 @@ impl AffectedMatcher {
         Ok(m)
     }
 
-    /// Evaluate a version string (parsed once here).
+    /// Evaluate a version string, as [`Self::evaluate`] evaluates it parsed:
+    /// read in the ecosystem's scheme, else (a version that scheme does not
+    /// read, or an ecosystem without one) in the scheme of the entry's
+    /// ranges of another scheme (`SEMVER` ranges, all ordered by
+    /// [`semver_range_scheme`]), where the other ranges read it again or
+    /// cannot decide it.
     pub fn evaluate_str(&self, version: &str) -> Verdict {
         if self.withdrawn {
             return Verdict::NotAffected;
@@ -588,15 +593,19 @@ impl AffectedMatcher {
         {
             return Verdict::Affected;
         }
-        match self.scheme.map(|s| Version::parse(s, version)) {
-            Some(Ok(v)) => self.evaluate(&v),
-            _ => {
-                if self.unordered_ranges > 0 || !self.ranges.is_empty() {
-                    Verdict::Undecidable
-                } else {
-                    Verdict::NotAffected
-                }
+        if let Some(Ok(v)) = self.scheme.map(|s| Version::parse(s, version)) {
+            return self.evaluate(&v);
+        }
+        let other = semver_range_scheme(self.scheme);
+        if Some(other) != self.scheme && self.ranges.iter().any(|r| r.scheme == other) {
+            if let Ok(v) = Version::parse(other, version) {
+                return self.evaluate(&v);
             }
+        }
+        if self.unordered_ranges > 0 || !self.ranges.is_empty() {
+            Verdict::Undecidable
+        } else {
+            Verdict::NotAffected
         }
     }
 
