@@ -113,11 +113,11 @@ pub struct CompiledPackage {
     name_key: String,
     scheme: Option<VersionScheme>,
     matcher: AffectedMatcher,
-    /// `fixed` event versions, in the ecosystem's version order (those only
-    /// their range's scheme reads next, unparsable ones last, as written).
+    /// `fixed` event versions, in the order of [`sort_fixes`].
     fixed: Vec<String>,
-    /// The parsed `fixed` versions, sorted (upgrade candidates).
-    fixed_parsed: Vec<Version>,
+    /// Their sort keys, position by position: the `FixKey::Ecosystem`
+    /// ones (first) are the upgrade candidates.
+    fixed_keys: Vec<FixKey>,
     /// RustSec `informational` kind.
     pub informational: Option<String>,
     /// Index in the record's `affected[]`.
@@ -287,12 +287,9 @@ pub fn compile_affected(
                 reason: e.reason,
             }
         })?;
-    // Each fixed version is a version of the package: ordered, and offered
-    // as an upgrade, by the ecosystem's own scheme when it parses there. A
-    // fix that only parses in its range's scheme (a SEMVER range of a
-    // non-SemVer ecosystem) follows those, in that scheme's order; the
-    // unparsable ones come last, as written. Versions of different schemes
-    // are never compared.
+    // Each fixed version is a version of the package: read once here,
+    // ordered by `sort_fixes`, and offered as an upgrade when the
+    // ecosystem's own scheme reads it.
     let mut fixed: Vec<(FixKey, String)> = Vec::new();
     for r in ranges {
         // GIT events are commits; an unknown type's events cannot be read.
@@ -308,35 +305,12 @@ pub fn compile_affected(
                 if fixed.iter().any(|(_, s)| s == v) {
                     continue;
                 }
-                let key = match scheme.and_then(|s| Version::parse(s, v).ok()) {
-                    Some(p) => FixKey::Ecosystem(p),
-                    None => match range_scheme
-                        .filter(|s| Some(*s) != scheme)
-                        .and_then(|s| Version::parse(s, v).ok())
-                    {
-                        Some(p) => FixKey::Range(p),
-                        None => FixKey::Unparsed,
-                    },
-                };
-                fixed.push((key, v.clone()));
+                fixed.push((FixKey::read(scheme, range_scheme, v), v.clone()));
             }
         }
     }
-    levee_versions::sort::sort_by(&mut fixed, |a, b| {
-        a.0.cmp(&b.0).then_with(|| match (&a.0, &b.0) {
-            (FixKey::Unparsed, FixKey::Unparsed) => a.1.cmp(&b.1),
-            _ => std::cmp::Ordering::Equal,
-        })
-    });
-    // Upgrade candidates are compared with the query version, parsed in
-    // the ecosystem's own scheme.
-    let fixed_parsed: Vec<Version> = fixed
-        .iter()
-        .filter_map(|(k, _)| match k {
-            FixKey::Ecosystem(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
+    sort_fixes(&mut fixed, |(k, s)| (k, s));
+    let (fixed_keys, fixed) = fixed.into_iter().unzip();
     let name_key = normalize_name(&eco_key, part.name).into_owned();
     Ok(CompiledPackage {
         ecosystem: part.ecosystem.to_string(),
@@ -346,8 +320,8 @@ pub fn compile_affected(
         name_key,
         scheme,
         matcher,
-        fixed: fixed.into_iter().map(|(_, s)| s).collect(),
-        fixed_parsed,
+        fixed,
+        fixed_keys,
         informational: part.informational,
         affected_index: ai,
     })
@@ -355,11 +329,48 @@ pub fn compile_affected(
 
 /// Sort key of a `fixed` version (variants in list order): parsed in the
 /// ecosystem's scheme, else only in its range's scheme, else unparsable.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum FixKey {
     Ecosystem(Version),
     Range(Version),
     Unparsed,
+}
+
+impl FixKey {
+    /// Read the fix `v` of a range ordered by `range_scheme` (`None`: not
+    /// ordered) in an ecosystem ordered by `scheme`.
+    fn read(scheme: Option<VersionScheme>, range_scheme: Option<VersionScheme>, v: &str) -> FixKey {
+        if let Some(p) = scheme.and_then(|s| Version::parse(s, v).ok()) {
+            return FixKey::Ecosystem(p);
+        }
+        match range_scheme
+            .filter(|s| Some(*s) != scheme)
+            .and_then(|s| Version::parse(s, v).ok())
+        {
+            Some(p) => FixKey::Range(p),
+            None => FixKey::Unparsed,
+        }
+    }
+}
+
+/// The one order of fixed versions (one entry's at compile time, and the
+/// merged fixes of an advisory's entries for a package at query time),
+/// stable, from keys read once ([`FixKey::read`]): each fix is a version of
+/// the package, so those the ecosystem's scheme reads come first, in its
+/// order (also a `SEMVER` range's fixes); then those only their range's
+/// scheme reads (a `SEMVER` range of a non-SemVer or unordered ecosystem),
+/// in that scheme's order; then the unparsable ones, by their text. Fixes
+/// read in different ecosystem schemes (entries of two `Root:` variants)
+/// are grouped by scheme, as `Version`'s order does.
+fn sort_fixes<T>(fixes: &mut [T], key: impl Fn(&T) -> (&FixKey, &str)) {
+    levee_versions::sort::sort_by(fixes, |a, b| {
+        let (ka, sa) = key(a);
+        let (kb, sb) = key(b);
+        ka.cmp(kb).then_with(|| match (ka, kb) {
+            (FixKey::Unparsed, FixKey::Unparsed) => sa.cmp(sb),
+            _ => std::cmp::Ordering::Equal,
+        })
+    });
 }
 
 /// A package (and version or commit) to look up.
@@ -639,18 +650,23 @@ impl MatchIndex {
             } else {
                 continue;
             };
-            let mut fixed: Vec<String> = Vec::new();
-            for p in &g.entries {
-                for f in &p.fixed {
-                    if !fixed.contains(f) {
-                        fixed.push(f.clone());
+            let fixed: Vec<String> = match g.entries.as_slice() {
+                [one] => one.fixed.clone(),
+                several => {
+                    // Merged by the one order, from the keys each entry
+                    // read at compile time.
+                    let mut merged: Vec<(&FixKey, &String)> = Vec::new();
+                    for p in several {
+                        for (k, f) in p.fixed_keys.iter().zip(&p.fixed) {
+                            if !merged.iter().any(|(_, m)| *m == f) {
+                                merged.push((k, f));
+                            }
+                        }
                     }
+                    sort_fixes(&mut merged, |(k, s)| (*k, s.as_str()));
+                    merged.into_iter().map(|(_, s)| s.clone()).collect()
                 }
-            }
-            if g.entries.len() > 1 {
-                let scheme = g.entries.first().and_then(|p| p.scheme);
-                sort_version_strings(scheme, &mut fixed);
-            }
+            };
             let smallest_fix = g
                 .version
                 .as_ref()
@@ -694,26 +710,17 @@ struct Group<'a> {
     version: Option<Version>,
 }
 
-fn sort_version_strings(scheme: Option<VersionScheme>, v: &mut Vec<String>) {
-    let mut keyed: Vec<(Option<Version>, String)> = v
-        .drain(..)
-        .map(|s| (scheme.and_then(|sc| Version::parse(sc, &s).ok()), s))
-        .collect();
-    levee_versions::sort::sort_by(&mut keyed, |a, b| match (&a.0, &b.0) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.1.cmp(&b.1),
-    });
-    v.extend(keyed.into_iter().map(|(_, s)| s));
-}
-
 /// The smallest fixed version above `current` that every one of `entries`
 /// decides is not affected.
 fn smallest_fix(current: &Version, entries: &[&CompiledPackage]) -> Option<Version> {
     let mut best: Option<&Version> = None;
     for p in entries {
-        for c in &p.fixed_parsed {
+        // Upgrade candidates: the fixes the ecosystem's scheme reads (they
+        // sort first), comparable with the queried version.
+        for k in &p.fixed_keys {
+            let FixKey::Ecosystem(c) = k else {
+                continue;
+            };
             if c <= current || best.is_some_and(|b| c >= b) {
                 continue;
             }
@@ -803,8 +810,16 @@ mod tests {
                 .iter()
                 .filter_map(|s| Version::parse(scheme, s).ok())
                 .collect();
-            assert_eq!(p.fixed_parsed.len(), want.len(), "{eco}");
-            for (got, want) in p.fixed_parsed.iter().zip(&want) {
+            let parsed: Vec<&Version> = p
+                .fixed_keys
+                .iter()
+                .filter_map(|k| match k {
+                    FixKey::Ecosystem(v) => Some(v),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(parsed.len(), want.len(), "{eco}");
+            for (got, want) in parsed.iter().zip(&want) {
                 assert_eq!(got.scheme(), scheme, "{eco}");
                 assert_eq!(got.as_str(), want.as_str(), "{eco}");
             }
@@ -827,6 +842,81 @@ mod tests {
             hits.first().map(|f| f.fixed.clone()),
             Some(vec!["1.5".into(), "2.0.0".into(), "3.1.0-rc.1".into()])
         );
+    }
+
+    /// The fixes of an advisory with several entries for the package are
+    /// merged by the same rule as one entry's: in the ecosystem's order,
+    /// then those only their range's scheme reads (in that order), then the
+    /// unparsable. The merge re-sorted the strings by the ecosystem's
+    /// scheme alone, so fixes only SemVer reads (RubyGems `9.0.0+x`, every
+    /// SEMVER fix of an unordered ecosystem) fell among the unparsable, in
+    /// string order: `10.0.0+x` before `9.0.0+x`, `1.5` before `10.0.0`.
+    #[test]
+    fn fixes_of_several_entries_follow_the_one_entry_order() {
+        for (eco, query, want) in [
+            (
+                "RubyGems",
+                "1.0",
+                &["1.5", "9.0.0+x", "10.0.0+x", "11.0.0+x"][..],
+            ),
+            ("Android", "1", &["9.0.0", "10.0.0", "11.0.0", "1.5"][..]),
+        ] {
+            let entry = |ranges: &str| {
+                format!(
+                    r#"{{"package":{{"ecosystem":"{eco}","name":"p"}},"versions":["1"],"ranges":[{ranges}]}}"#
+                )
+            };
+            let semver = |fixed: &str| {
+                format!(
+                    r#"{{"type":"SEMVER","events":[{{"introduced":"0"}},{{"fixed":"{fixed}"}}]}}"#
+                )
+            };
+            let fix = |i: usize| want[i].to_string();
+            let (first, rest) = if eco == "RubyGems" {
+                (
+                    format!(
+                        r#"{},{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"{}"}}]}}"#,
+                        semver(&fix(2)),
+                        fix(0)
+                    ),
+                    [semver(&fix(1)), semver(&fix(3))].join(","),
+                )
+            } else {
+                (
+                    format!(
+                        r#"{},{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"{}"}}]}}"#,
+                        semver(&fix(1)),
+                        fix(3)
+                    ),
+                    [semver(&fix(0)), semver(&fix(2))].join(","),
+                )
+            };
+            let one = rec(&format!(
+                r#"{{"id":"X-1","modified":"2024-01-01T00:00:00Z","affected":[{}]}}"#,
+                entry(&[first.clone(), rest.clone()].join(","))
+            ));
+            let two = rec(&format!(
+                r#"{{"id":"X-2","modified":"2024-01-01T00:00:00Z","affected":[{},{}]}}"#,
+                entry(&first),
+                entry(&rest)
+            ));
+            let idx: MatchIndex = [compile(&one), compile(&two)].into_iter().collect();
+            let hits = idx.query(&Query::version(eco, "p", query));
+            let fixed: Vec<(&str, Vec<&str>)> = hits
+                .iter()
+                .map(|f| {
+                    (
+                        f.advisory.id.as_str(),
+                        f.fixed.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                fixed,
+                [("X-1", want.to_vec()), ("X-2", want.to_vec())],
+                "{eco}"
+            );
+        }
     }
 
     /// The same advisory's SEMVER range matches PyPI versions, so the

@@ -2,11 +2,15 @@
 //! strings and compare them), and OSV range evaluation for k = 1, 10, 100
 //! ranges. Inputs: the real version strings of
 //! `../shared/data/version-ordering/` (a small built-in list if absent).
+//! `cross-scheme/*`: `SEMVER` ranges of a PyPI entry (compiled, and PyPI
+//! versions evaluated against them).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use levee_versions::{CompiledRange, Event, Version, VersionScheme};
+use levee_versions::{
+    AffectedMatcher, CompiledRange, Event, OsvRange, RangeKind, Version, VersionScheme,
+};
 
 fn inputs(scheme: VersionScheme) -> Vec<String> {
     let file = match scheme {
@@ -122,5 +126,63 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// `SEMVER` ranges in a PyPI entry (another scheme than the ecosystem's):
+/// 100 entries of one range each, events from the SemVer inputs, compiled;
+/// then the PyPI inputs evaluated against every entry.
+fn bench_cross_scheme(c: &mut Criterion) {
+    let mut sorted: Vec<Version> = inputs(VersionScheme::SemVer)
+        .iter()
+        .filter_map(|s| Version::parse(VersionScheme::SemVer, s).ok())
+        .collect();
+    levee_versions::sort::sort_versions(&mut sorted);
+    let k = 100usize;
+    let ranges: Vec<[OsvRange; 1]> = (0..k)
+        .filter_map(|i| {
+            let lo = sorted.get(i * sorted.len() / (k + 1))?;
+            let hi = sorted.get((i + 1) * sorted.len() / (k + 1))?;
+            Some([OsvRange {
+                kind: RangeKind::Semver,
+                repo: None,
+                events: vec![
+                    Event::Introduced(lo.to_string()),
+                    Event::Fixed(hi.to_string()),
+                ],
+            }])
+        })
+        .collect();
+    let pypi: Vec<Version> = inputs(VersionScheme::Pep440)
+        .iter()
+        .filter_map(|s| Version::parse(VersionScheme::Pep440, s).ok())
+        .collect();
+    let compile = || -> Vec<AffectedMatcher> {
+        ranges
+            .iter()
+            .filter_map(|r| {
+                AffectedMatcher::compile(Some(VersionScheme::Pep440), r, &[], false).ok()
+            })
+            .collect()
+    };
+    let mut g = c.benchmark_group("cross-scheme");
+    g.throughput(Throughput::Elements(ranges.len() as u64));
+    g.bench_function("compile-semver-ranges-in-pypi", |b| {
+        b.iter(|| black_box(compile()))
+    });
+    let matchers = compile();
+    g.throughput(Throughput::Elements((pypi.len() * matchers.len()) as u64));
+    g.bench_function("evaluate-pypi-versions", |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for v in &pypi {
+                for m in &matchers {
+                    hits +=
+                        usize::from(m.evaluate(black_box(v)) == levee_versions::Verdict::Affected);
+                }
+            }
+            black_box(hits)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_cross_scheme);
 criterion_main!(benches);

@@ -14,6 +14,7 @@
 //! commit is [`Verdict::Undecidable`], never silently unaffected.
 
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 use crate::error::VersionError;
 use crate::scheme::{Version, VersionScheme};
@@ -496,6 +497,25 @@ impl GitRange {
     }
 }
 
+/// A range's events to be read in the ecosystem's scheme, compiled the
+/// first time a version needs them (most versions are read by the range's
+/// own scheme, and most entries are never evaluated in one scan); `None`
+/// inside when an event does not parse there.
+#[derive(Clone, Debug)]
+struct EcosystemReading {
+    scheme: VersionScheme,
+    events: Box<[Event]>,
+    compiled: OnceLock<Option<CompiledRange>>,
+}
+
+impl EcosystemReading {
+    fn get(&self) -> Option<&CompiledRange> {
+        self.compiled
+            .get_or_init(|| CompiledRange::compile(self.scheme, &self.events).ok())
+            .as_ref()
+    }
+}
+
 /// A whole `affected[]` entry compiled for fast matching: its ordered ranges,
 /// its GIT ranges, and its explicit `versions` list.
 #[derive(Clone, Debug)]
@@ -505,8 +525,8 @@ pub struct AffectedMatcher {
     /// For each of `ranges` in another scheme than the ecosystem's (`SEMVER`
     /// in a non-SemVer ecosystem): its events read in the ecosystem's
     /// scheme, when they all parse there, for versions the range's own
-    /// scheme cannot read.
-    ranges_in_ecosystem: Vec<Option<CompiledRange>>,
+    /// scheme cannot read; compiled on first need.
+    ranges_in_ecosystem: Vec<Option<EcosystemReading>>,
     git: Vec<GitRange>,
     /// `ECOSYSTEM` ranges that could not be compiled because the ecosystem
     /// has no ordering, and ranges of an unknown type: any version not
@@ -556,11 +576,12 @@ impl AffectedMatcher {
                                 reason: e.reason,
                             })?,
                         );
-                    m.ranges_in_ecosystem.push(
-                        scheme
-                            .filter(|e| *e != s)
-                            .and_then(|e| CompiledRange::compile(e, &r.events).ok()),
-                    );
+                    m.ranges_in_ecosystem
+                        .push(scheme.filter(|e| *e != s).map(|e| EcosystemReading {
+                            scheme: e,
+                            events: r.events.clone().into_boxed_slice(),
+                            compiled: OnceLock::new(),
+                        }));
                 }
                 None => m.unordered_ranges += 1,
             }
@@ -576,7 +597,12 @@ impl AffectedMatcher {
         Ok(m)
     }
 
-    /// Evaluate a version string (parsed once here).
+    /// Evaluate a version string, as [`Self::evaluate`] evaluates it parsed:
+    /// read in the ecosystem's scheme, else (a version that scheme does not
+    /// read, or an ecosystem without one) in the scheme of the entry's
+    /// ranges of another scheme (`SEMVER` ranges, all ordered by
+    /// [`semver_range_scheme`]), where the other ranges read it again or
+    /// cannot decide it.
     pub fn evaluate_str(&self, version: &str) -> Verdict {
         if self.withdrawn {
             return Verdict::NotAffected;
@@ -588,15 +614,19 @@ impl AffectedMatcher {
         {
             return Verdict::Affected;
         }
-        match self.scheme.map(|s| Version::parse(s, version)) {
-            Some(Ok(v)) => self.evaluate(&v),
-            _ => {
-                if self.unordered_ranges > 0 || !self.ranges.is_empty() {
-                    Verdict::Undecidable
-                } else {
-                    Verdict::NotAffected
-                }
+        if let Some(Ok(v)) = self.scheme.map(|s| Version::parse(s, version)) {
+            return self.evaluate(&v);
+        }
+        let other = semver_range_scheme(self.scheme);
+        if Some(other) != self.scheme && self.ranges.iter().any(|r| r.scheme == other) {
+            if let Ok(v) = Version::parse(other, version) {
+                return self.evaluate(&v);
             }
+        }
+        if self.unordered_ranges > 0 || !self.ranges.is_empty() {
+            Verdict::Undecidable
+        } else {
+            Verdict::NotAffected
         }
     }
 
@@ -621,9 +651,11 @@ impl AffectedMatcher {
         let mut unreadable = false;
         let mut reread = Vec::new();
         for (r, alt) in self.ranges.iter().zip(&self.ranges_in_ecosystem) {
-            let decided = r
-                .decide_cached(v, &mut reread)
-                .or_else(|| alt.as_ref().and_then(|a| a.decide_cached(v, &mut reread)));
+            let decided = r.decide_cached(v, &mut reread).or_else(|| {
+                alt.as_ref()
+                    .and_then(EcosystemReading::get)
+                    .and_then(|a| a.decide_cached(v, &mut reread))
+            });
             match decided {
                 Some(true) => return Verdict::Affected,
                 Some(false) => {}

@@ -219,6 +219,126 @@ fn a_semver_range_reads_versions_of_another_scheme() {
     }
 }
 
+/// Ranges of one `affected[]` entry, written `KIND:event,event;KIND:...`
+/// (`i`, `f`, `l` for introduced, fixed, last_affected).
+fn entry_ranges(spec: &str) -> Vec<OsvRange> {
+    spec.split(';')
+        .map(|r| {
+            let (kind, events) = r.split_once(':').unwrap_or((r, ""));
+            OsvRange {
+                kind: match kind {
+                    "SEMVER" => RangeKind::Semver,
+                    "ECOSYSTEM" => RangeKind::Ecosystem,
+                    other => panic!("range kind {other}"),
+                },
+                repo: None,
+                events: events
+                    .split(',')
+                    .map(|e| match e.split_at(1) {
+                        ("i", v) => Introduced(s(v)),
+                        ("f", v) => Fixed(s(v)),
+                        ("l", v) => LastAffected(s(v)),
+                        _ => panic!("event {e}"),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// (ecosystem scheme, ranges, listed versions, version, verdict): rows a
+/// version string and an already parsed version must decide alike.
+type StrRow = (
+    Option<VersionScheme>,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    Verdict,
+);
+
+const STR_AND_PARSED: &[StrRow] = {
+    use Verdict::{Affected as A, NotAffected as N, Undecidable as U};
+    use VersionScheme::{Pep440, RubyGems, SemVer};
+    const SEMVER_2: &str = "SEMVER:i0,f2.0.0";
+    // 2.0.0+b is no RubyGems version: this range has no RubyGems reading
+    const SEMVER_B: &str = "SEMVER:i0,f1.0.0,i2.0.0+b,f2.1.0";
+    const MIXED: &str = "SEMVER:i0,f1.0.0;ECOSYSTEM:i3.0,f3.5";
+    &[
+        // one scheme
+        (Some(SemVer), SEMVER_2, &[], "1.0.0", A),
+        (Some(SemVer), SEMVER_2, &[], "2.0.0+b", N),
+        (Some(SemVer), SEMVER_2, &[], "1.5", A),
+        (Some(SemVer), SEMVER_2, &[], "1.5.a", U),
+        (Some(RubyGems), "ECOSYSTEM:i0,f2.0", &[], "1.5", A),
+        (Some(RubyGems), "ECOSYSTEM:i0,f2.0", &[], "1.0.0+b", U),
+        (
+            Some(RubyGems),
+            "ECOSYSTEM:i0,f2.0",
+            &["1.0.0+b"],
+            "1.0.0+b",
+            A,
+        ),
+        // a SEMVER range of a RubyGems ecosystem: both readings
+        (Some(RubyGems), SEMVER_2, &[], "1.0.0", A),
+        (Some(RubyGems), SEMVER_2, &[], "2.0.0", N),
+        (Some(RubyGems), SEMVER_2, &[], "1.0.0+b", A),
+        (Some(RubyGems), SEMVER_2, &[], "2.0.0+b", N),
+        (Some(RubyGems), SEMVER_2, &[], "1.5", A),
+        (Some(RubyGems), SEMVER_2, &[], "1.5.a", A),
+        (Some(RubyGems), SEMVER_2, &[], "2.5.a", N),
+        (Some(RubyGems), SEMVER_2, &[], "not a version", U),
+        (Some(RubyGems), SEMVER_B, &[], "0.5.0", A),
+        (Some(RubyGems), SEMVER_B, &[], "2.0.5+x", A),
+        (Some(RubyGems), SEMVER_B, &[], "2.1.0+x", N),
+        (Some(RubyGems), SEMVER_B, &[], "1.5.a", U),
+        (Some(RubyGems), MIXED, &[], "0.5.0+b", A),
+        (Some(RubyGems), MIXED, &[], "1.5.0+b", U),
+        (Some(RubyGems), MIXED, &[], "3.2", A),
+        (Some(RubyGems), MIXED, &[], "3.5", N),
+        // PyPI reads almost anything (legacy versions); SemVer still first
+        (Some(Pep440), SEMVER_2, &[], "1.0.0-x.1", A),
+        (Some(Pep440), "SEMVER:i1.0.0,f2.0.0", &[], "1.0.0-x.1", N),
+        (Some(Pep440), SEMVER_2, &[], "1.5", A),
+        // an unordered ecosystem: a SEMVER range is still ordered by SemVer
+        (None, SEMVER_2, &["r1"], "1.0.0", A),
+        (None, SEMVER_2, &["r1"], "2.0.0", N),
+        (None, SEMVER_2, &["r1"], "r1", A),
+        (None, SEMVER_2, &["r1"], "r2", U),
+        (None, "ECOSYSTEM:i0,f2.0.0", &["r1"], "1.0.0", U),
+    ]
+};
+
+/// `evaluate_str` gives the verdict of `evaluate` on the version parsed in
+/// any scheme the entry's ranges use that reads it (the ecosystem's, a
+/// SEMVER range's): a version only a SEMVER range of another scheme reads
+/// (RubyGems `1.0.0+b`, any version of an unordered ecosystem) was
+/// undecidable from a string and decided from a parsed version. The
+/// server's OSV query and `levee-match` (for a version its ecosystem does
+/// not read) evaluate strings.
+#[test]
+fn evaluate_str_agrees_with_evaluate() {
+    let mut wrong = Vec::new();
+    for &(scheme, spec, listed, version, want) in STR_AND_PARSED {
+        let listed: Vec<String> = listed.iter().map(|v| s(v)).collect();
+        let m = AffectedMatcher::compile(scheme, &entry_ranges(spec), &listed, false)
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+        let row = format!("{scheme:?} {spec} {listed:?} {version}, want {want:?}");
+        let got = m.evaluate_str(version);
+        if got != want {
+            wrong.push(format!("evaluate_str {got:?}: {row}"));
+        }
+        for sch in scheme.into_iter().chain([semver_range_scheme(scheme)]) {
+            if let Ok(v) = Version::parse(sch, version) {
+                let got = m.evaluate(&v);
+                if got != want {
+                    wrong.push(format!("evaluate as {sch:?} {got:?}: {row}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// (scheme, native range, version, affected?)
 const NATIVE: &[(VersionScheme, &str, &str, bool)] = &[
     (
