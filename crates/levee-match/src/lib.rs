@@ -52,7 +52,7 @@
 pub mod rustsec;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use levee_formats::{Record, Severity, Timestamp};
 pub use levee_versions::range::OsvRange;
@@ -735,11 +735,15 @@ fn smallest_fix(current: &Version, entries: &[&CompiledPackage]) -> Option<Versi
     best.cloned()
 }
 
-/// The smallest version above `current` that fixes every one of
-/// `findings` (all for the same package), chosen among their fixed
-/// versions: one every finding's advisory decides `NotAffected` (as for
-/// [`Finding::smallest_fix`], an undecidable version is no fix); `None` if
-/// there is none or a finding has no fix.
+/// The smallest version above the queried one that fixes every one of
+/// `findings` (all for the same package) and brings in no advisory the
+/// queried version does not already have: one every finding's advisory
+/// decides `NotAffected` (as for [`Finding::smallest_fix`], an undecidable
+/// version is no fix), and every other advisory that affects it (or cannot
+/// decide it) affects the queried version too. Candidates are the findings'
+/// fixed versions and, where a candidate brings in a new advisory, that
+/// advisory's fixed versions above it. `None` if there is none, a finding
+/// has no fix, or no candidate passes within 256 tries.
 ///
 /// `scheme`-less ecosystems and unparsable versions give `None`.
 pub fn smallest_fix_for_all(
@@ -754,27 +758,48 @@ pub fn smallest_fix_for_all(
     let (eco, _) = ecosystem_key(q.ecosystem);
     let scheme = Ecosystem::parse(&eco).ok().and_then(|e| e.scheme())?;
     let current = Version::parse(scheme, version).ok()?;
-    let mut parsed: Vec<Version> = findings
+    let ids: HashSet<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
+    // What the queried version already has: an upgrade must not add to it.
+    let before: HashSet<&str> = index
+        .query(q)
         .iter()
-        .flat_map(|f| f.fixed.iter())
-        .filter_map(|s| Version::parse(scheme, s).ok())
-        .filter(|v| v > &current)
+        .map(|f| f.advisory.id.as_str())
         .collect();
-    levee_versions::sort::sort_versions(&mut parsed);
-    // Findings often share fixes: each candidate is one full query.
-    parsed.dedup_by(|a, b| (*a).cmp(&*b) == std::cmp::Ordering::Equal);
-    let ids: Vec<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
-    for c in parsed {
+    let above = |floor: &Version, fixes: &[String]| -> Vec<Version> {
+        fixes
+            .iter()
+            .filter_map(|s| Version::parse(scheme, s).ok())
+            .filter(|v| v > floor)
+            .collect()
+    };
+    let mut candidates: Vec<Version> = findings
+        .iter()
+        .flat_map(|f| above(&current, &f.fixed))
+        .collect();
+    let mut floor = current;
+    for _ in 0..256 {
+        // The smallest candidate not tried yet: each try is one full query.
+        let c = candidates.iter().filter(|v| **v > floor).min()?.clone();
         let still = index.query(&Query {
             version: Some(c.as_str()),
             commit: None,
             ..*q
         });
-        // `query` omits an advisory only when every entry decides the
-        // version NotAffected: an Undecidable finding is no fix either.
-        if !still.iter().any(|f| ids.contains(&f.advisory.id.as_str())) {
+        let mut passes = true;
+        for f in &still {
+            let id = f.advisory.id.as_str();
+            if ids.contains(id) {
+                passes = false;
+            } else if !before.contains(id) {
+                // Brought in by this upgrade: its own fixes are candidates.
+                passes = false;
+                candidates.extend(above(&c, &f.fixed));
+            }
+        }
+        if passes {
             return Some(c.as_str().to_string());
         }
+        floor = c;
     }
     None
 }
@@ -991,6 +1016,45 @@ mod tests {
             smallest_fix_for_all(&idx, &q, &hits).as_deref(),
             Some("2.1.0")
         );
+    }
+
+    /// An upgrade that fixes the findings but brings in an advisory the
+    /// queried version does not have is no upgrade: the next candidate is
+    /// that advisory's fix. One already there (an unmaintained notice on
+    /// every version) does not stand in the way.
+    #[test]
+    fn an_upgrade_for_all_brings_in_no_new_advisory() {
+        let adv = |id: &str, ranges: &str| {
+            compile(&rec(&format!(
+                r#"{{"id":"{id}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"npm","name":"p"}},"ranges":[{{"type":"SEMVER","events":[{ranges}]}}]}}]}}"#
+            )))
+        };
+        let fixed = adv("X-A", r#"{"introduced":"0"},{"fixed":"1.1.0"}"#);
+        let new = adv("X-N", r#"{"introduced":"1.1.0"},{"fixed":"1.2.0"}"#);
+        let always = adv("X-OLD", r#"{"introduced":"0"}"#);
+        let never_fixed = adv("X-Z", r#"{"introduced":"1.1.0"}"#);
+        let q = Query::version("npm", "p", "1.0.0");
+        let upgrade = |advisories: Vec<CompiledAdvisory>| {
+            let idx: MatchIndex = advisories.into_iter().collect();
+            let hits: Vec<Finding<'_>> = idx
+                .query(&q)
+                .into_iter()
+                .filter(|f| f.advisory.id == "X-A")
+                .collect();
+            assert_eq!(hits.len(), 1);
+            assert_eq!(hits[0].smallest_fix.as_deref(), Some("1.1.0"));
+            smallest_fix_for_all(&idx, &q, &hits)
+        };
+        assert_eq!(upgrade(vec![fixed.clone()]).as_deref(), Some("1.1.0"));
+        assert_eq!(
+            upgrade(vec![fixed.clone(), new.clone()]).as_deref(),
+            Some("1.2.0")
+        );
+        assert_eq!(
+            upgrade(vec![fixed.clone(), new, always]).as_deref(),
+            Some("1.2.0")
+        );
+        assert_eq!(upgrade(vec![fixed, never_fixed]), None);
     }
 
     #[test]
