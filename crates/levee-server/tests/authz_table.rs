@@ -1054,3 +1054,202 @@ async fn documented_request_bodies_are_those_the_handlers_read() {
     assert!(with_body > 20, "{with_body} routes read a body");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A schema, or the component schema it references.
+fn resolve<'a>(doc: &'a Value, s: &'a Value) -> &'a Value {
+    match s["$ref"].as_str() {
+        Some(r) => doc
+            .pointer(r.trim_start_matches('#'))
+            .unwrap_or(&Value::Null),
+        None => s,
+    }
+}
+
+/// A value a schema describes, with every property: the first of an enum,
+/// a date-time for one, one item in an array.
+fn example(doc: &Value, s: &Value) -> Value {
+    let s = resolve(doc, s);
+    if let Some(first) = s["enum"].as_array().and_then(|e| e.first()) {
+        return first.clone();
+    }
+    match s["type"].as_str() {
+        Some("object") => Value::Object(
+            s["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), example(doc, v)))
+                .collect(),
+        ),
+        Some("array") => json!([example(doc, &s["items"])]),
+        Some("string") if s["format"] == "date-time" => json!("2030-01-02T03:04:05Z"),
+        Some("string") => json!("x"),
+        Some("integer") => json!(1),
+        Some("number") => json!(0.5),
+        Some("boolean") => json!(true),
+        _ => Value::Null,
+    }
+}
+
+/// The objects a schema describes (itself and nested ones), each with its
+/// JSON pointer into [`example`]'s value.
+fn objects(doc: &Value, s: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+    let s = resolve(doc, s);
+    match s["type"].as_str() {
+        Some("object") => {
+            out.push((at.to_string(), s.clone()));
+            for (k, v) in s["properties"].as_object().into_iter().flatten() {
+                objects(doc, v, &format!("{at}/{k}"), out);
+            }
+        }
+        Some("array") => objects(doc, &s["items"], &format!("{at}/0"), out),
+        _ => {}
+    }
+}
+
+/// Serde's refusal of a body, if that is the answer: an unknown field
+/// (`unknown_field`) or another data error, which serde_json reports with
+/// its position (`validation_failed`, "… at line 1 column 9"). The
+/// handlers' own checks name no position.
+fn serde_refusal(r: &common::Resp) -> Option<String> {
+    let detail = r.body["detail"].as_str().unwrap_or("");
+    let at_position = detail
+        .rsplit_once(" at line ")
+        .is_some_and(|(_, pos)| pos.contains(" column "));
+    let refused = r.body["code"] == "unknown_field"
+        || r.body["code"] == "malformed_json"
+        || (r.body["code"] == "validation_failed" && at_position);
+    refused.then(|| format!("{} {} {detail}", r.status, r.body["code"]))
+}
+
+/// Each documented request body schema is the struct its handler reads.
+/// Asked through the router as the platform admin (bodies are read before
+/// any object is loaded): with one unknown field `zz_unknown`, serde lists
+/// the struct's fields (`deny_unknown_fields`), which are the schema's
+/// `properties`; a body without one property names it as missing exactly
+/// when the schema requires it; a body with every property, as typed
+/// (enum, date-time), is not refused by serde. Nested objects (contacts,
+/// terms, tasks, queries, …) are asked the same way, in place.
+#[tokio::test]
+async fn documented_request_body_schemas_are_the_body_structs() {
+    use std::collections::BTreeSet;
+    let env = common::env_on(levee_store::testing::sqlite()).await;
+    let doc = levee_server::openapi::document();
+    let admin = Some(env.admin.as_str());
+    let mut failures = Vec::new();
+    let (mut bodies, mut objects_seen) = (0, 0);
+    for route in levee_server::routes::ROUTES {
+        let what = format!("{} {}", route.method, route.path);
+        let op = &doc["paths"][route.path][route.method.to_lowercase()];
+        let Some(body) = op.get("requestBody") else {
+            continue;
+        };
+        let Some(schema) = body["content"]["application/json"].get("schema") else {
+            failures.push(format!("{what}: the request body has no schema"));
+            continue;
+        };
+        bodies += 1;
+        let path = route
+            .path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "x" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let full = example(&doc, schema);
+        let r = env
+            .call(route.method, &path, admin, Some(full.clone()))
+            .await;
+        if let Some(d) = serde_refusal(&r) {
+            failures.push(format!(
+                "{what}: the documented body {full} is refused: {d}"
+            ));
+        }
+        let mut objs = Vec::new();
+        objects(&doc, schema, "", &mut objs);
+        for (at, s) in objs {
+            objects_seen += 1;
+            let here = format!("{what} at {:?}", if at.is_empty() { "/" } else { &at });
+            let with = |f: &dyn Fn(&mut Value)| {
+                let mut b = full.clone();
+                if let Some(v) = b.pointer_mut(&at) {
+                    f(v);
+                }
+                b
+            };
+            let props: BTreeSet<String> = s["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .collect();
+            // An unknown field: serde names the struct's fields.
+            let probe = with(&|v| *v = json!({"zz_unknown": 1}));
+            let r = env.call(route.method, &path, admin, Some(probe)).await;
+            let detail = r.body["detail"].as_str().unwrap_or("");
+            if s["additionalProperties"] == false {
+                let fields: Option<BTreeSet<String>> = (r.status.as_u16() == 422
+                    && r.body["code"] == "unknown_field")
+                    .then(|| detail.split("unknown field `zz_unknown`").nth(1))
+                    .flatten()
+                    .map(|rest| {
+                        rest.split('`')
+                            .skip(1)
+                            .step_by(2)
+                            .map(String::from)
+                            .collect()
+                    });
+                match fields {
+                    Some(f) if f == props => {}
+                    Some(f) => failures.push(format!(
+                        "{here}: documented {props:?}, the struct has {f:?}"
+                    )),
+                    None => failures.push(format!(
+                        "{here}: closed, but an unknown field is not refused as such: {} {}",
+                        r.status, r.body
+                    )),
+                }
+            } else if let Some(d) = serde_refusal(&r) {
+                failures.push(format!(
+                    "{here}: open, but an unknown field is refused: {d}"
+                ));
+            }
+            // Each property left out: refused, naming it, iff required.
+            let required: BTreeSet<&str> = s["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            for k in &props {
+                let body = with(&|v| {
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove(k);
+                    }
+                });
+                let r = env.call(route.method, &path, admin, Some(body)).await;
+                let detail = r.body["detail"].as_str().unwrap_or("");
+                let missing = r.status.as_u16() == 422
+                    && r.body["code"] == "validation_failed"
+                    && detail.contains(&format!("missing field `{k}`"));
+                if missing != required.contains(k.as_str()) {
+                    failures.push(format!(
+                        "{here}: {k} documented required={}, refused as missing: {missing} ({} {})",
+                        required.contains(k.as_str()),
+                        r.status,
+                        r.body
+                    ));
+                } else if !missing {
+                    if let Some(d) = serde_refusal(&r) {
+                        failures.push(format!("{here}: without {k}: refused {d}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Not vacuous: most writes read a body, some with nested objects.
+    assert!(
+        bodies > 20 && objects_seen > bodies,
+        "{bodies} {objects_seen}"
+    );
+}

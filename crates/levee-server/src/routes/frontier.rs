@@ -32,7 +32,9 @@ use crate::frontier::{self as logic, GrantClaims, TokenTerm, WindowState};
 use crate::AppState;
 
 const POLICY_KEY: &str = "frontier.max_window_days";
-const MODALITIES: &[&str] = &[
+/// The values of the string fields that take a fixed set, named here once
+/// for the handlers and for the OpenAPI body schemas.
+pub(crate) const MODALITIES: &[&str] = &[
     "text",
     "code",
     "image",
@@ -41,11 +43,15 @@ const MODALITIES: &[&str] = &[
     "multimodal",
     "other",
 ];
-const PARTNER_CATEGORIES: &[&str] = &[
+pub(crate) const PARTNER_CATEGORIES: &[&str] = &[
     "critical_infrastructure_operator",
     "security_vendor",
     "other",
 ];
+/// `CreateGrant::audience`.
+pub(crate) const AUDIENCES: &[&str] = &["government", "partner"];
+/// `Decision::decision`.
+pub(crate) const DECISIONS: &[&str] = &["concur", "object"];
 
 // ---------------------------------------------------------------- helpers
 
@@ -1415,7 +1421,7 @@ async fn validate_grant(
 ) -> ApiResult<(Vec<String>, Vec<String>)> {
     let m = &l.model;
     let now = s.store.now();
-    if !matches!(b.audience.as_str(), "government" | "partner") {
+    if !AUDIENCES.contains(&b.audience.as_str()) {
         return Err(ApiError::validation(
             "audience must be \"government\" or \"partner\"",
         ));
@@ -2078,7 +2084,7 @@ pub async fn decide_partner(
         }),
     )?;
     let (org, obj, act) = (gov.id.as_str(), p.id.as_str(), "partner.rejected");
-    if !matches!(b.decision.as_str(), "concur" | "object") {
+    if !DECISIONS.contains(&b.decision.as_str()) {
         let e = ApiError::validation("decision must be \"concur\" or \"object\"");
         return Err(reject(&s, &c, org, act, obj, e).await);
     }
