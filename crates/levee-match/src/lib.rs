@@ -751,6 +751,23 @@ pub fn smallest_fix_for_all(
     q: &Query<'_>,
     findings: &[Finding<'_>],
 ) -> Option<String> {
+    smallest_fix_for_all_in(std::slice::from_ref(index), q, findings)
+}
+
+/// [`smallest_fix_for_all`] over advisories split between several indexes
+/// (an id in one of them only), as a parallel scan loads them.
+pub fn smallest_fix_for_all_in(
+    indexes: &[MatchIndex],
+    q: &Query<'_>,
+    findings: &[Finding<'_>],
+) -> Option<String> {
+    let query = |q: &Query<'_>| -> Vec<Finding<'_>> {
+        let mut all = Vec::new();
+        for idx in indexes {
+            all.extend(idx.query(q));
+        }
+        all
+    };
     let version = q.version?;
     if findings.iter().any(|f| f.smallest_fix.is_none()) {
         return None;
@@ -760,11 +777,7 @@ pub fn smallest_fix_for_all(
     let current = Version::parse(scheme, version).ok()?;
     let ids: HashSet<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
     // What the queried version already has: an upgrade must not add to it.
-    let before: HashSet<&str> = index
-        .query(q)
-        .iter()
-        .map(|f| f.advisory.id.as_str())
-        .collect();
+    let before: HashSet<&str> = query(q).iter().map(|f| f.advisory.id.as_str()).collect();
     let above = |floor: &Version, fixes: &[String]| -> Vec<Version> {
         fixes
             .iter()
@@ -780,7 +793,7 @@ pub fn smallest_fix_for_all(
     for _ in 0..256 {
         // The smallest candidate not tried yet: each try is one full query.
         let c = candidates.iter().filter(|v| **v > floor).min()?.clone();
-        let still = index.query(&Query {
+        let still = query(&Query {
             version: Some(c.as_str()),
             commit: None,
             ..*q

@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use levee_inventory::{Component, Ecosystem, Format, Inventory, Origin};
-use levee_match::{MatchIndex, Query, Verdict};
+use levee_match::{Finding, MatchIndex, Query, Verdict};
 
 /// Report formats.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,6 +148,24 @@ pub struct Hit<'a> {
     pub kind: Option<&'a str>,
 }
 
+/// One vulnerable package's way out: the smallest version that fixes every
+/// vulnerability found in it and brings in no advisory it does not already
+/// have (`levee_match::smallest_fix_for_all`); the JSON output's upgrade
+/// object.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Upgrade<'a> {
+    pub package: &'a str,
+    pub version: &'a str,
+    pub ecosystem: Cow<'a, str>,
+    pub purl: &'a str,
+    pub file: &'a str,
+    pub line: Option<u32>,
+    /// `None`: no single known version does (see each finding's fix).
+    pub to: Option<String>,
+    /// The vulnerabilities it fixes (advisory ids).
+    pub fixes: Vec<&'a str>,
+}
+
 /// One input file's summary.
 #[derive(Debug, Clone)]
 pub struct InputSummary {
@@ -168,6 +186,8 @@ pub struct Report<'a> {
     pub findings: Vec<Hit<'a>>,
     pub warnings: Vec<Hit<'a>>,
     pub undecidable: Vec<Hit<'a>>,
+    /// One per vulnerable package, in finding order.
+    pub upgrades: Vec<Upgrade<'a>>,
     /// Scanned components (for SBOM-style outputs): (ecosystem, name, version, purl).
     pub components: Vec<(String, String, String, String)>,
     pub advisories_loaded: usize,
@@ -438,6 +458,7 @@ const PAR_MATCH_MIN: usize = 2_000;
 struct Chunk<'a> {
     /// (finding, where it goes) in component order.
     hits: Vec<(Hit<'a>, Bucket)>,
+    upgrades: Vec<Upgrade<'a>>,
     components: Vec<(String, String, String, String)>,
     scanned: usize,
     not_checked: usize,
@@ -496,6 +517,11 @@ fn scan_inventory<'a>(
         summary.scanned += c.scanned;
         summary.not_checked += c.not_checked;
         report.components.extend(c.components);
+        for u in c.upgrades {
+            if seen.insert((u.ecosystem.clone(), u.package, u.version, "")) {
+                report.upgrades.push(u);
+            }
+        }
         for (hit, bucket) in c.hits {
             if !seen.insert((hit.ecosystem.clone(), hit.package, hit.version, hit.id)) {
                 continue;
@@ -548,6 +574,26 @@ fn scan_chunk<'a>(
         }
         if index.len() > 1 {
             found.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
+        }
+        let vulnerabilities: Vec<Finding<'a>> = found
+            .iter()
+            .filter(|f| f.verdict == Verdict::Affected && f.informational.is_none())
+            .cloned()
+            .collect();
+        if !vulnerabilities.is_empty() {
+            out.upgrades.push(Upgrade {
+                package: &c.name,
+                version: &c.version,
+                ecosystem: eco.clone(),
+                purl: &c.purl,
+                file: &inv.file,
+                line: c.location.line,
+                to: levee_match::smallest_fix_for_all_in(index, &q, &vulnerabilities),
+                fixes: vulnerabilities
+                    .iter()
+                    .map(|f| f.advisory.id.as_str())
+                    .collect(),
+            });
         }
         for f in found {
             let bucket = match (f.verdict, f.informational) {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use super::{Hit, Report};
+use super::{Hit, Report, Upgrade};
 
 const TOOL_URI: &str = "https://example.invalid/levee";
 
@@ -60,6 +60,7 @@ pub fn json(r: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
             render(&errors, 0),
             render(&r.warnings, r.warnings.len() * HIT_BYTES),
             render(&r.undecidable, r.undecidable.len() * HIT_BYTES),
+            render(&r.upgrades, r.upgrades.len() * 256),
             render(&summary, 0),
         ];
         let findings = match findings {
@@ -68,8 +69,8 @@ pub fn json(r: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
         };
         (findings, rest)
     });
-    let [tool, advisories, inputs, errors, warnings, undecidable, summary] = rest;
-    let fields: [(&str, &[u8]); 9] = [
+    let [tool, advisories, inputs, errors, warnings, undecidable, upgrades, summary] = rest;
+    let fields: [(&str, &[u8]); 10] = [
         ("levee_scan_version", b"1"),
         ("tool", &tool?),
         ("advisories", &advisories?),
@@ -78,6 +79,7 @@ pub fn json(r: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
         ("findings", &findings?),
         ("warnings", &warnings?),
         ("undecidable", &undecidable?),
+        ("upgrades", &upgrades?),
         ("summary", &summary?),
     ];
     w.write_all(b"{")?;
@@ -245,6 +247,31 @@ fn rows(out: &mut String, title: &str, hits: &[Hit]) {
     }
 }
 
+/// The way out per vulnerable package: one version that fixes them all.
+fn upgrades<'u, 'a: 'u>(out: &mut String, list: impl Iterator<Item = &'u Upgrade<'a>>) {
+    let mut first = true;
+    for u in list {
+        if first {
+            let _ = writeln!(out, " upgrades:");
+            first = false;
+        }
+        let n = u.fixes.len();
+        let s = if n == 1 { "y" } else { "ies" };
+        let _ = match &u.to {
+            Some(to) => writeln!(
+                out,
+                "  {} {} -> {to} (fixes {n} vulnerabilit{s})",
+                u.package, u.version
+            ),
+            None => writeln!(
+                out,
+                "  {} {}: no known version fixes all {n} vulnerabilit{s} (see each one's fix)",
+                u.package, u.version
+            ),
+        };
+    }
+}
+
 pub fn table(r: &Report, took: Duration) -> String {
     let mut out = String::new();
     type Lists<'h> = (Vec<Hit<'h>>, Vec<Hit<'h>>, Vec<Hit<'h>>);
@@ -274,6 +301,7 @@ pub fn table(r: &Report, took: Duration) -> String {
         }
         if let Some((f, w, u)) = by_file.get(i.path.as_str()) {
             rows(&mut out, " vulnerabilities:", f);
+            upgrades(&mut out, r.upgrades.iter().filter(|u| u.file == i.path));
             rows(&mut out, " warnings:", w);
             rows(&mut out, " undecidable (check by hand):", u);
         }

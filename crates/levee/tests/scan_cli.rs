@@ -359,6 +359,89 @@ fn lockfile_flag_names_the_format_of_an_oddly_named_file() {
     assert!(skipped[0].starts_with("  skipped: line 1: "), "{out}");
 }
 
+/// Each vulnerable package gets one upgrade that fixes all its
+/// vulnerabilities without bringing in an advisory it does not have yet:
+/// here 1.3.1 still has one of them and 1.4.0 brings in GHSA-3333, so the
+/// way out is 1.5.0. With no such version the upgrade says so.
+#[test]
+fn one_upgrade_per_vulnerable_package() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let adv = |id: &str, events: &str| {
+        format!(
+            r#"{{"id":"{id}","modified":"2024-01-01T00:00:00Z","affected":[{{"package":{{"ecosystem":"npm","name":"left-pad"}},"ranges":[{{"type":"SEMVER","events":[{events}]}}]}}]}}"#
+        )
+    };
+    let db = [
+        adv(
+            "GHSA-1111-1111-1111",
+            r#"{"introduced":"0"},{"fixed":"1.3.1"}"#,
+        ),
+        adv(
+            "GHSA-2222-2222-2222",
+            r#"{"introduced":"0"},{"fixed":"1.4.0"}"#,
+        ),
+        adv(
+            "GHSA-3333-3333-3333",
+            r#"{"introduced":"1.3.5"},{"fixed":"1.5.0"}"#,
+        ),
+    ]
+    .join("\n");
+    let adv_path = write(t.path(), "advisories/all.jsonl", &db);
+    let lock = |v: &str| {
+        format!(
+            r#"{{"name":"x","version":"1.0.0","lockfileVersion":3,"packages":{{"":{{"name":"x","version":"1.0.0"}},"node_modules/left-pad":{{"version":"{v}"}}}}}}"#
+        )
+    };
+    let proj = write(t.path(), "a/package-lock.json", &lock("1.2.5"));
+    let (code, out, err) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv_path),
+        s(&proj),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}\n{out}");
+    let v = parse_json(&out);
+    let ups = v["upgrades"].as_array().cloned().unwrap_or_default();
+    assert_eq!(ups.len(), 1, "{out}");
+    assert_eq!(ups[0]["package"], "left-pad");
+    assert_eq!(ups[0]["version"], "1.2.5");
+    assert_eq!(ups[0]["to"], "1.5.0", "{out}");
+    assert_eq!(
+        ups[0]["fixes"],
+        serde_json::json!(["GHSA-1111-1111-1111", "GHSA-2222-2222-2222"])
+    );
+    let (_, table, _) = levee(&["scan", "--advisories", s(&adv_path), s(&proj)]);
+    assert!(
+        table.contains(" upgrades:\n  left-pad 1.2.5 -> 1.5.0 (fixes 2 vulnerabilities)\n"),
+        "{table}"
+    );
+    // GHSA-4444 affects 1.4.5 and later and has no fix: 1.5.0 brings it
+    // in, so no single upgrade fixes both.
+    let db = format!(
+        "{db}\n{}",
+        adv("GHSA-4444-4444-4444", r#"{"introduced":"1.4.5"}"#)
+    );
+    let adv_path = write(t.path(), "advisories/all.jsonl", &db);
+    let (code, out, err) = levee(&[
+        "scan",
+        "--advisories",
+        s(&adv_path),
+        s(&proj),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}\n{out}");
+    let v = parse_json(&out);
+    assert_eq!(v["upgrades"][0]["to"], serde_json::Value::Null, "{out}");
+    let (_, table, _) = levee(&["scan", "--advisories", s(&adv_path), s(&proj)]);
+    assert!(
+        table.contains("  left-pad 1.2.5: no known version fixes all 2 vulnerabilities"),
+        "{table}"
+    );
+}
+
 /// The table's advisory note tells the advisories not read from the
 /// problems of advisories that were read: a range of a type OSV does not
 /// define is a problem, but its advisory is loaded and still matches.
