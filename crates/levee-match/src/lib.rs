@@ -52,7 +52,7 @@
 pub mod rustsec;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub use levee_formats::{Record, Severity, Timestamp};
 pub use levee_versions::range::OsvRange;
@@ -576,6 +576,61 @@ impl MatchIndex {
     /// Every advisory that affects, or may affect, the queried package,
     /// one [`Finding`] per advisory, in advisory-id order.
     pub fn query(&self, q: &Query<'_>) -> Vec<Finding<'_>> {
+        let mut out = Vec::new();
+        for g in self.groups(q) {
+            let Some(verdict) = g.verdict() else {
+                continue;
+            };
+            let fixed: Vec<String> = match g.entries.as_slice() {
+                [one] => one.fixed.clone(),
+                several => {
+                    // Merged by the one order, from the keys each entry
+                    // read at compile time.
+                    let mut merged: Vec<(&FixKey, &String)> = Vec::new();
+                    for p in several {
+                        for (k, f) in p.fixed_keys.iter().zip(&p.fixed) {
+                            if !merged.iter().any(|(_, m)| *m == f) {
+                                merged.push((k, f));
+                            }
+                        }
+                    }
+                    sort_fixes(&mut merged, |(k, s)| (*k, s.as_str()));
+                    merged.into_iter().map(|(_, s)| s.clone()).collect()
+                }
+            };
+            let smallest_fix = g
+                .version
+                .as_ref()
+                .and_then(|v| smallest_fix(v, &g.entries))
+                .map(|v| v.as_str().to_string());
+            let matched: Vec<&&CompiledPackage> = g
+                .entries
+                .iter()
+                .zip(&g.verdicts)
+                .filter(|(_, v)| **v == verdict)
+                .map(|(p, _)| p)
+                .collect();
+            out.push(Finding {
+                advisory: g.info,
+                verdict,
+                ecosystem: matched
+                    .first()
+                    .map(|p| p.ecosystem.as_str())
+                    .unwrap_or_default(),
+                affected_indexes: matched.iter().map(|p| p.affected_index).collect(),
+                fixed,
+                smallest_fix,
+                informational: g.entries.iter().find_map(|p| p.informational.as_deref()),
+            });
+        }
+        out.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
+        out
+    }
+
+    /// Every advisory of `q`'s package (its release, not withdrawn) with
+    /// the verdict of each of its entries: what [`MatchIndex::query`] and
+    /// [`smallest_fix_for_all`]'s candidate checks are made of.
+    fn groups(&self, q: &Query<'_>) -> Vec<Group<'_>> {
         let (eco, release) = ecosystem_key(q.ecosystem);
         let name = normalize_name(&eco, q.name);
         let Some(bucket) = self
@@ -641,59 +696,7 @@ impl MatchIndex {
                 }),
             }
         }
-        let mut out = Vec::new();
-        for g in groups {
-            let verdict = if g.verdicts.contains(&Verdict::Affected) {
-                Verdict::Affected
-            } else if g.verdicts.contains(&Verdict::Undecidable) {
-                Verdict::Undecidable
-            } else {
-                continue;
-            };
-            let fixed: Vec<String> = match g.entries.as_slice() {
-                [one] => one.fixed.clone(),
-                several => {
-                    // Merged by the one order, from the keys each entry
-                    // read at compile time.
-                    let mut merged: Vec<(&FixKey, &String)> = Vec::new();
-                    for p in several {
-                        for (k, f) in p.fixed_keys.iter().zip(&p.fixed) {
-                            if !merged.iter().any(|(_, m)| *m == f) {
-                                merged.push((k, f));
-                            }
-                        }
-                    }
-                    sort_fixes(&mut merged, |(k, s)| (*k, s.as_str()));
-                    merged.into_iter().map(|(_, s)| s.clone()).collect()
-                }
-            };
-            let smallest_fix = g
-                .version
-                .as_ref()
-                .and_then(|v| smallest_fix(v, &g.entries))
-                .map(|v| v.as_str().to_string());
-            let matched: Vec<&&CompiledPackage> = g
-                .entries
-                .iter()
-                .zip(&g.verdicts)
-                .filter(|(_, v)| **v == verdict)
-                .map(|(p, _)| p)
-                .collect();
-            out.push(Finding {
-                advisory: g.info,
-                verdict,
-                ecosystem: matched
-                    .first()
-                    .map(|p| p.ecosystem.as_str())
-                    .unwrap_or_default(),
-                affected_indexes: matched.iter().map(|p| p.affected_index).collect(),
-                fixed,
-                smallest_fix,
-                informational: g.entries.iter().find_map(|p| p.informational.as_deref()),
-            });
-        }
-        out.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
-        out
+        groups
     }
 
     /// All indexed advisories.
@@ -708,6 +711,20 @@ struct Group<'a> {
     verdicts: Vec<Verdict>,
     entries: Vec<&'a CompiledPackage>,
     version: Option<Version>,
+}
+
+impl Group<'_> {
+    /// The advisory's verdict: affected if an entry says so, else
+    /// undecidable if one says so; `None` when every entry says not.
+    fn verdict(&self) -> Option<Verdict> {
+        if self.verdicts.contains(&Verdict::Affected) {
+            Some(Verdict::Affected)
+        } else if self.verdicts.contains(&Verdict::Undecidable) {
+            Some(Verdict::Undecidable)
+        } else {
+            None
+        }
+    }
 }
 
 /// The smallest fixed version above `current` that every one of `entries`
@@ -751,15 +768,18 @@ pub fn smallest_fix_for_all(
     q: &Query<'_>,
     findings: &[Finding<'_>],
 ) -> Option<String> {
-    smallest_fix_for_all_in(std::slice::from_ref(index), q, findings)
+    let findings: Vec<&Finding<'_>> = findings.iter().collect();
+    smallest_fix_for_all_in(std::slice::from_ref(index), q, &findings, None)
 }
 
 /// [`smallest_fix_for_all`] over advisories split between several indexes
-/// (an id in one of them only), as a parallel scan loads them.
+/// (an id in one of them only), as a parallel scan loads them. `present`:
+/// every finding of `q` when the caller has them (else they are queried).
 pub fn smallest_fix_for_all_in(
     indexes: &[MatchIndex],
     q: &Query<'_>,
-    findings: &[Finding<'_>],
+    findings: &[&Finding<'_>],
+    present: Option<&[Finding<'_>]>,
 ) -> Option<String> {
     let query = |q: &Query<'_>| -> Vec<Finding<'_>> {
         let mut all = Vec::new();
@@ -775,9 +795,18 @@ pub fn smallest_fix_for_all_in(
     let (eco, _) = ecosystem_key(q.ecosystem);
     let scheme = Ecosystem::parse(&eco).ok().and_then(|e| e.scheme())?;
     let current = Version::parse(scheme, version).ok()?;
-    let ids: HashSet<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
+    // A package has a few advisories: lists beat hashing them.
+    let ids: Vec<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
     // What the queried version already has: an upgrade must not add to it.
-    let before: HashSet<&str> = query(q).iter().map(|f| f.advisory.id.as_str()).collect();
+    let queried;
+    let present = match present {
+        Some(p) => p,
+        None => {
+            queried = query(q);
+            &queried
+        }
+    };
+    let before: Vec<&str> = present.iter().map(|f| f.advisory.id.as_str()).collect();
     let above = |floor: &Version, fixes: &[String]| -> Vec<Version> {
         fixes
             .iter()
@@ -793,20 +822,28 @@ pub fn smallest_fix_for_all_in(
     for _ in 0..256 {
         // The smallest candidate not tried yet: each try is one full query.
         let c = candidates.iter().filter(|v| **v > floor).min()?.clone();
-        let still = query(&Query {
+        let at = Query {
             version: Some(c.as_str()),
             commit: None,
             ..*q
-        });
+        };
         let mut passes = true;
-        for f in &still {
-            let id = f.advisory.id.as_str();
-            if ids.contains(id) {
+        // The advisories that affect (or cannot decide) the candidate; a
+        // Finding each would cost more than the check (their fixes cloned,
+        // their own smallest fixes searched).
+        for g in indexes.iter().flat_map(|i| i.groups(&at)) {
+            if g.verdict().is_none() {
+                continue;
+            }
+            let id = g.info.id.as_str();
+            if ids.contains(&id) {
                 passes = false;
-            } else if !before.contains(id) {
+            } else if !before.contains(&id) {
                 // Brought in by this upgrade: its own fixes are candidates.
                 passes = false;
-                candidates.extend(above(&c, &f.fixed));
+                for e in &g.entries {
+                    candidates.extend(above(&c, &e.fixed));
+                }
             }
         }
         if passes {

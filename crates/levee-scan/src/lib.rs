@@ -575,10 +575,9 @@ fn scan_chunk<'a>(
         if index.len() > 1 {
             found.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
         }
-        let vulnerabilities: Vec<Finding<'a>> = found
+        let vulnerabilities: Vec<&Finding<'a>> = found
             .iter()
             .filter(|f| f.verdict == Verdict::Affected && f.informational.is_none())
-            .cloned()
             .collect();
         if !vulnerabilities.is_empty() {
             out.upgrades.push(Upgrade {
@@ -588,7 +587,7 @@ fn scan_chunk<'a>(
                 purl: &c.purl,
                 file: &inv.file,
                 line: c.location.line,
-                to: levee_match::smallest_fix_for_all_in(index, &q, &vulnerabilities),
+                to: levee_match::smallest_fix_for_all_in(index, &q, &vulnerabilities, Some(&found)),
                 fixes: vulnerabilities
                     .iter()
                     .map(|f| f.advisory.id.as_str())
