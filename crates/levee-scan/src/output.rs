@@ -288,8 +288,11 @@ pub fn table(r: &Report, took: Duration) -> String {
     for i in &r.inputs {
         let _ = writeln!(
             out,
-            "{} ({}): {} packages, {} checked",
-            i.path, i.format, i.components, i.scanned
+            "{} ({}): {}, {} checked",
+            i.path,
+            i.format,
+            count(i.components, "package", "packages"),
+            i.scanned
         );
         for p in &i.problems {
             // Under its file's heading: the file is not said again.
@@ -314,15 +317,24 @@ pub fn table(r: &Report, took: Duration) -> String {
     }
     let _ = writeln!(
         out,
-        "{} vulnerabilities in {} packages, {} warnings; {} packages checked against {} advisories in {:.0?}",
-        r.findings.len(),
-        distinct_packages(&r.findings),
-        r.warnings.len(),
-        r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
-        r.advisories_loaded,
+        "{} in {}, {}; {} checked against {} in {:.0?}",
+        count(r.findings.len(), "vulnerability", "vulnerabilities"),
+        count(distinct_packages(&r.findings), "package", "packages"),
+        count(r.warnings.len(), "warning", "warnings"),
+        count(
+            r.inputs.iter().map(|i| i.scanned).sum::<usize>(),
+            "package",
+            "packages"
+        ),
+        count(r.advisories_loaded, "advisory", "advisories"),
         took
     );
     out
+}
+
+/// `1 package`, `2 packages`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The table's note on advisory problems: how many, and how many of them

@@ -357,6 +357,10 @@ fn lockfile_flag_names_the_format_of_an_oddly_named_file() {
     let skipped: Vec<&str> = out.lines().filter(|l| l.contains("skipped:")).collect();
     assert_eq!(skipped.len(), 1, "{out}");
     assert!(skipped[0].starts_with("  skipped: line 1: "), "{out}");
+    assert!(
+        out.contains("dev.txt (requirements.txt): 1 package, 1 checked\n"),
+        "{out}"
+    );
 }
 
 /// Each vulnerable package gets one upgrade that fixes all its
@@ -688,7 +692,7 @@ fn table_output_lists_findings() {
         "{out}"
     );
     assert!(
-        out.contains("1 vulnerabilities in 1 packages, 1 warnings"),
+        out.contains("1 vulnerability in 1 package, 1 warning; "),
         "{out}"
     );
     // not a terminal: no progress bar
