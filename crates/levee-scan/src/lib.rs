@@ -513,12 +513,13 @@ fn scan_inventory<'a>(
     // The same package listed twice in one file is reported once.
     let mut seen: HashSet<(Cow<'a, str>, &str, &str, &str)> =
         HashSet::with_capacity(chunks.iter().map(|c| c.hits.len()).sum());
+    let mut upgraded: HashSet<(Cow<'a, str>, &str, &str)> = HashSet::new();
     for c in chunks {
         summary.scanned += c.scanned;
         summary.not_checked += c.not_checked;
         report.components.extend(c.components);
         for u in c.upgrades {
-            if seen.insert((u.ecosystem.clone(), u.package, u.version, "")) {
+            if upgraded.insert((u.ecosystem.clone(), u.package, u.version)) {
                 report.upgrades.push(u);
             }
         }

@@ -393,9 +393,10 @@ fn one_upgrade_per_vulnerable_package() {
     let adv_path = write(t.path(), "advisories/all.jsonl", &db);
     let lock = |v: &str| {
         format!(
-            r#"{{"name":"x","version":"1.0.0","lockfileVersion":3,"packages":{{"":{{"name":"x","version":"1.0.0"}},"node_modules/left-pad":{{"version":"{v}"}}}}}}"#
+            r#"{{"name":"x","version":"1.0.0","lockfileVersion":3,"packages":{{"":{{"name":"x","version":"1.0.0"}},"node_modules/left-pad":{{"version":"{v}"}},"node_modules/y/node_modules/left-pad":{{"version":"{v}"}}}}}}"#
         )
     };
+    // left-pad 1.2.5 twice in one file: one upgrade, as one set of findings.
     let proj = write(t.path(), "a/package-lock.json", &lock("1.2.5"));
     let (code, out, err) = levee(&[
         "scan",
