@@ -563,7 +563,7 @@ pub fn assemble(
                 // but the version lists (and so the disagreements) hold
                 // versions only; a commit next to a version is no
                 // disagreement with a source that lists the version alone.
-                let commits = range.kind.as_str() == "GIT";
+                let commits = matches!(range.kind, levee_formats::RangeKind::Git);
                 let mut events = Vec::new();
                 for e in &range.events {
                     let (k, list) = match e {
@@ -608,12 +608,20 @@ pub fn assemble(
     }
     let mut disagreements = Vec::new();
     for a in pkgs.values() {
-        if a.sources.len() < 2 {
+        // A source with no version range (only GIT ranges, or only a list
+        // of versions) makes no claim on these version lists.
+        let ranged: Vec<&AffectedClaim> = a
+            .sources
+            .iter()
+            .filter(|c| {
+                !(c.introduced.is_empty() && c.fixed.is_empty() && c.last_affected.is_empty())
+            })
+            .collect();
+        if ranged.len() < 2 {
             continue;
         }
         for field in ["introduced", "fixed", "last_affected"] {
-            let claims: Vec<Claim> = a
-                .sources
+            let claims: Vec<Claim> = ranged
                 .iter()
                 .map(|c| Claim {
                     record: c.record.clone(),
@@ -844,6 +852,28 @@ mod tests {
         assert_eq!(pysec.introduced, ["0"]);
         // The commit is still there, in its range.
         assert_eq!(pysec.ranges.len(), 2);
+        // A source with GIT ranges only (as OSS-Fuzz writes them) makes
+        // no version claim, so it disagrees with no one either.
+        let git_only = with_git.replace(
+            r#",{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.2.3"}]}"#,
+            "",
+        );
+        assert_ne!(git_only, with_git);
+        let (a, pa) = stored(GHSA, "ghsa", "CVE-2024-0001");
+        let (b, pb) = stored(&git_only, "pypa", "CVE-2024-0001");
+        let v = assemble(
+            "CVE-2024-0001",
+            "CVE-2024-0001",
+            &[a, b],
+            &[pa, pb],
+            &Enrichment::default(),
+        );
+        assert!(
+            v.disagreements.iter().all(|d| d.field == "severity"),
+            "{:?}",
+            v.disagreements
+        );
+        assert_eq!(v.affected[0].sources.len(), 2);
         assert_eq!(pysec.ranges[0].kind, "GIT");
         assert_eq!(
             pysec.ranges[0].events[1]["fixed"],
