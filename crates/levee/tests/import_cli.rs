@@ -174,6 +174,13 @@ fn warnings_about_imported_records_are_counted_and_written() {
     assert_eq!(v["warnings"], 0, "{v}");
     let report = std::fs::read_to_string(d.join("levee-import-warnings.jsonl")).unwrap();
     assert_eq!(report, "", "a stale report was left");
+    // A re-import warns again (the warning is about the input), and
+    // --warnings-report puts the report where it is told.
+    let (code, _, err) = levee(d, &["odd.jsonl", "--warnings-report", "w.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(d.join("w.jsonl")).unwrap();
+    assert_eq!(report.lines().count(), 1, "{report}");
+    assert!(report.contains("unknown_range_type"), "{report}");
 }
 
 #[test]

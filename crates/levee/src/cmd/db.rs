@@ -666,7 +666,8 @@ fn sync_feed(
     // CSAF provider lists thousands) would cost that many loads.
     let report = store.dir.join(format!("{}.rejections.jsonl", f.name));
     let paths: Vec<PathBuf> = changed.iter().map(|rel| store.dir.join(rel)).collect();
-    let r = import_files(kb, f.kind, &paths, &store.dir, &report)?;
+    let warnings = store.dir.join(format!("{}.warnings.jsonl", f.name));
+    let r = import_files(kb, f.kind, &paths, &store.dir, &report, &warnings)?;
     let mut unreadable = Vec::new();
     for (rel, s) in changed.iter().zip(&r.sources) {
         stats.records += s.read;
@@ -700,9 +701,25 @@ fn needs_import(store: &Store, rel: &str) -> bool {
         .is_some_and(|s| s.imported_sha256.as_deref() != Some(s.sha256.as_str()))
 }
 
+/// Append `lines` to `path` as JSON lines, each line written whole (one
+/// `write_all` of its text and newline); nothing when there are none.
+fn append_lines<T: Serialize>(path: &Path, lines: &[T]) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let mut f = OpenOptions::new().create(true).append(true).open(path)?;
+    for l in lines {
+        let mut text = serde_json::to_vec(l)?;
+        text.push(b'\n');
+        f.write_all(&text)?;
+    }
+    Ok(())
+}
+
 /// Import downloaded files into the knowledge base in one run (the same
 /// importer as `levee import`, native formats included), each named by its
-/// path under `base`; rejections are appended to `report`. The report has
+/// path under `base`; rejections are appended to `report`, warnings about
+/// kept records to `warnings`. The report has
 /// one source summary per file, in order.
 fn import_files(
     kb: &Kb,
@@ -710,6 +727,7 @@ fn import_files(
     paths: &[PathBuf],
     base: &Path,
     report: &Path,
+    warnings: &Path,
 ) -> Result<levee_kb::import::ImportReport> {
     let format = match kind {
         Kind::CveJson5 => Some(levee_kb::import::Format::Native(
@@ -738,25 +756,8 @@ fn import_files(
             &mut |_| {},
         ))
         .map_err(|e| anyhow!("{}: {e}", report.display()))?;
-    let mut rep = OpenOptions::new().create(true).append(true).open(report)?;
-    for rej in &r.rejections {
-        writeln!(rep, "{}", serde_json::to_string(rej)?)?;
-    }
-    if !r.warnings.is_empty() {
-        let path = report.with_file_name(
-            report
-                .file_name()
-                .map(|n| {
-                    n.to_string_lossy()
-                        .replace(".rejections.jsonl", ".warnings.jsonl")
-                })
-                .unwrap_or_else(|| "warnings.jsonl".into()),
-        );
-        let mut w = OpenOptions::new().create(true).append(true).open(path)?;
-        for warning in &r.warnings {
-            writeln!(w, "{}", serde_json::to_string(warning)?)?;
-        }
-    }
+    append_lines(report, &r.rejections)?;
+    append_lines(warnings, &r.warnings)?;
     if r.sources.len() != paths.len() {
         bail!(
             "import reported {} sources for {} files",
