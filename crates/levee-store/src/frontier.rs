@@ -899,23 +899,18 @@ impl Store {
     /// Every model, or one organization's (`org`; the `UNIQUE (org_id,
     /// name, version)` index serves it), oldest first.
     pub async fn frontier_models(&self, org: Option<&str>) -> Result<Vec<Model>> {
-        let rows = match org {
-            None => {
-                sqlx::query(&format!(
-                    "SELECT {MODEL_COLS} FROM frontier_models ORDER BY created_at, id"
-                ))
-                .fetch_all(&self.pool)
-                .await?
-            }
-            Some(org) => {
-                sqlx::query(&format!(
-                    "SELECT {MODEL_COLS} FROM frontier_models WHERE org_id = $1 ORDER BY created_at, id"
-                ))
-                .bind(org)
-                .fetch_all(&self.pool)
-                .await?
-            }
+        let filter = if org.is_some() {
+            "WHERE org_id = $1"
+        } else {
+            ""
         };
+        let sql =
+            format!("SELECT {MODEL_COLS} FROM frontier_models {filter} ORDER BY created_at, id");
+        let mut q = sqlx::query(&sql);
+        if let Some(org) = org {
+            q = q.bind(org);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(model_row).collect()
     }
 

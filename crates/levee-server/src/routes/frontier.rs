@@ -2099,6 +2099,8 @@ pub async fn decide_partner(
         )),
         None => None,
     };
+    // A fast refusal before the write lock; the store refuses again inside
+    // its UPDATE (a withdrawal may land in between), with the same words.
     if p.withdrawn_at.is_some() {
         return Err(ApiError::new(
             "conflict",
