@@ -781,12 +781,15 @@ pub fn smallest_fix_for_all_in(
     findings: &[&Finding<'_>],
     present: Option<&[Finding<'_>]>,
 ) -> Option<String> {
-    let query = |q: &Query<'_>| -> Vec<Finding<'_>> {
-        let mut all = Vec::new();
-        for idx in indexes {
-            all.extend(idx.query(q));
-        }
-        all
+    // The advisories that affect (or cannot decide) a version; a Finding
+    // each would cost more than the check (their fixes cloned, their own
+    // smallest fixes searched).
+    let affecting = |q: &Query<'_>| -> Vec<Group<'_>> {
+        indexes
+            .iter()
+            .flat_map(|i| i.groups(q))
+            .filter(|g| g.verdict().is_some())
+            .collect()
     };
     let version = q.version?;
     if findings.iter().any(|f| f.smallest_fix.is_none()) {
@@ -798,26 +801,18 @@ pub fn smallest_fix_for_all_in(
     // A package has a few advisories: lists beat hashing them.
     let ids: Vec<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();
     // What the queried version already has: an upgrade must not add to it.
-    let queried;
-    let present = match present {
-        Some(p) => p,
-        None => {
-            queried = query(q);
-            &queried
-        }
-    };
-    let before: Vec<&str> = present.iter().map(|f| f.advisory.id.as_str()).collect();
-    let above = |floor: &Version, fixes: &[String]| -> Vec<Version> {
-        fixes
-            .iter()
-            .filter_map(|s| Version::parse(scheme, s).ok())
-            .filter(|v| v > floor)
-            .collect()
+    let before: Vec<&str> = match present {
+        Some(p) => p.iter().map(|f| f.advisory.id.as_str()).collect(),
+        None => affecting(q).iter().map(|g| g.info.id.as_str()).collect(),
     };
     let mut candidates: Vec<Version> = findings
         .iter()
-        .flat_map(|f| above(&current, &f.fixed))
+        .flat_map(|f| f.fixed.iter())
+        .filter_map(|s| Version::parse(scheme, s).ok())
+        .filter(|v| *v > current)
         .collect();
+    // Advisories whose fixes were made candidates already.
+    let mut added: Vec<&str> = Vec::new();
     let mut floor = current;
     for _ in 0..256 {
         // The smallest candidate not tried yet: each try is one full query.
@@ -828,21 +823,22 @@ pub fn smallest_fix_for_all_in(
             ..*q
         };
         let mut passes = true;
-        // The advisories that affect (or cannot decide) the candidate; a
-        // Finding each would cost more than the check (their fixes cloned,
-        // their own smallest fixes searched).
-        for g in indexes.iter().flat_map(|i| i.groups(&at)) {
-            if g.verdict().is_none() {
-                continue;
-            }
+        for g in affecting(&at) {
             let id = g.info.id.as_str();
             if ids.contains(&id) {
                 passes = false;
             } else if !before.contains(&id) {
-                // Brought in by this upgrade: its own fixes are candidates.
+                // Brought in by this upgrade: its own fixes (read in the
+                // ecosystem's scheme at compile time) are candidates.
                 passes = false;
-                for e in &g.entries {
-                    candidates.extend(above(&c, &e.fixed));
+                if !added.contains(&id) {
+                    added.push(id);
+                    for e in &g.entries {
+                        candidates.extend(e.fixed_keys.iter().filter_map(|k| match k {
+                            FixKey::Ecosystem(v) if *v > c => Some(v.clone()),
+                            _ => None,
+                        }));
+                    }
                 }
             }
         }

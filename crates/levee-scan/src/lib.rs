@@ -277,10 +277,14 @@ pub fn run(program: &str, a: ScanArgs, store: Option<StoreLoader>) -> Result<u8>
 
     // 3. Match.
     let mut prog = Progress::new(progress_allowed, "scanning");
-    let keep_components = a.format == OutputFormat::CycloneDxVex;
+    // Only what the chosen report shows is worked out.
+    let wants = Wants {
+        components: a.format == OutputFormat::CycloneDxVex,
+        upgrades: matches!(a.format, OutputFormat::Table | OutputFormat::Json),
+    };
     for (i, inv) in inventories.iter().enumerate() {
         prog.update(i, inventories.len());
-        scan_inventory(&index, inv, &mut report, keep_components, workers);
+        scan_inventory(&index, inv, &mut report, wants, workers);
     }
     prog.finish();
 
@@ -464,6 +468,15 @@ struct Chunk<'a> {
     not_checked: usize,
 }
 
+/// What a report needs beyond the findings.
+#[derive(Clone, Copy)]
+struct Wants {
+    /// Every scanned component (CycloneDX VEX).
+    components: bool,
+    /// One upgrade per vulnerable package (table, JSON).
+    upgrades: bool,
+}
+
 #[derive(Clone, Copy)]
 enum Bucket {
     Finding,
@@ -475,13 +488,13 @@ fn scan_inventory<'a>(
     index: &'a [MatchIndex],
     inv: &'a Inventory,
     report: &mut Report<'a>,
-    keep_components: bool,
+    wants: Wants,
     workers: usize,
 ) {
     let comps = &inv.components;
     let threads = workers.min(comps.len() / PAR_MATCH_MIN).max(1);
     let chunks: Vec<Chunk<'a>> = if threads == 1 {
-        vec![scan_chunk(index, inv, comps, keep_components)]
+        vec![scan_chunk(index, inv, comps, wants)]
     } else {
         let per = comps.len().div_ceil(threads);
         // This thread takes the first share; the others run beside it.
@@ -489,9 +502,9 @@ fn scan_inventory<'a>(
         let first = parts.next().unwrap_or_default();
         std::thread::scope(|s| {
             let handles: Vec<_> = parts
-                .map(|part| s.spawn(move || scan_chunk(index, inv, part, keep_components)))
+                .map(|part| s.spawn(move || scan_chunk(index, inv, part, wants)))
                 .collect();
-            let mut chunks = vec![scan_chunk(index, inv, first, keep_components)];
+            let mut chunks = vec![scan_chunk(index, inv, first, wants)];
             // A matching thread that panicked must not pass for a clean
             // share of the inventory.
             chunks.extend(
@@ -541,7 +554,7 @@ fn scan_chunk<'a>(
     index: &'a [MatchIndex],
     inv: &'a Inventory,
     comps: &'a [Component],
-    keep_components: bool,
+    wants: Wants,
 ) -> Chunk<'a> {
     let mut out = Chunk::default();
     for c in comps {
@@ -554,7 +567,7 @@ fn scan_chunk<'a>(
             continue;
         };
         out.scanned += 1;
-        if keep_components {
+        if wants.components {
             out.components.push((
                 eco.to_string(),
                 c.name.clone(),
@@ -576,24 +589,31 @@ fn scan_chunk<'a>(
         if index.len() > 1 {
             found.sort_by(|a, b| a.advisory.id.cmp(&b.advisory.id));
         }
-        let vulnerabilities: Vec<&Finding<'a>> = found
-            .iter()
-            .filter(|f| f.verdict == Verdict::Affected && f.informational.is_none())
-            .collect();
-        if !vulnerabilities.is_empty() {
-            out.upgrades.push(Upgrade {
-                package: &c.name,
-                version: &c.version,
-                ecosystem: eco.clone(),
-                purl: &c.purl,
-                file: &inv.file,
-                line: c.location.line,
-                to: levee_match::smallest_fix_for_all_in(index, &q, &vulnerabilities, Some(&found)),
-                fixes: vulnerabilities
-                    .iter()
-                    .map(|f| f.advisory.id.as_str())
-                    .collect(),
-            });
+        if wants.upgrades {
+            let vulnerabilities: Vec<&Finding<'a>> = found
+                .iter()
+                .filter(|f| f.verdict == Verdict::Affected && f.informational.is_none())
+                .collect();
+            if !vulnerabilities.is_empty() {
+                out.upgrades.push(Upgrade {
+                    package: &c.name,
+                    version: &c.version,
+                    ecosystem: eco.clone(),
+                    purl: &c.purl,
+                    file: &inv.file,
+                    line: c.location.line,
+                    to: levee_match::smallest_fix_for_all_in(
+                        index,
+                        &q,
+                        &vulnerabilities,
+                        Some(&found),
+                    ),
+                    fixes: vulnerabilities
+                        .iter()
+                        .map(|f| f.advisory.id.as_str())
+                        .collect(),
+                });
+            }
         }
         for f in found {
             let bucket = match (f.verdict, f.informational) {
