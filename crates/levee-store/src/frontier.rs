@@ -1096,6 +1096,12 @@ impl Store {
         }
     }
 
+    /// The revoked grants (the revocation list's rows), oldest first.
+    pub async fn frontier_revoked_grants(&self) -> Result<Vec<Grant>> {
+        let mut c = self.pool.acquire().await?;
+        q_grants(&mut c, "WHERE g.revoked_at IS NOT NULL", &[]).await
+    }
+
     pub async fn frontier_acceptances(&self, grant_id: &str) -> Result<Vec<Acceptance>> {
         self.frontier_acceptances_of_grants(&[grant_id.to_string()])
             .await

@@ -1236,6 +1236,16 @@ async fn grant_reads_are_not_ambiguous_with_same_named_grantee_columns() {
             "{name}"
         );
         tx.rollback().await.unwrap();
+        // The revocation list's reader: none, then the one revoked.
+        assert!(store.frontier_revoked_grants().await.unwrap().is_empty());
+        let mut tx = store.write().await.unwrap();
+        assert!(tx.revoke_grant(&g.id, "u", "done").await.unwrap(), "{name}");
+        tx.commit().await.unwrap();
+        let revoked = store.frontier_revoked_grants().await.unwrap();
+        assert_eq!(revoked.len(), 1, "{name}");
+        assert_eq!(revoked[0].id, g.id, "{name}");
+        assert!(revoked[0].revoked_at.is_some(), "{name}");
+        assert_eq!(revoked[0].grantees, g.grantees, "{name}");
     })
     .await;
 }

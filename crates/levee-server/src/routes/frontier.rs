@@ -1838,13 +1838,7 @@ pub async fn grant_token(
 /// The signed revocation list of the grants the caller may see.
 pub async fn revocations(State(s): State<AppState>, c: Caller) -> ApiResult<Json<Value>> {
     authorize(&c, fa(F::ReadRevocations))?;
-    let all: Vec<Grant> = s
-        .store
-        .frontier_grants(None)
-        .await?
-        .into_iter()
-        .filter(|g| g.revoked_at.is_some())
-        .collect();
+    let all: Vec<Grant> = s.store.frontier_revoked_grants().await?;
     let models = load_models(&s, all.iter().map(|g| g.model_id.clone())).await?;
     let revoked: Vec<logic::Revoked> = all
         .iter()
