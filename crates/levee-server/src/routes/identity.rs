@@ -756,18 +756,9 @@ pub async fn login(
     let now = s.store.now();
     let subject = login_subject(&mail);
     if let Some(throttled) = account_throttle(&s, &subject).await? {
-        auth::check_failure_budget(&s, client)?;
-        let mut tx = s.store.write().await?;
-        tx.audit(
-            "anonymous",
-            None,
-            "login.throttled",
-            &token_hash(&mail)[..16],
-            &json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(throttled);
+        let object = &token_hash(&mail)[..16];
+        let audited = ("anonymous", "login.throttled", object);
+        return Err(refuse_throttled(&s, client, audited, throttled).await?);
     }
     let record = s.store.login_record(&mail).await?;
     let ok_user = match &record {
@@ -909,14 +900,9 @@ async fn verify_current_password(
     };
     let subject = login_subject(mail);
     if let Some(throttled) = account_throttle(s, &subject).await? {
-        // Audited like a throttled login, and bounded like it: by the
-        // address's failure budget (beyond it, 429 and nothing written).
-        auth::check_failure_budget(s, client)?;
-        let mut tx = s.store.write().await?;
-        tx.audit(c.id(), None, "user.reauth_throttled", c.id(), &json!({}))
-            .await?;
-        tx.commit().await?;
-        return Err(throttled);
+        // Audited like a throttled login, and bounded like it.
+        let audited = (c.id(), "user.reauth_throttled", c.id());
+        return Err(refuse_throttled(s, client, audited, throttled).await?);
     }
     if auth::verify_password(current, &hash) {
         return Ok(());
@@ -928,6 +914,22 @@ async fn verify_current_password(
         .await?;
     tx.commit().await?;
     Err(ApiError::forbidden("current_password is wrong"))
+}
+
+/// A throttled account's refusal (login or re-authentication): audited as
+/// `(actor, action, object)` within the client address's failure budget
+/// (beyond it, 429 and nothing written); `Ok` is the error to answer.
+async fn refuse_throttled(
+    s: &AppState,
+    client: Option<std::net::IpAddr>,
+    (actor, action, object): (&str, &str, &str),
+    throttled: ApiError,
+) -> ApiResult<ApiError> {
+    auth::check_failure_budget(s, client)?;
+    let mut tx = s.store.write().await?;
+    tx.audit(actor, None, action, object, &json!({})).await?;
+    tx.commit().await?;
+    Ok(throttled)
 }
 
 pub async fn set_password(
